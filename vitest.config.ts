@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+// Tests run the TypeScript sources directly; tests that spawn the CLI use dist/ (npm test builds first).
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+    reporters: process.env.CI ? ['default'] : ['default'],
+  },
+})
