@@ -1,0 +1,134 @@
+// Ajv, compiled once per schema, with its errors translated into mtsim's issue form:
+// a path, what was expected (in words) and what was found.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import type { TSchema } from '@sinclair/typebox'
+
+// ajv-formats is CommonJS; under NodeNext its default export sits one level down.
+type AddFormats = typeof addFormatsModule.default
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as AddFormats
+
+export interface Issue {
+  path: (string | number)[]
+  expected: string
+  found: string
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true })
+addFormats(ajv)
+const cache = new WeakMap<TSchema, ValidateFunction>()
+
+export function validator(schema: TSchema): (value: unknown) => Issue[] {
+  let fn = cache.get(schema)
+  if (!fn) {
+    fn = ajv.compile(schema)
+    cache.set(schema, fn)
+  }
+  const validate: ValidateFunction = fn
+  return (value) => (validate(value) ? [] : translate(validate.errors ?? []))
+}
+
+function translate(errors: ErrorObject[]): Issue[] {
+  // A failed anyOf already says what it wanted (its description); drop its branches' noise.
+  const unions = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath + '/')
+  const kept = errors.filter((e) => !unions.some((u) => e.schemaPath.startsWith(u)))
+  const seen = new Set<string>()
+  const issues: Issue[] = []
+  for (const e of kept) {
+    const issue = toIssue(e)
+    const key = issue.path.join('\u0000') + '|' + issue.expected
+    if (seen.has(key)) continue
+    seen.add(key)
+    issues.push(issue)
+  }
+  return issues
+}
+
+function toIssue(e: ErrorObject): Issue {
+  const path = pointerToPath(e.instancePath)
+  const schema = (e.parentSchema ?? {}) as { description?: string; properties?: Record<string, unknown>; enum?: unknown[] }
+  const p = e.params as Record<string, unknown>
+  const words = schema.description
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const allowed = Object.keys(schema.properties ?? {})
+      return {
+        path: [...path, String(p.additionalProperty)],
+        expected: allowed.length ? `one of the keys ${allowed.join(', ')}` : 'no keys here',
+        found: `unknown key "${String(p.additionalProperty)}"`,
+      }
+    }
+    case 'required':
+      return { path: [...path, String(p.missingProperty)], expected: 'this key (it is required)', found: 'nothing' }
+    case 'discriminator': {
+      const options = ((e.parentSchema as { oneOf?: { properties?: Record<string, { const?: unknown }> }[] })?.oneOf ?? [])
+        .map((v) => v.properties?.[String(p.tag)]?.const)
+        .filter((v) => v !== undefined)
+      return {
+        path: [...path, String(p.tag)],
+        expected: `one of ${options.map((o) => JSON.stringify(o)).join(', ')}`,
+        found: describe(p.tagValue),
+      }
+    }
+    case 'enum':
+      return { path, expected: words ?? `one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, found: describe(e.data) }
+    case 'const':
+      return { path, expected: JSON.stringify(p.allowedValue), found: describe(e.data) }
+    case 'type':
+      return { path, expected: words ?? article(String(p.type)), found: describe(e.data) }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { path, expected: words ?? `a number ${String(p.comparison)} ${String(p.limit)}`, found: describe(e.data) }
+    case 'minItems':
+      return { path, expected: `at least ${String(p.limit)} item(s)`, found: describe(e.data) }
+    case 'maxItems':
+      return { path, expected: `at most ${String(p.limit)} item(s)`, found: describe(e.data) }
+    case 'minLength':
+      return { path, expected: words ?? `text of at least ${String(p.limit)} character(s)`, found: describe(e.data) }
+    case 'maxLength':
+      return { path, expected: words ?? `text of at most ${String(p.limit)} character(s)`, found: describe(e.data) }
+    case 'uniqueItems':
+      return { path, expected: 'items without repeats', found: `a repeat at items ${String(p.j)} and ${String(p.i)}` }
+    default:
+      return { path, expected: words ?? `${e.keyword} ${e.message ?? ''}`.trim(), found: describe(e.data) }
+  }
+}
+
+function article(type: string): string {
+  switch (type) {
+    case 'integer':
+      return 'a whole number'
+    case 'number':
+      return 'a number'
+    case 'string':
+      return 'text'
+    case 'boolean':
+      return 'true or false'
+    case 'array':
+      return 'a list'
+    case 'object':
+      return 'a mapping'
+    default:
+      return type
+  }
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (!pointer) return []
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s))
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return `a list of ${value.length}`
+  if (typeof value === 'object') return 'a mapping'
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value)
+  return String(value)
+}

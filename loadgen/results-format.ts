@@ -1,0 +1,154 @@
+// results.json: what one `mtsim run` (or one --segment share of it) measured. Versioned; reports/
+// reads it, merges shares of one run and compares runs. Documented in docs/results.md.
+//
+// The books always balance:
+//   planned  = sent + dropped
+//   sent     = accepted + rejected + failed
+//   accepted = delivered + undelivered + expired + rejected_by_operator + other_final + pending + missing
+// (`pending` is non-zero only for an interrupted run: accepted, receipt wait not yet over.)
+
+export const RESULTS_SCHEMA = 'mtsim/results'
+export const RESULTS_VERSION = 1
+
+export interface Totals {
+  /** Sends the plan called for (in this segment). */
+  planned: number
+  /** Sends attempted. */
+  sent: number
+  /** Planned sends never attempted: no window room / gateway too slow before the send fell too far behind. */
+  dropped: number
+  /** Sends attempted later than their plan time by more than the lateness tolerance (a subset of sent). */
+  late: number
+  /** Gateway (or operator, in direct mode) accepted the submit. */
+  accepted: number
+  /** Answered with an error status (SMPP command_status != 0, HTTP failure reply). */
+  rejected: number
+  /** No answer: timeout, connection lost, transport error. */
+  failed: number
+  /** Final receipts, by kind. */
+  delivered: number
+  undelivered: number
+  expired: number
+  rejected_by_operator: number
+  /** DELETED, UNKNOWN and anything else final. */
+  other_final: number
+  /** Accepted, no final receipt yet, receipt wait not over (interrupted runs only). */
+  pending: number
+  /** Accepted, no final receipt within the receipt wait limit. */
+  missing: number
+  /** Extra receipts for a message that already had its final one. */
+  duplicate_receipts: number
+  /** Receipts that match no message of this run. */
+  unknown_receipts: number
+  /** Intermediate receipts (ENROUTE, ACCEPTD) seen. */
+  intermediate_receipts: number
+  /** Messages the simulator saw arrive at an operator that does not serve the destination. */
+  misrouted: number
+  /** Messages the simulator saw arrive more than once (e.g. a gateway resend after a drop). */
+  duplicate_submits: number
+  /** Multipart segments sent (>= sent when long messages are in the mix). */
+  segments: number
+}
+
+/** Histograms as hdr-histogram-js encodeIntoCompressedBase64, integer microseconds. */
+export interface LatencyPair {
+  /** From the intended (plan) send time: no coordinated omission. */
+  corrected: string
+  /** From the actual send time: what a naive tool would show. */
+  uncorrected: string
+}
+
+export interface Histograms {
+  /** Send -> submit accepted/rejected answer (SMPP submit_sm_resp, HTTP reply). */
+  submit: LatencyPair
+  /** Send -> final receipt. */
+  receipt: LatencyPair
+  /** Gateway transit: send -> the simulated operator received it (only when the network runs in-process). */
+  transit: LatencyPair
+}
+
+export interface OperatorResults {
+  totals: Totals
+  /** Submit answer statuses by name (ESME_ROK, ESME_RTHROTTLED, HTTP_503...). */
+  statuses: Record<string, number>
+  /** Final and intermediate receipt stats (DELIVRD, UNDELIV, ENROUTE...). */
+  receipts: Record<string, number>
+  histograms: Histograms
+}
+
+/** One interval (normally one second) of the run. */
+export interface TimePoint {
+  /** Start of the interval, ms since run start. */
+  t: number
+  planned: number
+  sent: number
+  accepted: number
+  rejected: number
+  failed: number
+  dropped: number
+  late: number
+  /** Final receipts received in the interval. */
+  receipts: number
+  /** Gauges at the end of the interval. */
+  inFlight: number
+  awaitingReceipt: number
+  /** Error statuses seen in the interval, by name. */
+  errors: Record<string, number>
+  /** Per-interval histograms (compressed base64, corrected), for percentiles over time. */
+  submit: string
+  receipt: string
+  /** Per operator: counts only, keeps the file small. */
+  operators?: Record<string, { sent: number; accepted: number; rejected: number; failed: number; receipts: number }>
+}
+
+export interface FaultWindow {
+  operator: string
+  kind: string
+  /** ms since run start. */
+  start: number
+  end: number
+  source: 'timeline' | 'api'
+}
+
+export interface ThresholdOutcome {
+  metric: string
+  /** 'overall' or an operator id. */
+  scope: string
+  expression: string
+  ok: boolean
+  /** The value the expression was tested against (null when there was no data). */
+  observed: number | null
+  abortOnFail: boolean
+}
+
+export interface ResultsFile {
+  schema: typeof RESULTS_SCHEMA
+  version: typeof RESULTS_VERSION
+  meta: {
+    name: string
+    scenarioFile: string | null
+    /** The scenario as loaded (after defaults), so a report is self-explaining. */
+    scenario: unknown
+    network: unknown
+    seed: number | string
+    versions: Record<string, string>
+    gateway: string
+    startedAt: string
+    endedAt: string
+    durationMs: number
+    interrupted: boolean
+    segment: { index: number; count: number } | null
+    /** Nominal planned rate over time, for "throughput against plan". */
+    intervalMs: number
+  }
+  totals: Totals
+  statuses: Record<string, number>
+  receipts: Record<string, number>
+  histograms: Histograms
+  operators: Record<string, OperatorResults>
+  timeseries: TimePoint[]
+  faults: FaultWindow[]
+  thresholds: ThresholdOutcome[]
+  /** Failover figures (scenarios with an outage and failover routing); see docs/results.md. */
+  failover?: Record<string, unknown>
+}

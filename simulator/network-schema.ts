@@ -1,0 +1,183 @@
+// The network file: the simulated operators, one strict schema. Exported as JSON Schema to
+// scenarios/schema/network.schema.json (npm run schema) so editors complete YAML.
+// Words in `description` are what error messages say was expected.
+import { Type, type Static } from '@sinclair/typebox'
+import { Obj, Duration, Probability, Port, StatusCode, Tagged } from '../config/schema-kit.js'
+
+const spikes = Obj(
+  {
+    probability: Probability('the chance that one response gets a spike, 0 to 1'),
+    size: Duration('the extra delay of a spike, like "500ms"'),
+  },
+  { description: 'occasional extra delay added on top of the distribution' },
+)
+
+/** A delay distribution; also used for receipt delays. */
+export const DelaySchema = Tagged(
+  'distribution',
+  [
+    Obj({ distribution: Type.Literal('fixed'), value: Duration(), spikes: Type.Optional(spikes) }),
+    Obj({ distribution: Type.Literal('uniform'), min: Duration(), max: Duration(), spikes: Type.Optional(spikes) }),
+    Obj({ distribution: Type.Literal('normal'), mean: Duration(), stddev: Duration(), spikes: Type.Optional(spikes) }),
+    Obj({ distribution: Type.Literal('lognormal'), p50: Duration(), p99: Duration(), spikes: Type.Optional(spikes) }),
+    Obj({ distribution: Type.Literal('exponential'), mean: Duration(), spikes: Type.Optional(spikes) }),
+  ],
+  'a delay distribution: fixed (value), uniform (min, max), normal (mean, stddev), lognormal (p50, p99) or exponential (mean)',
+)
+
+const BindType = Type.Union([Type.Literal('transmitter'), Type.Literal('receiver'), Type.Literal('transceiver')], {
+  description: 'a bind type: transmitter, receiver or transceiver',
+})
+
+const AccountSchema = Obj({
+  system_id: Type.String({ minLength: 1, maxLength: 15, description: 'an SMPP system_id of 1 to 15 characters' }),
+  password: Type.String({ maxLength: 8, description: 'an SMPP password of up to 8 characters' }),
+  bind_types: Type.Optional(Type.Array(BindType, { minItems: 1, uniqueItems: true })),
+  max_binds: Type.Optional(Type.Integer({ minimum: 1, description: 'the most simultaneous binds, 1 or more' })),
+})
+
+const WindowSchema = Obj({
+  max_outstanding: Type.Integer({ minimum: 1, description: 'the most unanswered submits per bind, 1 or more' }),
+  excess_status: Type.Optional(
+    Type.Union([Type.Literal('ESME_RTHROTTLED'), Type.Literal('ESME_RMSGQFUL')], {
+      description: 'the status for submits over the window: ESME_RTHROTTLED or ESME_RMSGQFUL',
+    }),
+  ),
+})
+
+const ThrottleSchema = Obj({
+  rate: Type.Number({ exclusiveMinimum: 0, description: 'messages per second, more than 0' }),
+  per: Type.Optional(Type.Union([Type.Literal('bind'), Type.Literal('operator')], { description: 'bind or operator' })),
+  burst: Type.Optional(Type.Integer({ minimum: 1, description: 'how many messages may arrive at once, 1 or more' })),
+  status: Type.Optional(StatusCode()),
+  count_segments: Type.Optional(Type.Boolean({ description: 'true to count each multipart segment against the cap' })),
+})
+
+const WeightedStatus = Obj({
+  status: StatusCode(),
+  rate: Probability('the share of submits answered with this status, 0 to 1'),
+})
+
+const FailuresSchema = Obj({
+  statuses: Type.Optional(Type.Array(WeightedStatus)),
+  no_response_rate: Type.Optional(Probability('the share of submits never answered, 0 to 1')),
+  disconnect_rate: Type.Optional(Probability('the chance per submit that the connection is dropped, 0 to 1')),
+  bind_refusal_rate: Type.Optional(Probability('the share of bind attempts refused, 0 to 1')),
+  bind_refusal_status: Type.Optional(StatusCode()),
+})
+
+const SendersSchema = Obj({
+  approved: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'approved sender ids' }),
+  reject_status: Type.Optional(StatusCode()),
+})
+
+export const ReceiptStat = Type.Union(
+  ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'UNKNOWN'].map((s) => Type.Literal(s)),
+  { description: 'a final receipt state: DELIVRD, UNDELIV, EXPIRED, REJECTD, DELETED or UNKNOWN' },
+)
+
+const OutcomeSchema = Obj({
+  stat: ReceiptStat,
+  weight: Type.Number({ minimum: 0, description: 'a relative weight, 0 or more' }),
+  err: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{1,3}$', description: 'a 1 to 3 character err code like "000"' })),
+})
+
+const ReceiptsSchema = Obj({
+  delay: DelaySchema,
+  outcomes: Type.Optional(Type.Array(OutcomeSchema, { minItems: 1 })),
+  intermediate: Type.Optional(
+    Obj({
+      states: Type.Array(Type.Union([Type.Literal('ENROUTE'), Type.Literal('ACCEPTD')], { description: 'ENROUTE or ACCEPTD' }), {
+        minItems: 1,
+      }),
+      delay: Type.Optional(DelaySchema),
+    }),
+  ),
+  loss_rate: Type.Optional(Probability('the share of receipts never sent, 0 to 1')),
+  duplicate_rate: Type.Optional(Probability('the share of receipts sent twice, 0 to 1')),
+  format: Type.Optional(
+    Obj({
+      text_label: Type.Optional(Type.Union([Type.Literal('text'), Type.Literal('Text')], { description: '"text" or "Text"' })),
+      id_format: Type.Optional(Type.Union([Type.Literal('decimal'), Type.Literal('hex')], { description: 'decimal or hex' })),
+      tlvs: Type.Optional(Type.Boolean({ description: 'true to add receipted_message_id, message_state and network_error_code' })),
+    }),
+  ),
+})
+
+const at = Duration('when the event starts, relative to the network start, like "30s"')
+const lasting = Duration('how long the event lasts, like "20s"')
+
+/** A fault on the operator's timeline; also the body of POST /operators/:id/faults (without `at`). */
+export const faultVariants = {
+  outage: { event: Type.Literal('outage'), duration: lasting },
+  black_hole: { event: Type.Literal('black_hole'), duration: lasting },
+  latency_spike: { event: Type.Literal('latency_spike'), duration: lasting, latency: DelaySchema },
+  throttle_change: {
+    event: Type.Literal('throttle_change'),
+    duration: lasting,
+    rate: Type.Number({ exclusiveMinimum: 0, description: 'the new messages per second, more than 0' }),
+  },
+  receipt_backlog: { event: Type.Literal('receipt_backlog'), duration: lasting },
+}
+const faultDescription = 'a fault event: outage, black_hole, latency_spike, throttle_change or receipt_backlog'
+
+const f = faultVariants
+export const TimelineEventSchema = Tagged(
+  'event',
+  [
+    Obj({ at, ...f.outage }),
+    Obj({ at, ...f.black_hole }),
+    Obj({ at, ...f.latency_spike }),
+    Obj({ at, ...f.throttle_change }),
+    Obj({ at, ...f.receipt_backlog }),
+  ],
+  faultDescription,
+)
+export const FaultBodySchema = Tagged(
+  'event',
+  [Obj(f.outage), Obj(f.black_hole), Obj(f.latency_spike), Obj(f.throttle_change), Obj(f.receipt_backlog)],
+  faultDescription,
+)
+
+export const OperatorSchema = Obj({
+  id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$', description: 'an id of lowercase letters, digits, - and _' }),
+  name: Type.Optional(Type.String({ description: 'a display name' })),
+  mcc: Type.String({ pattern: '^[0-9]{3}$', description: 'a 3-digit MCC like "242"' }),
+  mnc: Type.String({ pattern: '^[0-9]{2,3}$', description: 'a 2 or 3-digit MNC like "01"' }),
+  prefixes: Type.Array(Type.String({ pattern: '^\\+?[0-9]{1,15}$', description: 'a number prefix of digits like "4790"' }), {
+    minItems: 1,
+  }),
+  smpp: Obj({
+    host: Type.Optional(Type.String({ description: 'the address to listen on (default 127.0.0.1)' })),
+    port: Port(),
+    accounts: Type.Array(AccountSchema, { minItems: 1 }),
+    window: Type.Optional(WindowSchema),
+    unknown_destination: Type.Optional(
+      Type.Union([Type.Literal('reject'), Type.Literal('accept')], {
+        description: 'reject (ESME_RINVDSTADR) or accept (accepted and counted as misrouted)',
+      }),
+    ),
+  }),
+  latency: Type.Optional(DelaySchema),
+  throttle: Type.Optional(ThrottleSchema),
+  failures: Type.Optional(FailuresSchema),
+  senders: Type.Optional(SendersSchema),
+  receipts: Type.Optional(ReceiptsSchema),
+  timeline: Type.Optional(Type.Array(TimelineEventSchema)),
+})
+
+export const NetworkSchema = Obj(
+  {
+    $schema: Type.Optional(Type.String()),
+    name: Type.Optional(Type.String({ description: 'a name for the network' })),
+    seed: Type.Optional(Type.Union([Type.Integer(), Type.String()], { description: 'a number or text seed' })),
+    operators: Type.Array(OperatorSchema, { minItems: 1 }),
+  },
+  { title: 'mtsim network', description: 'Simulated mobile operators (SMSCs) for mtsim.' },
+)
+
+export type NetworkFile = Static<typeof NetworkSchema>
+export type OperatorFile = Static<typeof OperatorSchema>
+export type DelayFile = Static<typeof DelaySchema>
+export type TimelineEventFile = Static<typeof TimelineEventSchema>
+export type FaultBody = Static<typeof FaultBodySchema>

@@ -1,0 +1,250 @@
+// Loads a network file and turns it into the runtime model: durations in milliseconds, statuses as
+// numbers, defaults filled in. Everything the simulator reads comes from here.
+import { loadConfigFile, validateConfig, type Report } from '../config/load.js'
+import { parseDuration } from '../lib/duration.js'
+import { Status, parseStatus } from '../smpp/constants.js'
+import { NetworkSchema, type NetworkFile, type OperatorFile, type DelayFile, type TimelineEventFile, type FaultBody } from './network-schema.js'
+
+export type BindType = 'transmitter' | 'receiver' | 'transceiver'
+export type ReceiptStatName = 'DELIVRD' | 'UNDELIV' | 'EXPIRED' | 'REJECTD' | 'DELETED' | 'UNKNOWN'
+
+/** A delay distribution in milliseconds. */
+export type Delay = (
+  | { kind: 'fixed'; value: number }
+  | { kind: 'uniform'; min: number; max: number }
+  | { kind: 'normal'; mean: number; stddev: number }
+  | { kind: 'lognormal'; p50: number; p99: number }
+  | { kind: 'exponential'; mean: number }
+) & { spikes?: { probability: number; size: number } }
+
+export type FaultKind = 'outage' | 'black_hole' | 'latency_spike' | 'throttle_change' | 'receipt_backlog'
+
+/** A fault: from the timeline (at > = 0) or injected through the control API. Times in ms. */
+export type Fault =
+  | { kind: 'outage' | 'black_hole' | 'receipt_backlog'; at: number; duration: number }
+  | { kind: 'latency_spike'; at: number; duration: number; latency: Delay }
+  | { kind: 'throttle_change'; at: number; duration: number; rate: number }
+
+export interface Account {
+  systemId: string
+  password: string
+  bindTypes: ReadonlySet<BindType>
+  maxBinds: number
+}
+
+export interface OperatorConfig {
+  id: string
+  name: string
+  mcc: string
+  mnc: string
+  /** Digits only (a leading + is dropped). */
+  prefixes: string[]
+  host: string
+  /** 0 = any free port (the running operator reports the one it got). */
+  port: number
+  accounts: Account[]
+  window: { maxOutstanding: number; excessStatus: number }
+  unknownDestination: 'reject' | 'accept'
+  /** submit_sm_resp latency; undefined answers at once. */
+  latency?: Delay
+  throttle?: { rate: number; per: 'bind' | 'operator'; burst: number; status: number; countSegments: boolean }
+  failures: {
+    statuses: { status: number; rate: number }[]
+    noResponseRate: number
+    disconnectRate: number
+    bindRefusalRate: number
+    bindRefusalStatus: number
+  }
+  senders?: { approved: ReadonlySet<string>; rejectStatus: number }
+  receipts: {
+    delay: Delay
+    outcomes: { stat: ReceiptStatName; weight: number; err: string }[]
+    intermediate?: { states: ('ENROUTE' | 'ACCEPTD')[]; delay: Delay }
+    lossRate: number
+    duplicateRate: number
+    textLabel: 'text' | 'Text'
+    idFormat: 'decimal' | 'hex'
+    tlvs: boolean
+  }
+  timeline: Fault[]
+}
+
+export interface NetworkConfig {
+  name: string
+  seed: number | string
+  operators: OperatorConfig[]
+}
+
+/** The err code each final state carries when the file names none. */
+const DEFAULT_ERR: Record<ReceiptStatName, string> = {
+  DELIVRD: '000',
+  UNDELIV: '001',
+  EXPIRED: '002',
+  REJECTD: '003',
+  DELETED: '004',
+  UNKNOWN: '005',
+}
+
+export function loadNetwork(file: string): NetworkConfig {
+  return normalizeNetwork(loadConfigFile(file, NetworkSchema, { check: checkNetwork }))
+}
+
+/** For a network given inline (e.g. inside a scenario file): the path says where it came from. */
+export function parseNetwork(value: unknown, file: string): NetworkConfig {
+  return normalizeNetwork(validateConfig(value, NetworkSchema, { file }, { check: checkNetwork }))
+}
+
+export function checkNetwork(net: NetworkFile, report: Report): void {
+  const ids = new Map<string, number>()
+  const ports = new Map<number, number>()
+  const prefixes = new Map<string, string>()
+  net.operators.forEach((op, i) => {
+    const at = (...p: (string | number)[]) => ['operators', i, ...p]
+    if (ids.has(op.id)) report(at('id'), `an id not used by another operator (operators[${ids.get(op.id)}] has it)`, op.id)
+    ids.set(op.id, i)
+    if (op.smpp.port !== 0) {
+      if (ports.has(op.smpp.port)) report(at('smpp', 'port'), `a port not used by operators[${ports.get(op.smpp.port)}]`, op.smpp.port)
+      ports.set(op.smpp.port, i)
+    }
+    op.prefixes.forEach((p, j) => {
+      const digits = p.replace(/^\+/, '')
+      const owner = prefixes.get(digits)
+      if (owner !== undefined && owner !== op.id) report(at('prefixes', j), `a prefix no other operator serves (${owner} serves it)`, p)
+      prefixes.set(digits, op.id)
+    })
+    const systemIds = new Set<string>()
+    op.smpp.accounts.forEach((a, j) => {
+      if (systemIds.has(a.system_id)) report(at('smpp', 'accounts', j, 'system_id'), 'a system_id not used twice on one operator', a.system_id)
+      systemIds.add(a.system_id)
+    })
+    checkStatus(op.smpp.window?.excess_status, at('smpp', 'window', 'excess_status'), report)
+    checkStatus(op.throttle?.status, at('throttle', 'status'), report)
+    checkStatus(op.failures?.bind_refusal_status, at('failures', 'bind_refusal_status'), report)
+    checkStatus(op.senders?.reject_status, at('senders', 'reject_status'), report)
+    let total = 0
+    op.failures?.statuses?.forEach((s, j) => {
+      checkStatus(s.status, at('failures', 'statuses', j, 'status'), report)
+      total += s.rate
+    })
+    if (total > 1) report(at('failures', 'statuses'), 'rates that add up to at most 1', `rates adding up to ${total}`)
+    checkDelay(op.latency, at('latency'), report)
+    checkDelay(op.receipts?.delay, at('receipts', 'delay'), report)
+    checkDelay(op.receipts?.intermediate?.delay, at('receipts', 'intermediate', 'delay'), report)
+    if (op.receipts?.outcomes && !op.receipts.outcomes.some((o) => o.weight > 0)) {
+      report(at('receipts', 'outcomes'), 'at least one outcome with a weight above 0', 'all weights 0')
+    }
+    op.timeline?.forEach((ev, j) => {
+      if (ev.event === 'latency_spike') checkDelay(ev.latency, at('timeline', j, 'latency'), report)
+    })
+  })
+}
+
+function checkStatus(value: string | number | undefined, path: (string | number)[], report: Report): void {
+  if (value !== undefined && parseStatus(value) === undefined) report(path, 'a known SMPP command_status name (see README: status names)', value)
+}
+
+function checkDelay(d: DelayFile | undefined, path: (string | number)[], report: Report): void {
+  if (!d) return
+  if (d.distribution === 'uniform' && parseDuration(d.min) > parseDuration(d.max)) report([...path, 'max'], `a value at least min (${d.min})`, d.max)
+  if (d.distribution === 'lognormal' && parseDuration(d.p50) > parseDuration(d.p99)) report([...path, 'p99'], `a value at least p50 (${d.p50})`, d.p99)
+}
+
+export function normalizeDelay(d: DelayFile): Delay {
+  const spikes = d.spikes ? { probability: d.spikes.probability, size: parseDuration(d.spikes.size) } : undefined
+  const ms = parseDuration
+  switch (d.distribution) {
+    case 'fixed':
+      return { kind: 'fixed', value: ms(d.value), spikes }
+    case 'uniform':
+      return { kind: 'uniform', min: ms(d.min), max: ms(d.max), spikes }
+    case 'normal':
+      return { kind: 'normal', mean: ms(d.mean), stddev: ms(d.stddev), spikes }
+    case 'lognormal':
+      return { kind: 'lognormal', p50: ms(d.p50), p99: ms(d.p99), spikes }
+    case 'exponential':
+      return { kind: 'exponential', mean: ms(d.mean), spikes }
+  }
+}
+
+/** A timeline event, or a control-API fault body (which has no `at`: it starts now, at `now`). */
+export function normalizeFault(ev: TimelineEventFile | FaultBody, now = 0): Fault {
+  const at = 'at' in ev ? parseDuration(ev.at) : now
+  const duration = parseDuration(ev.duration)
+  switch (ev.event) {
+    case 'latency_spike':
+      return { kind: 'latency_spike', at, duration, latency: normalizeDelay(ev.latency) }
+    case 'throttle_change':
+      return { kind: 'throttle_change', at, duration, rate: ev.rate }
+    default:
+      return { kind: ev.event, at, duration }
+  }
+}
+
+function status(value: string | number | undefined, fallback: number): number {
+  return value === undefined ? fallback : (parseStatus(value) ?? fallback)
+}
+
+function normalizeOperator(op: OperatorFile): OperatorConfig {
+  const r = op.receipts
+  return {
+    id: op.id,
+    name: op.name ?? op.id,
+    mcc: op.mcc,
+    mnc: op.mnc,
+    prefixes: op.prefixes.map((p) => p.replace(/^\+/, '')),
+    host: op.smpp.host ?? '127.0.0.1',
+    port: op.smpp.port,
+    accounts: op.smpp.accounts.map((a) => ({
+      systemId: a.system_id,
+      password: a.password,
+      bindTypes: new Set(a.bind_types ?? ['transmitter', 'receiver', 'transceiver']),
+      maxBinds: a.max_binds ?? 8,
+    })),
+    window: {
+      maxOutstanding: op.smpp.window?.max_outstanding ?? 1000,
+      excessStatus: status(op.smpp.window?.excess_status, Status.ESME_RTHROTTLED),
+    },
+    unknownDestination: op.smpp.unknown_destination ?? 'reject',
+    latency: op.latency ? normalizeDelay(op.latency) : undefined,
+    throttle: op.throttle
+      ? {
+          rate: op.throttle.rate,
+          per: op.throttle.per ?? 'bind',
+          burst: op.throttle.burst ?? Math.max(1, Math.ceil(op.throttle.rate / 10)),
+          status: status(op.throttle.status, Status.ESME_RTHROTTLED),
+          countSegments: op.throttle.count_segments ?? false,
+        }
+      : undefined,
+    failures: {
+      statuses: (op.failures?.statuses ?? []).map((s) => ({ status: status(s.status, Status.ESME_RSYSERR), rate: s.rate })),
+      noResponseRate: op.failures?.no_response_rate ?? 0,
+      disconnectRate: op.failures?.disconnect_rate ?? 0,
+      bindRefusalRate: op.failures?.bind_refusal_rate ?? 0,
+      bindRefusalStatus: status(op.failures?.bind_refusal_status, Status.ESME_RBINDFAIL),
+    },
+    senders: op.senders
+      ? { approved: new Set(op.senders.approved), rejectStatus: status(op.senders.reject_status, Status.ESME_RINVSRCADR) }
+      : undefined,
+    receipts: {
+      delay: r ? normalizeDelay(r.delay) : { kind: 'uniform', min: 100, max: 1000 },
+      outcomes: (r?.outcomes ?? [{ stat: 'DELIVRD' as const, weight: 1 }]).map((o) => ({
+        stat: o.stat as ReceiptStatName,
+        weight: o.weight,
+        err: o.err ?? DEFAULT_ERR[o.stat as ReceiptStatName],
+      })),
+      intermediate: r?.intermediate
+        ? { states: r.intermediate.states, delay: r.intermediate.delay ? normalizeDelay(r.intermediate.delay) : { kind: 'fixed', value: 0 } }
+        : undefined,
+      lossRate: r?.loss_rate ?? 0,
+      duplicateRate: r?.duplicate_rate ?? 0,
+      textLabel: r?.format?.text_label ?? 'text',
+      idFormat: r?.format?.id_format ?? 'decimal',
+      tlvs: r?.format?.tlvs ?? true,
+    },
+    timeline: (op.timeline ?? []).map(normalizeFault).sort((a, b) => a.at - b.at),
+  }
+}
+
+export function normalizeNetwork(net: NetworkFile): NetworkConfig {
+  return { name: net.name ?? 'network', seed: net.seed ?? 1, operators: net.operators.map(normalizeOperator) }
+}

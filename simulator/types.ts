@@ -1,0 +1,85 @@
+// What a running simulated network exposes to the control API, the CLI and the load generator.
+import type { Fault, NetworkConfig, OperatorConfig } from './network.js'
+
+export type OperatorState = 'up' | 'outage' | 'black_hole'
+
+export interface LatencySummary {
+  count: number
+  /** Microseconds. */
+  p50: number
+  p90: number
+  p99: number
+  p999: number
+  max: number
+}
+
+export interface OperatorStats {
+  id: string
+  state: OperatorState
+  binds: { transmitter: number; receiver: number; transceiver: number }
+  /** submit_sm PDUs received (one per segment) and whole messages (segments reassembled). */
+  submits: number
+  messages: number
+  /** submit_sm_resp sent, by status name (ESME_ROK, ESME_RTHROTTLED, ...). */
+  statuses: Record<string, number>
+  /** Submits deliberately never answered (no_response_rate, black hole). */
+  unanswered: number
+  /** Submits received and not yet answered (latency still running). */
+  inFlight: number
+  disconnects: number
+  bindRefusals: number
+  /** Accepted for a destination the operator does not serve (unknown_destination: accept). */
+  misrouted: number
+  receipts: {
+    /** Scheduled, not yet sent (incl. waiting for a receiver bind, held by a backlog). */
+    pending: number
+    /** deliver_sm receipts sent, by stat (DELIVRD, UNDELIV, ENROUTE...). */
+    sent: Record<string, number>
+    acked: number
+    lost: number
+    duplicated: number
+  }
+  /** submit_sm -> submit_sm_resp as sent by this operator. */
+  latency: LatencySummary
+}
+
+export interface ActiveFault {
+  fault: Fault
+  /** ms since network start. */
+  start: number
+  end: number
+  source: 'timeline' | 'api'
+}
+
+export interface OperatorHandle {
+  readonly config: OperatorConfig
+  /** The port actually listened on (differs from config.port when that was 0). */
+  readonly port: number
+  state(): OperatorState
+  activeFaults(): ActiveFault[]
+  stats(): OperatorStats
+  /** Starts a fault now (its `at` is ignored), lasting fault.duration. */
+  injectFault(fault: Fault): ActiveFault
+  /** Ends every active fault now (timeline faults included), restoring normal behaviour. */
+  clearFaults(): number
+}
+
+/**
+ * Told about each message an operator accepted, so the load generator can measure gateway transit
+ * and catch misrouted and duplicated messages. Called on the hot path: keep it cheap.
+ */
+export interface SubmitObserver {
+  /** text is the decoded text of the first segment (where mtsim's correlation tag sits). */
+  onMessage(operatorId: string, destination: string, text: string, nowUs: number): void
+}
+
+export interface NetworkHandle {
+  readonly config: NetworkConfig
+  readonly operators: readonly OperatorHandle[]
+  /** performance.now() at start; fault times are relative to it. */
+  readonly startedAt: number
+  operator(id: string): OperatorHandle | undefined
+  /** Every fault window so far (ended and active), for reports. */
+  faultHistory(): ActiveFault[]
+  close(): Promise<void>
+}
