@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// mtsim: one CLI. Each command lives in cli/commands/<name>.ts and registers itself here.
+import { Command } from 'commander'
+import { readFileSync } from 'node:fs'
+import { registerValidate } from './commands/validate.js'
+import { registerSimulate } from './commands/simulate.js'
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+
+const program = new Command('mtsim')
+  .description('Operator-network simulator and load-test harness for MT SMS over SMPP 3.4')
+  .version(pkg.version)
+  .showHelpAfterError('(run mtsim --help for every command with examples)')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  mtsim simulate scenarios/networks/small.yaml             start a simulated network until Ctrl-C
+  mtsim simulate scenarios/networks/national.yaml --control-port 8900
+  mtsim validate scenarios/networks/national.yaml          check a network or scenario file
+`,
+  )
+
+registerValidate(program)
+registerSimulate(program)
+
+await program.parseAsync(process.argv)
