@@ -1,0 +1,187 @@
+// PDU -> bytes. `writePdu` appends to any Writer (the session's outbound queue); `encodePdu`
+// and the fast paths return an owned Buffer built in a module-level scratch writer.
+
+import { CommandId, MaxLen, Status, Tlv } from './constants.js'
+import type { PduInput, SmBody, SmTlvs } from './pdu.js'
+import { Writer } from './writer.js'
+
+const scratch = new Writer(4096)
+
+/** Encode any modelled PDU to an owned Buffer. Throws RangeError on out-of-spec field values. */
+export function encodePdu(pdu: PduInput): Buffer {
+  writePdu(scratch, pdu)
+  return scratch.end()
+}
+
+/**
+ * Append one PDU to `w` and finish it. Per spec (sections 4.1.2, 4.4.2, 4.6.2) a response with a
+ * non-zero command_status carries no body, so those are written header-only (as the `smpp`
+ * package does); generic_nack and other header-only kinds never have one.
+ */
+export function writePdu(w: Writer, pdu: PduInput): void {
+  const mark = w.pos
+  try {
+    writeBody(w, pdu)
+  } catch (err) {
+    w.pos = mark // never leave half a PDU in a queue
+    throw err
+  }
+}
+
+function writeBody(w: Writer, pdu: PduInput): void {
+  const id = pdu.commandId ?? CommandId[pdu.command]
+  w.begin(id, pdu.status, pdu.sequence)
+  if (pdu.status !== 0 && (id & 0x80000000) !== 0) {
+    w.finish()
+    return
+  }
+  switch (pdu.command) {
+    case 'submit_sm': // 0x00000004
+    case 'deliver_sm': // 0x00000005
+      writeSmBody(w, pdu)
+      break
+    case 'bind_receiver': // 0x00000001
+    case 'bind_transmitter': // 0x00000002
+    case 'bind_transceiver': // 0x00000009
+      w.cstr(pdu.systemId, MaxLen.systemId)
+        .cstr(pdu.password, MaxLen.password)
+        .cstr(pdu.systemType, MaxLen.systemType)
+        .u8(pdu.interfaceVersion)
+        .u8(pdu.addrTon)
+        .u8(pdu.addrNpi)
+        .cstr(pdu.addressRange, MaxLen.addressRange)
+      break
+    case 'bind_receiver_resp': // 0x80000001
+    case 'bind_transmitter_resp': // 0x80000002
+    case 'bind_transceiver_resp': // 0x80000009
+      w.cstr(pdu.systemId, MaxLen.systemId)
+      if (pdu.scInterfaceVersion !== undefined) w.u16(Tlv.sc_interface_version).u16(1).u8(pdu.scInterfaceVersion)
+      if (pdu.tlvs) writeTlvs(w, pdu.tlvs)
+      break
+    case 'submit_sm_resp': // 0x80000004
+    case 'deliver_sm_resp': // 0x80000005
+      w.cstr(pdu.messageId, MaxLen.messageId)
+      if (pdu.tlvs) writeTlvs(w, pdu.tlvs)
+      break
+    case 'generic_nack': // 0x80000000
+    case 'enquire_link': // 0x00000015
+    case 'enquire_link_resp': // 0x80000015
+    case 'unbind': // 0x00000006
+    case 'unbind_resp': // 0x80000006
+      break
+    default: // raw kinds: the caller supplied the encoded body
+      w.octets(pdu.body)
+  }
+  w.finish()
+}
+
+function writeSmBody(w: Writer, b: SmBody): void {
+  const sm = b.shortMessage
+  if (sm.length > MaxLen.shortMessage) {
+    throw new RangeError(`short_message of ${sm.length} octets exceeds 254; use message_payload`)
+  }
+  w.cstr(b.serviceType, MaxLen.serviceType)
+    .u8(b.sourceAddrTon)
+    .u8(b.sourceAddrNpi)
+    .cstr(b.sourceAddr, MaxLen.addr)
+    .u8(b.destAddrTon)
+    .u8(b.destAddrNpi)
+    .cstr(b.destinationAddr, MaxLen.addr)
+    .u8(b.esmClass)
+    .u8(b.protocolId)
+    .u8(b.priorityFlag)
+    .cstr(b.scheduleDeliveryTime, MaxLen.time)
+    .cstr(b.validityPeriod, MaxLen.time)
+    .u8(b.registeredDelivery)
+    .u8(b.replaceIfPresentFlag)
+    .u8(b.dataCoding)
+    .u8(b.smDefaultMsgId)
+    .u8(sm.length)
+    .octets(sm)
+  if (b.tlvs) writeTlvs(w, b.tlvs)
+}
+
+/** Fixed order: segmentation first, then payload, then receipt TLVs, then unknown ones as given. */
+function writeTlvs(w: Writer, t: SmTlvs): void {
+  if (t.userMessageReference !== undefined) w.u16(Tlv.user_message_reference).u16(2).u16(t.userMessageReference)
+  if (t.sarMsgRefNum !== undefined) w.u16(Tlv.sar_msg_ref_num).u16(2).u16(t.sarMsgRefNum)
+  if (t.sarTotalSegments !== undefined) w.u16(Tlv.sar_total_segments).u16(1).u8(t.sarTotalSegments)
+  if (t.sarSegmentSeqnum !== undefined) w.u16(Tlv.sar_segment_seqnum).u16(1).u8(t.sarSegmentSeqnum)
+  if (t.messagePayload !== undefined) {
+    if (t.messagePayload.length > 0xffff) throw new RangeError('message_payload longer than 65535 octets')
+    w.u16(Tlv.message_payload).u16(t.messagePayload.length).octets(t.messagePayload)
+  }
+  if (t.receiptedMessageId !== undefined) {
+    const id = t.receiptedMessageId
+    w.u16(Tlv.receipted_message_id).u16(id.length + 1).cstr(id, MaxLen.messageId)
+  }
+  if (t.messageState !== undefined) w.u16(Tlv.message_state).u16(1).u8(t.messageState)
+  if (t.networkErrorCode !== undefined) {
+    w.u16(Tlv.network_error_code).u16(3).u8(t.networkErrorCode.type).u16(t.networkErrorCode.code)
+  }
+  if (t.scInterfaceVersion !== undefined) w.u16(Tlv.sc_interface_version).u16(1).u8(t.scInterfaceVersion)
+  if (t.other) {
+    for (const o of t.other) w.u16(o.tag).u16(o.value.length).octets(o.value)
+  }
+}
+
+// ---- fast paths for the responses a simulator sends per message ----
+
+export function writeSubmitSmResp(w: Writer, sequence: number, status: number, messageId: string): void {
+  w.begin(CommandId.submit_sm_resp, status, sequence)
+  if (status === 0) w.cstr(messageId, MaxLen.messageId)
+  w.finish()
+}
+
+export function writeDeliverSmResp(w: Writer, sequence: number, status: number): void {
+  // message_id is unused in deliver_sm_resp and set to NULL (one 0x00 octet) on success.
+  w.begin(CommandId.deliver_sm_resp, status, sequence)
+  if (status === 0) w.u8(0)
+  w.finish()
+}
+
+export function writeHeader(w: Writer, commandId: number, sequence: number, status = 0): void {
+  w.begin(commandId, status, sequence).finish()
+}
+
+export function encodeSubmitSmResp(sequence: number, status: number, messageId: string): Buffer {
+  writeSubmitSmResp(scratch, sequence, status, messageId)
+  return scratch.end()
+}
+
+export function encodeDeliverSmResp(sequence: number, status: number): Buffer {
+  writeDeliverSmResp(scratch, sequence, status)
+  return scratch.end()
+}
+
+// Header-only PDUs are built once; per call we copy the template and patch 4 (or 8) bytes.
+const ENQUIRE_LINK_RESP = headerTemplate(CommandId.enquire_link_resp)
+const GENERIC_NACK = headerTemplate(CommandId.generic_nack)
+const ENQUIRE_LINK = headerTemplate(CommandId.enquire_link)
+
+function headerTemplate(id: number): Buffer {
+  const b = Buffer.alloc(16)
+  b.writeUInt32BE(16, 0)
+  b.writeUInt32BE(id, 4)
+  return b
+}
+
+function fromTemplate(t: Buffer, sequence: number, status: number): Buffer {
+  const b = Buffer.allocUnsafe(16)
+  t.copy(b)
+  b.writeUInt32BE(status >>> 0, 8)
+  b.writeUInt32BE(sequence >>> 0, 12)
+  return b
+}
+
+export function encodeEnquireLinkResp(sequence: number): Buffer {
+  return fromTemplate(ENQUIRE_LINK_RESP, sequence, Status.ESME_ROK)
+}
+
+export function encodeEnquireLink(sequence: number): Buffer {
+  return fromTemplate(ENQUIRE_LINK, sequence, Status.ESME_ROK)
+}
+
+export function encodeGenericNack(sequence: number, status: number): Buffer {
+  return fromTemplate(GENERIC_NACK, sequence, status)
+}

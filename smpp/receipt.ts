@@ -1,0 +1,121 @@
+// SMPP 3.4 Appendix B delivery receipt text:
+//   id:IIIIIIIIII sub:SSS dlvrd:DDD submit date:YYMMDDhhmm done date:YYMMDDhhmm stat:DDDDDDD err:E text:...
+// The simulator emits each real-world variant (text:/Text:, decimal/hex id, optional seconds);
+// the parser accepts all of them and the usual sloppiness (spacing, case, missing fields).
+// Dates are formatted and parsed as UTC so runs do not depend on the machine's time zone.
+
+export interface Receipt {
+  id: string
+  sub: number
+  dlvrd: number
+  submitDate: Date
+  doneDate: Date
+  stat: string
+  err: string
+  text: string
+}
+
+export interface ReceiptFormat {
+  /** Label of the text field; some SMSCs capitalise it. Default 'text'. */
+  textLabel?: 'text' | 'Text'
+  /** 'hex' writes a decimal id as lowercase hex (ids that are not decimal are written as given). */
+  idFormat?: 'decimal' | 'hex'
+  /** Append ss to the dates (YYMMDDhhmmss). Default false (spec: YYMMDDhhmm). */
+  seconds?: boolean
+}
+
+const pad = (n: number, w: number): string => String(n).padStart(w, '0')
+
+function formatDate(d: Date, seconds: boolean): string {
+  const s =
+    pad(d.getUTCFullYear() % 100, 2) + pad(d.getUTCMonth() + 1, 2) + pad(d.getUTCDate(), 2) +
+    pad(d.getUTCHours(), 2) + pad(d.getUTCMinutes(), 2)
+  return seconds ? s + pad(d.getUTCSeconds(), 2) : s
+}
+
+/** Build the short_message text of a receipt. `text` is cut to its first 20 characters. */
+export function formatReceipt(r: Receipt, f: ReceiptFormat = {}): string {
+  const id = f.idFormat === 'hex' && /^[0-9]+$/.test(r.id) ? BigInt(r.id).toString(16) : r.id
+  const sec = f.seconds ?? false
+  const err = /^[0-9]+$/.test(r.err) ? r.err.padStart(3, '0') : r.err
+  return (
+    `id:${id} sub:${pad(r.sub, 3)} dlvrd:${pad(r.dlvrd, 3)} ` +
+    `submit date:${formatDate(r.submitDate, sec)} done date:${formatDate(r.doneDate, sec)} ` +
+    `stat:${r.stat} err:${err} ${f.textLabel ?? 'text'}:${r.text.slice(0, 20)}`
+  )
+}
+
+const KEY = /(?:^|\s)(id|sub|dlvrd|submit[ _]?date|done[ _]?date|stat|err|text)\s*:/gi
+
+function parseDate(s: string | undefined): Date | undefined {
+  const m = s === undefined ? null : /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$/.exec(s)
+  if (!m) return undefined
+  const [yy, mo, dd, hh, mi, ss] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as number[]
+  if (mo! < 1 || mo! > 12 || dd! < 1 || dd! > 31 || hh! > 23 || mi! > 59 || ss! > 59) return undefined
+  return new Date(Date.UTC(2000 + yy!, mo! - 1, dd!, hh!, mi!, ss!))
+}
+
+/**
+ * Parse a receipt text. Needs at least `id:` and `stat:`; otherwise returns undefined (it is then
+ * probably an ordinary MO message). Missing numbers parse as 0, missing dates as Invalid Date,
+ * missing err as '' and missing text as ''. Everything after `text:` is the text, even if it
+ * contains "id:".
+ */
+export function parseReceipt(str: string): Receipt | undefined {
+  const fields = new Map<string, string>()
+  KEY.lastIndex = 0
+  let m = KEY.exec(str)
+  while (m) {
+    const key = m[1]!.toLowerCase().replace(/[ _]/g, '')
+    const valueStart = KEY.lastIndex
+    if (key === 'text') {
+      fields.set(key, str.slice(valueStart).replace(/^ /, ''))
+      break
+    }
+    const next = KEY.exec(str)
+    const value = str.slice(valueStart, next ? next.index : str.length).trim()
+    if (!fields.has(key)) fields.set(key, value)
+    m = next
+  }
+  const id = fields.get('id')
+  const stat = fields.get('stat')
+  if (!id || !stat || id.length > 64 || /\s/.test(id)) return undefined
+  const num = (k: string): number => {
+    const v = Number.parseInt(fields.get(k) ?? '', 10)
+    return Number.isFinite(v) ? v : 0
+  }
+  return {
+    id,
+    sub: num('sub'),
+    dlvrd: num('dlvrd'),
+    submitDate: parseDate(fields.get('submitdate')) ?? new Date(NaN),
+    doneDate: parseDate(fields.get('donedate')) ?? new Date(NaN),
+    stat: stat.toUpperCase(),
+    err: fields.get('err') ?? '',
+    text: fields.get('text') ?? '',
+  }
+}
+
+/**
+ * Does a receipt's id refer to the message whose submit_sm_resp carried `submitRespId`?
+ * Rule: equal ignoring case and leading zeros; or, when one side is all decimal digits and the
+ * other is a hex string, equal as numbers (decimal value of one == hex value of the other), in
+ * either direction. This covers SMSCs that answer submit_sm_resp in decimal and put hex in the
+ * receipt text, and the reverse. Ids that are neither (UUIDs, alphanumerics) must match exactly
+ * (case-insensitively). A decimal-looking string is also valid hex, so "10" matches "16" and
+ * "a"; the ids one SMSC issues come from one scheme, so such cross matches do not collide in practice.
+ */
+export function receiptIdMatches(receiptId: string, submitRespId: string): boolean {
+  const a = receiptId.trim().toLowerCase()
+  const b = submitRespId.trim().toLowerCase()
+  if (a === b) return true
+  const hex = /^[0-9a-f]{1,64}$/
+  const dec = /^[0-9]{1,64}$/
+  if (!hex.test(a) || !hex.test(b)) return false
+  const ah = BigInt('0x' + a)
+  const bh = BigInt('0x' + b)
+  if (ah === bh) return true // same hex value, different leading zeros
+  if (dec.test(a) && BigInt(a) === bh) return true
+  if (dec.test(b) && BigInt(b) === ah) return true
+  return false
+}
