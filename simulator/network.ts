@@ -143,7 +143,8 @@ function checkStatus(value: string | number | undefined, path: (string | number)
   if (value !== undefined && parseStatus(value) === undefined) report(path, 'a known SMPP command_status name (see README: status names)', value)
 }
 
-function checkDelay(d: DelayFile | undefined, path: (string | number)[], report: Report): void {
+/** min <= max style checks the schema cannot express; also used for control-API fault bodies. */
+export function checkDelay(d: DelayFile | undefined, path: (string | number)[], report: Report): void {
   if (!d) return
   if (d.distribution === 'uniform' && parseDuration(d.min) > parseDuration(d.max)) report([...path, 'max'], `a value at least min (${d.min})`, d.max)
   if (d.distribution === 'lognormal' && parseDuration(d.p50) > parseDuration(d.p99)) report([...path, 'p99'], `a value at least p50 (${d.p50})`, d.p99)
