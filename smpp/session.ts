@@ -31,10 +31,7 @@ export interface SessionOptions {
 /** `resp` is undefined on timeout (timedOut true) or when the session closed (timedOut false). */
 export type ResponseCallback = (resp: Pdu | undefined, timedOut: boolean) => void
 
-interface Pending {
-  cb: ResponseCallback
-  deadline: number
-}
+interface Pending { cb: ResponseCallback; deadline: number }
 
 const noop = (): void => {}
 
@@ -97,13 +94,9 @@ export class SmppSession {
     return this._backedUp
   }
 
-  get isClosed(): boolean {
-    return this.closed
-  }
+  get isClosed(): boolean { return this.closed }
 
-  get pendingCount(): number {
-    return this.pending.size
-  }
+  get pendingCount(): number { return this.pending.size }
 
   /** Bytes queued here plus bytes Node holds for the socket. */
   get queuedBytes(): number {
@@ -285,14 +278,12 @@ export class SmppSession {
     this.request({ command: 'enquire_link', status: 0, sequence: 0 }, this.keepaliveAnswered)
   }
 
-  private keepaliveAnswered = (resp: Pdu | undefined, timedOut: boolean): void => {
+  private keepaliveAnswered = (_resp: Pdu | undefined, timedOut: boolean): void => {
     if (timedOut) this.close(new Error('enquire_link not answered'))
-    else if (resp) this.readSinceKeepalive = true
   }
 
   private handleError = (err: Error): void => {
-    if (!this.error) this.error = err
-    if (this.debug) this.debug('error', err)
+    this.error ??= err // 'close' follows and reports it
   }
 
   private handleClose = (): void => {
