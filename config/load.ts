@@ -43,7 +43,8 @@ export function parseConfigText<S extends TSchema>(
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
   if (doc.errors.length) {
     const details = doc.errors.map((e) => {
-      const pos = e.linePos?.[0]
+      // linePos is only filled in with prettyErrors; the offset and our LineCounter give the same.
+      const pos = e.linePos?.[0] ?? (e.pos ? lines.linePos(e.pos[0]) : undefined)
       return `${file}${pos ? `:${pos.line}:${pos.col}` : ''} ${e.message.split('\n')[0]}`
     })
     throw new MtsimError('MTSIM_ERR_CONFIG_INVALID', [file], details)
