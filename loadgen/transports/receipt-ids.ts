@@ -1,0 +1,70 @@
+// One canonical spelling for SMSC message ids, so the engine can match a receipt to its submit with
+// a plain Map lookup. It follows smpp/receipt.ts receiptIdMatches: case and leading zeros do not
+// matter, and some SMSCs answer submit_sm_resp in decimal but write the receipt text id in hex (or
+// the reverse). The canonical key of a submit_sm_resp id is the id itself (trimmed, lowercase, no
+// leading zeros); a receipt's text id is converted to the submit_sm_resp's base when the SMSC is
+// known (or seen) to use the other base. The receipted_message_id TLV carries the submit_sm_resp
+// id as issued, so it needs no conversion.
+
+/** How an SMSC writes the id in receipt text relative to its submit_sm_resp ids. */
+export type ReceiptIdFormat = 'auto' | 'same' | 'hex' | 'decimal'
+
+const DEC = /^[0-9]{1,64}$/
+const HEX = /^[0-9a-f]{1,64}$/
+const HEX_LETTER = /[a-f]/
+
+/** Trim, lowercase, drop leading zeros (keeping one digit). */
+export function canonicalId(id: string): string {
+  let s = id.trim().toLowerCase()
+  if (s.length > 1 && s.charCodeAt(0) === 0x30) {
+    s = s.replace(/^0+/, '')
+    if (s === '') s = '0'
+  }
+  return s
+}
+
+/**
+ * Per SMSC (shared by all binds to it). In `auto` mode the text base is learned: ids 0..9 read the
+ * same in both bases, and the first receipt text id with a hex letter while every submit_sm_resp id
+ * so far was decimal latches `hex`. Before that latch, an all-digit hex text id of 16 or more would
+ * be taken as decimal. The reverse (hex responses, decimal text) cannot be told from a hex id
+ * without letters, so it is never guessed: name the format when the SMSC is known (direct mode
+ * takes it from the operator's config), or let the SMSC send the TLV.
+ */
+export class ReceiptIdCanon {
+  private respDecimal = false
+  private respHexLetters = false
+
+  constructor(private format: ReceiptIdFormat = 'auto') {}
+
+  get textFormat(): ReceiptIdFormat {
+    return this.format
+  }
+
+  /** Canonical key of a submit_sm_resp message_id. */
+  submitId(id: string): string {
+    const c = canonicalId(id)
+    if (this.format === 'auto') {
+      if (DEC.test(c)) this.respDecimal = true
+      else this.respHexLetters = true // hex or alphanumeric: the text is then not a decimal->hex rewrite
+    }
+    return c
+  }
+
+  /** Canonical key of the receipted_message_id TLV: the submit_sm_resp id as issued. */
+  tlvId(id: string): string {
+    return canonicalId(id)
+  }
+
+  /** Canonical key of the `id:` in receipt text. */
+  textId(id: string): string {
+    const c = canonicalId(id)
+    if (this.format === 'auto') {
+      if (this.respDecimal && !this.respHexLetters && HEX.test(c) && HEX_LETTER.test(c)) this.format = 'hex'
+      else return c
+    }
+    if (this.format === 'hex' && HEX.test(c)) return BigInt('0x' + c).toString(10) // hex text of a decimal id
+    if (this.format === 'decimal' && DEC.test(c)) return BigInt(c).toString(16) // decimal text of a hex id
+    return c
+  }
+}

@@ -1,0 +1,128 @@
+// The `smpp` gateway target: N binds to one SMPP server (a gateway under test, or any SMSC).
+// BindPool is also what direct.ts keeps per operator: it spreads messages over its binds, picking
+// the bind with the most free window (least loaded), starting the scan after the last pick so
+// equal binds take turns.
+
+import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from '../transport.js'
+import { ReceiptIdCanon, type ReceiptIdFormat } from './receipt-ids.js'
+import { SmppClient, type SmppClientOptions, type SmppClientStats } from './smpp-client.js'
+
+export interface SmppTargetOptions {
+  host: string
+  port: number
+  systemId: string
+  password: string
+  systemType: string
+  binds: number
+  mode: 'transceiver' | 'tx+rx'
+  window: number
+  responseTimeoutMs: number
+  enquireLinkMs: number
+  reconnectInitialMs: number
+  reconnectMaxMs: number
+  receiptIdFormat?: ReceiptIdFormat
+  startTimeoutMs?: number
+}
+
+export class BindPool {
+  readonly clients: SmppClient[]
+  private next = 0
+
+  constructor(opts: SmppTargetOptions) {
+    const canon = new ReceiptIdCanon(opts.receiptIdFormat ?? 'auto')
+    const clientOpts: SmppClientOptions = { ...opts, canon }
+    this.clients = Array.from({ length: opts.binds }, () => new SmppClient(clientOpts))
+  }
+
+  async start(sink: ReceiptSink): Promise<void> {
+    const results = await Promise.allSettled(this.clients.map((c) => c.start(sink)))
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) {
+      await this.close()
+      throw failed.reason
+    }
+  }
+
+  capacity(): number {
+    let n = 0
+    for (const c of this.clients) n += c.capacity()
+    return n
+  }
+
+  canSend(): boolean {
+    for (const c of this.clients) if (c.capacity() > 0) return true
+    return false
+  }
+
+  /** The bind with the most free window, or undefined when every bind is full or down. */
+  pick(): SmppClient | undefined {
+    const list = this.clients
+    const n = list.length
+    let best: SmppClient | undefined
+    let bestFree = 0
+    let bestIndex = 0
+    for (let k = 0; k < n; k++) {
+      const i = (this.next + k) % n
+      const free = list[i]!.capacity()
+      if (free > bestFree) {
+        best = list[i]
+        bestFree = free
+        bestIndex = i
+      }
+    }
+    if (best) this.next = (bestIndex + 1) % n
+    return best
+  }
+
+  /** A full pool still takes the message (on the first bind) so its outcome is reported, never lost. */
+  send(msg: OutboundMessage, done: (o: SubmitOutcome) => void): void {
+    ;(this.pick() ?? this.clients[this.next]!).send(msg, done)
+  }
+
+  stats(): SmppClientStats {
+    const sum: SmppClientStats = { binds: 0, disconnects: 0, receipts: 0, malformedReceipts: 0, moMessages: 0, lateResponses: 0 }
+    for (const c of this.clients) {
+      const s = c.stats()
+      for (const k of Object.keys(sum) as (keyof SmppClientStats)[]) sum[k] += s[k]
+    }
+    return sum
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.close()))
+  }
+}
+
+export class SmppTransport implements Transport {
+  readonly name: string
+  private readonly pool: BindPool
+
+  constructor(opts: SmppTargetOptions) {
+    this.name = `smpp ${opts.host}:${opts.port}`
+    this.pool = new BindPool(opts)
+  }
+
+  start(receipts: ReceiptSink): Promise<void> {
+    return this.pool.start(receipts)
+  }
+
+  capacity(): number {
+    return this.pool.capacity()
+  }
+
+  canSend(_msg?: OutboundMessage): boolean {
+    return this.pool.canSend()
+  }
+
+  send(msg: OutboundMessage, done: (o: SubmitOutcome) => void): void {
+    this.pool.send(msg, done)
+  }
+
+  stats(): SmppClientStats {
+    return this.pool.stats()
+  }
+
+  close(): Promise<void> {
+    return this.pool.close()
+  }
+}
