@@ -1,7 +1,7 @@
 // A hand-written NetworkHandle for control-API and metrics tests: real configs (through
 // parseNetwork), counters the test sets directly, faults that really change state.
 import { performance } from 'node:perf_hooks'
-import { parseNetwork, type Fault } from '../../simulator/network.js'
+import { parseNetwork, type Fault, type NetworkConfig } from '../../simulator/network.js'
 import type { ActiveFault, NetworkHandle, OperatorHandle, OperatorState, OperatorStats } from '../../simulator/types.js'
 
 export const fakeNetworkFile = {
@@ -55,7 +55,11 @@ export interface FakeNetwork extends NetworkHandle {
 }
 
 export function fakeNetwork(file: unknown = fakeNetworkFile): FakeNetwork {
-  const config = parseNetwork(file, 'fake.yaml')
+  return fakeNetworkFrom(parseNetwork(file, 'fake.yaml'))
+}
+
+/** Ports are 30000, 30001, ... whatever the config says, as if the real ones were picked at start. */
+export function fakeNetworkFrom(config: NetworkConfig): FakeNetwork {
   const startedAt = performance.now()
   const history: ActiveFault[] = []
   const now = () => performance.now() - startedAt

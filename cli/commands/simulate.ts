@@ -1,0 +1,203 @@
+// `mtsim simulate NETWORK.yaml`: runs a simulated operator network with its control API until
+// Ctrl-C (or --duration), then prints what each operator saw. A second Ctrl-C exits at once.
+import type { Command } from 'commander'
+import { action } from '../handle-errors.js'
+import { loadNetwork, type NetworkConfig } from '../../simulator/network.js'
+import { startControlApi } from '../../simulator/control-api.js'
+import type { ActiveFault, NetworkHandle, OperatorStats } from '../../simulator/types.js'
+import { MtsimError, ExitCode } from '../../lib/errors.js'
+import { parseDuration, formatDuration } from '../../lib/duration.js'
+
+export interface SimulateOptions {
+  controlPort?: string | number
+  controlHost?: string
+  token?: string
+  duration?: string
+}
+
+export interface SimulateDeps {
+  /** Where the report goes (stdout by default). */
+  write?: (text: string) => void
+  /** Starts the network; the real simulator unless a test gives another. */
+  start?: (config: NetworkConfig) => Promise<NetworkHandle>
+  /** Stops the run when it settles (besides --duration and signals). */
+  stop?: Promise<unknown>
+  /** Listen for SIGINT/SIGTERM (off in tests that run in-process). */
+  signals?: boolean
+  /** Told the control URL once it listens (tests use it to call the API mid-run). */
+  onReady?: (info: { controlUrl: string; network: NetworkHandle }) => void
+}
+
+export const DEFAULT_CONTROL_PORT = 8900
+
+function controlPort(value: string | number | undefined): number {
+  if (value === undefined) return DEFAULT_CONTROL_PORT
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new MtsimError('MTSIM_ERR_USAGE', [`--control-port: expected a TCP port from 0 to 65535 (0 picks a free one), found ${JSON.stringify(String(value))}`])
+  }
+  return n
+}
+
+function runFor(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  try {
+    return parseDuration(value)
+  } catch {
+    throw new MtsimError('MTSIM_ERR_USAGE', [`--duration: expected a duration like "30s" or "5m", found ${JSON.stringify(value)}`])
+  }
+}
+
+/** Resolves on --duration, the first SIGINT/SIGTERM or deps.stop; a second signal exits at once. */
+function waitForStop(ms: number | undefined, deps: SimulateDeps, write: (t: string) => void): { done: Promise<string>; dispose(): void } {
+  let timer: NodeJS.Timeout | undefined
+  let signalled = 0
+  let resolve!: (why: string) => void
+  const done = new Promise<string>((r) => (resolve = r))
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (++signalled > 1) {
+      write(`\n${sig} again: exiting now without a summary\n`)
+      process.exit(ExitCode.interrupted)
+    }
+    resolve(sig)
+  }
+  if (ms !== undefined) timer = setTimeout(() => resolve(`--duration ${formatDuration(ms)} reached`), ms)
+  if (deps.signals !== false) {
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  }
+  void deps.stop?.then(() => resolve('stopped'))
+  return {
+    done,
+    dispose() {
+      clearTimeout(timer)
+      // Listeners stay until the network is closed, so a second Ctrl-C during shutdown still works.
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    },
+  }
+}
+
+/** Runs the command; returns the exit code. Exported so tests run it in-process. */
+export async function runSimulate(file: string, opts: SimulateOptions, deps: SimulateDeps = {}): Promise<number> {
+  const write = deps.write ?? ((t: string) => void process.stdout.write(t))
+  const port = controlPort(opts.controlPort)
+  const duration = runFor(opts.duration)
+  const host = opts.controlHost ?? '127.0.0.1'
+  const config = loadNetwork(file)
+  const start = deps.start ?? (await import('../../simulator/start-network.js')).startNetwork
+  const network = await start(config)
+  let control
+  try {
+    control = await startControlApi(network, { host, port, token: opts.token })
+  } catch (err) {
+    await network.close()
+    throw err
+  }
+  write(describeNetwork(network, control.url, opts.token !== undefined))
+  if (!opts.token && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    write(`warning: the control API listens on ${host} without --token: anyone who reaches it can inject faults\n`)
+  }
+  write(duration === undefined ? 'running until Ctrl-C\n' : `running for ${formatDuration(duration)} (or until Ctrl-C)\n`)
+  deps.onReady?.({ controlUrl: control.url, network })
+
+  const stop = waitForStop(duration, deps, write)
+  const why = await stop.done
+  write(`\nstopping (${why})\n`)
+  try {
+    await control.close()
+    const stats = network.operators.map((op) => op.stats())
+    const faults = network.faultHistory()
+    await network.close()
+    write(summaryTable(stats) + faultLine(faults))
+  } finally {
+    stop.dispose()
+  }
+  return ExitCode.ok
+}
+
+function faultLine(faults: ActiveFault[]): string {
+  if (!faults.length) return 'fault windows: none\n'
+  const api = faults.filter((f) => f.source === 'api').length
+  return `fault windows: ${faults.length} (${faults.length - api} from timelines, ${api} from the control API)\n`
+}
+
+export function describeNetwork(network: NetworkHandle, controlUrl: string, tokenRequired: boolean): string {
+  const rows = network.operators.map((op) => [
+    op.config.id,
+    op.config.name,
+    `${op.config.host}:${op.port}`,
+    `system_ids: ${op.config.accounts.map((a) => a.systemId).join(', ')}`,
+    `prefixes: ${op.config.prefixes.join(', ')}`,
+  ])
+  const n = network.operators.length
+  return (
+    `network "${network.config.name}": ${n} operator${n === 1 ? '' : 's'}\n` +
+    table(rows, '  ') +
+    `control API: ${controlUrl}${tokenRequired ? ' (send Authorization: Bearer <token>)' : ''}\n` +
+    `  ${controlUrl}/operators   ${controlUrl}/metrics   POST ${controlUrl}/operators/<id>/faults\n`
+  )
+}
+
+function counts(record: Record<string, number>): string {
+  const parts = Object.entries(record)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+  return parts.length ? parts.join(', ') : '-'
+}
+
+function latency(us: number, count: number): string {
+  return count ? formatDuration(us / 1000) : '-'
+}
+
+export function summaryTable(stats: OperatorStats[]): string {
+  const head = ['operator', 'submits', 'responses by status', 'unanswered', 'receipts sent', 'pending', 'binds tx/rx/trx', 'p50', 'p99']
+  const rows = stats.map((s) => [
+    s.id,
+    String(s.submits),
+    counts(s.statuses),
+    String(s.unanswered),
+    counts(s.receipts.sent),
+    String(s.receipts.pending),
+    `${s.binds.transmitter}/${s.binds.receiver}/${s.binds.transceiver}`,
+    latency(s.latency.p50, s.latency.count),
+    latency(s.latency.p99, s.latency.count),
+  ])
+  return '\n' + table([head, ...rows], '')
+}
+
+/** Left-aligned columns, two spaces apart. */
+function table(rows: string[][], indent: string): string {
+  const widths: number[] = []
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)))
+  return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n'
+}
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('run a simulated operator network (SMSCs) with a control API until Ctrl-C, then print per-operator totals')
+    .argument('<network>', 'a network file (YAML or JSON), e.g. scenarios/networks/small.yaml')
+    .option('--control-port <port>', `control API port (0 picks a free one)`, String(DEFAULT_CONTROL_PORT))
+    .option('--control-host <host>', 'control API address', '127.0.0.1')
+    .option('--token <token>', 'require "Authorization: Bearer <token>" on every control route but /health')
+    .option('--duration <duration>', 'stop after this long, like "30s" or "5m" (default: run until Ctrl-C)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  mtsim simulate scenarios/networks/small.yaml
+  mtsim simulate scenarios/networks/national.yaml --control-port 8900 --token s3cret
+  mtsim simulate scenarios/networks/small.yaml --duration 30s --control-port 0
+
+While it runs:
+  curl 127.0.0.1:8900/operators
+  curl 127.0.0.1:8900/operators/alpha/stats
+  curl -X POST 127.0.0.1:8900/operators/alpha/faults -H 'content-type: application/json' -d '{"event":"outage","duration":"20s"}'
+  curl -X DELETE 127.0.0.1:8900/operators/alpha/faults
+  curl 127.0.0.1:8900/metrics
+`,
+    )
+    .action(action((file: string, opts: SimulateOptions) => runSimulate(file, opts)))
+}
