@@ -100,6 +100,12 @@ const ReceiptsSchema = Obj({
       text_label: Type.Optional(Type.Union([Type.Literal('text'), Type.Literal('Text')], { description: '"text" or "Text"' })),
       id_format: Type.Optional(Type.Union([Type.Literal('decimal'), Type.Literal('hex')], { description: 'decimal or hex' })),
       tlvs: Type.Optional(Type.Boolean({ description: 'true to add receipted_message_id, message_state and network_error_code' })),
+      text_excerpt: Type.Optional(Type.Boolean({ description: 'true to put the first 20 characters of the message after text:' })),
+    }),
+  ),
+  multipart: Type.Optional(
+    Type.Union([Type.Literal('per_segment'), Type.Literal('per_message')], {
+      description: 'per_segment (a receipt for every segment) or per_message (one, for the last segment)',
     }),
   ),
 })

@@ -65,6 +65,9 @@ export interface OperatorConfig {
     textLabel: 'text' | 'Text'
     idFormat: 'decimal' | 'hex'
     tlvs: boolean
+    /** Keep the first 20 characters of each message for the receipt's text: field. */
+    textExcerpt: boolean
+    multipart: 'per_segment' | 'per_message'
   }
   timeline: Fault[]
 }
@@ -241,6 +244,8 @@ function normalizeOperator(op: OperatorFile): OperatorConfig {
       textLabel: r?.format?.text_label ?? 'text',
       idFormat: r?.format?.id_format ?? 'decimal',
       tlvs: r?.format?.tlvs ?? true,
+      textExcerpt: r?.format?.text_excerpt ?? false,
+      multipart: r?.multipart ?? 'per_segment',
     },
     timeline: (op.timeline ?? []).map(normalizeFault).sort((a, b) => a.at - b.at),
   }

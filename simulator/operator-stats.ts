@@ -1,0 +1,67 @@
+// One operator's counters: plain numbers bumped on the hot path, turned into the OperatorStats
+// shape (simulator/types.ts) only when someone asks (control API, metrics scrape, summary).
+import { createHistogram, percentiles, recordUs, type Histogram } from '../lib/hdr.js'
+import { STAT_TEXT, statusName } from '../smpp/constants.js'
+import type { OperatorState, OperatorStats } from './types.js'
+
+export class OperatorCounters {
+  submits = 0
+  messages = 0
+  /** Never answered: no_response_rate, black hole, or the connection went away first. */
+  unanswered = 0
+  disconnects = 0
+  bindRefusals = 0
+  misrouted = 0
+  receiptsAcked = 0
+  receiptsLost = 0
+  receiptsDuplicated = 0
+  /** submit_sm_resp sent, by command_status code (a handful of keys). */
+  readonly statuses = new Map<number, number>()
+  /** deliver_sm receipts sent, indexed by message_state (STAT_TEXT gives the name). */
+  readonly receiptsSent = new Float64Array(STAT_TEXT.length)
+  /** submit_sm -> submit_sm_resp, integer microseconds. */
+  readonly latency: Histogram = createHistogram()
+
+  countStatus(status: number): void {
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1)
+  }
+
+  recordLatencyMs(ms: number): void {
+    recordUs(this.latency, ms * 1000)
+  }
+
+  snapshot(
+    id: string,
+    state: OperatorState,
+    binds: OperatorStats['binds'],
+    inFlight: number,
+    pendingReceipts: number,
+  ): OperatorStats {
+    const statuses: Record<string, number> = {}
+    for (const [code, n] of this.statuses) statuses[statusName(code)] = n
+    const sent: Record<string, number> = {}
+    for (let s = 1; s < STAT_TEXT.length; s++) if (this.receiptsSent[s]! > 0) sent[STAT_TEXT[s]!] = this.receiptsSent[s]!
+    const p = percentiles(this.latency)
+    return {
+      id,
+      state,
+      binds,
+      submits: this.submits,
+      messages: this.messages,
+      statuses,
+      unanswered: this.unanswered,
+      inFlight,
+      disconnects: this.disconnects,
+      bindRefusals: this.bindRefusals,
+      misrouted: this.misrouted,
+      receipts: {
+        pending: pendingReceipts,
+        sent,
+        acked: this.receiptsAcked,
+        lost: this.receiptsLost,
+        duplicated: this.receiptsDuplicated,
+      },
+      latency: { count: p.count, p50: p.p50, p90: p.p90, p99: p.p99, p999: p.p999, max: p.max },
+    }
+  }
+}

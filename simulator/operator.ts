@@ -1,0 +1,314 @@
+// One simulated operator (SMSC): its SMPP server, accounts and binds, and the submit pipeline
+// that decides each submit_sm's answer. Answers and receipts are delayed through the network's
+// one scheduler; everything random comes from the operator's seeded Rng, in submit order.
+import net from 'node:net'
+import { MtsimError } from '../lib/errors.js'
+import { PrefixTable } from '../lib/prefix.js'
+import { Rng } from '../lib/rng.js'
+import { Status } from '../smpp/constants.js'
+import type { DeliverSmResp, SubmitSm } from '../smpp/pdu.js'
+import { SmppSession } from '../smpp/session.js'
+import { decodeShortMessage, segmentInfo } from '../smpp/text.js'
+import { AccountBinds } from './account-binds.js'
+import { BindConnection, type BindOwner } from './bind.js'
+import { DelaySampler } from './delay.js'
+import { FaultController } from './faults.js'
+import { Reassembly, type PartialMessage } from './multipart.js'
+import type { BindType, Fault, OperatorConfig } from './network.js'
+import { OperatorCounters } from './operator-stats.js'
+import { ReceiptEngine } from './receipts.js'
+import { ResponseSlots } from './responses.js'
+import type { Scheduler } from './scheduler.js'
+import { TokenBucket } from './throttle.js'
+import type { ActiveFault, OperatorHandle, OperatorState, OperatorStats, SubmitObserver } from './types.js'
+
+export interface OperatorContext {
+  seed: number | string
+  scheduler: Scheduler
+  startedAt: number
+  observer?: SubmitObserver
+  /** Network-wide fault history. */
+  history: ActiveFault[]
+}
+
+export class Operator implements OperatorHandle, BindOwner {
+  readonly smscId: string
+  private readonly server = net.createServer((socket) => this.connected(socket))
+  private listenPort = 0
+  private readonly counters = new OperatorCounters()
+  private readonly rng: Rng
+  private readonly scheduler: Scheduler
+  private readonly conns = new Map<number, BindConnection>()
+  private readonly accounts: AccountBinds
+  private readonly prefixes = new PrefixTable<true>()
+  private readonly latency: DelaySampler | undefined
+  private operatorBucket: TokenBucket | undefined
+  private throttleRate: number | undefined
+  private readonly responses = new ResponseSlots()
+  private readonly respondKind: number
+  private readonly receipts: ReceiptEngine
+  private readonly faults: FaultController
+  private readonly reassembly = new Reassembly()
+  private lastMessageId = 0
+  private closing = false
+
+  constructor(
+    readonly config: OperatorConfig,
+    private readonly ctx: OperatorContext,
+  ) {
+    this.smscId = config.id.slice(0, 15)
+    this.rng = Rng.derive(ctx.seed, config.id)
+    this.scheduler = ctx.scheduler
+    this.accounts = new AccountBinds(config.accounts)
+    for (const p of config.prefixes) this.prefixes.add(p, true)
+    this.latency = config.latency ? new DelaySampler(config.latency) : undefined
+    this.throttleRate = config.throttle?.rate
+    if (config.throttle?.per === 'operator') this.operatorBucket = new TokenBucket(config.throttle.rate, config.throttle.burst, ctx.startedAt)
+    this.respondKind = ctx.scheduler.register(this.respondDue)
+    this.receipts = new ReceiptEngine(config.receipts, this.rng, ctx.scheduler, ctx.startedAt, this.counters, this.accounts, config.accounts.length)
+    this.faults = new FaultController(config.timeline, ctx.scheduler, ctx.startedAt, this.faultHooks, ctx.history)
+  }
+
+  get port(): number {
+    return this.listenPort
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const failed = (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EADDRINUSE') reject(new MtsimError('MTSIM_ERR_PORT_IN_USE', [`operator ${this.config.id}`, String(this.config.port)]))
+        else reject(err)
+      }
+      this.server.once('error', failed)
+      this.server.listen(this.config.port, this.config.host, () => {
+        this.server.off('error', failed)
+        resolve()
+      })
+    })
+    this.listenPort = (this.server.address() as net.AddressInfo).port
+    this.faults.start()
+  }
+
+  async close(): Promise<void> {
+    this.closing = true
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
+    for (const conn of this.conns.values()) conn.drop()
+    await closed
+  }
+
+  // ---- OperatorHandle ----
+
+  state(): OperatorState {
+    return this.faults.state()
+  }
+
+  activeFaults(): ActiveFault[] {
+    return this.faults.list()
+  }
+
+  injectFault(fault: Fault): ActiveFault {
+    return this.faults.inject(fault)
+  }
+
+  clearFaults(): number {
+    return this.faults.clear()
+  }
+
+  stats(): OperatorStats {
+    const binds = { transmitter: 0, receiver: 0, transceiver: 0 }
+    for (const c of this.conns.values()) if (c.type) binds[c.type]++
+    return this.counters.snapshot(this.config.id, this.state(), binds, this.responses.size, this.receipts.pending)
+  }
+
+  // ---- BindOwner ----
+
+  authenticate(type: BindType, systemId: string, password: string): { status: number; account: number; close: boolean } {
+    const refuse = (status: number, close = false) => {
+      this.counters.bindRefusals++
+      return { status, account: -1, close }
+    }
+    if (this.faults.state() === 'outage') return refuse(Status.ESME_RBINDFAIL, true)
+    const account = this.accounts.find(systemId)
+    if (account === undefined) return refuse(Status.ESME_RINVSYSID)
+    const a = this.config.accounts[account]!
+    if (a.password !== password) return refuse(Status.ESME_RINVPASWD)
+    if (!a.bindTypes.has(type) || this.accounts.full(account)) return refuse(Status.ESME_RBINDFAIL)
+    if (this.rng.chance(this.config.failures.bindRefusalRate)) return refuse(this.config.failures.bindRefusalStatus)
+    return { status: Status.ESME_ROK, account, close: false }
+  }
+
+  bound(conn: BindConnection): void {
+    this.accounts.add(conn)
+    if (this.throttleRate !== undefined && this.config.throttle?.per !== 'operator') conn.bucket = this.newBucket(this.throttleRate)
+    if (conn.canReceive) this.receipts.release(conn.account)
+  }
+
+  closed(conn: BindConnection): void {
+    this.conns.delete(conn.id)
+    if (conn.type) this.accounts.remove(conn)
+  }
+
+  drained(conn: BindConnection): void {
+    if (conn.canReceive) this.receipts.release(conn.account)
+  }
+
+  deliverSmResp(_conn: BindConnection, pdu: DeliverSmResp): void {
+    if (pdu.status === Status.ESME_ROK) this.counters.receiptsAcked++
+  }
+
+  submitRefused(conn: BindConnection, sequence: number, status: number): void {
+    this.counters.submits++
+    this.sendResponse(conn, sequence, status, 0, this.scheduler.clock())
+  }
+
+  /** The pipeline, in the documented order: window, disconnect, no response, throttle, sender, destination, failures. */
+  submitSm(conn: BindConnection, pdu: SubmitSm): void {
+    const now = this.scheduler.clock()
+    const c = this.counters
+    const cfg = this.config
+    c.submits++
+    // Segments are tracked first so whole messages are counted whatever their answer.
+    const seg = segmentInfo(pdu)
+    let part: PartialMessage | undefined
+    let key = ''
+    if (seg !== undefined && seg.total > 1) {
+      key = `${conn.id}|${pdu.sourceAddr}|${pdu.destinationAddr}|${seg.ref}|${seg.total}`
+      part = this.reassembly.segment(key, seg.total, now)
+      if (seg.seq === 1 && (this.ctx.observer || cfg.receipts.textExcerpt)) part.text = decodeShortMessage(pdu)
+    }
+    const whole = part === undefined || part.seen >= part.total
+    if (whole) {
+      c.messages++
+      if (part) this.reassembly.done(key)
+    }
+    if (this.faults.state() !== 'up') {
+      c.unanswered++ // black hole: taken in, never answered
+      return
+    }
+    if (conn.outstanding >= cfg.window.maxOutstanding) return this.sendResponse(conn, pdu.sequence, cfg.window.excessStatus, 0, now)
+    if (this.rng.chance(cfg.failures.disconnectRate)) {
+      c.disconnects++
+      c.unanswered++
+      conn.drop()
+      return
+    }
+    if (this.rng.chance(cfg.failures.noResponseRate)) {
+      c.unanswered++
+      return
+    }
+    const bucket = conn.bucket ?? this.operatorBucket
+    if (bucket !== undefined && (cfg.throttle?.countSegments || seg === undefined || seg.seq === 1) && !bucket.take(1, now)) {
+      return void this.respond(conn, pdu.sequence, cfg.throttle?.status ?? Status.ESME_RTHROTTLED, 0, now)
+    }
+    if (cfg.senders && !cfg.senders.approved.has(pdu.sourceAddr)) return void this.respond(conn, pdu.sequence, cfg.senders.rejectStatus, 0, now)
+    const served = this.prefixes.lookup(pdu.destinationAddr) !== undefined
+    if (!served && cfg.unknownDestination === 'reject') return void this.respond(conn, pdu.sequence, Status.ESME_RINVDSTADR, 0, now)
+    let status: number
+    let outcome = 0
+    if (part) {
+      if (part.status < 0) {
+        part.status = this.drawFailure()
+        if (part.status === Status.ESME_ROK) part.outcome = this.receipts.pickOutcome()
+      }
+      status = part.status
+      outcome = part.outcome
+    } else {
+      status = this.drawFailure()
+      if (status === Status.ESME_ROK) outcome = this.receipts.pickOutcome()
+    }
+    if (status !== Status.ESME_ROK) return void this.respond(conn, pdu.sequence, status, 0, now)
+    if (!served && whole) c.misrouted++
+    const id = ++this.lastMessageId
+    const respondAt = this.respond(conn, pdu.sequence, Status.ESME_ROK, id, now)
+    const text = part ? part.text : this.ctx.observer || cfg.receipts.textExcerpt ? decodeShortMessage(pdu) : ''
+    if (part === undefined || cfg.receipts.multipart === 'per_segment' || whole) {
+      this.receipts.accept(id, pdu.destinationAddr, pdu.sourceAddr, conn.account, outcome, pdu.registeredDelivery, respondAt, text)
+    }
+    if (whole && this.ctx.observer) this.ctx.observer.onMessage(cfg.id, pdu.destinationAddr, text, now * 1000)
+  }
+
+  // ---- internals ----
+
+  private connected(socket: net.Socket): void {
+    if (this.closing) {
+      socket.destroy()
+      return
+    }
+    const session = new SmppSession(socket, { responseTimeoutMs: 0, autoEnquireLinkResp: false })
+    const conn = new BindConnection(session, this)
+    this.conns.set(conn.id, conn)
+  }
+
+  /** One draw against the weighted failure statuses; ESME_ROK when none hits. */
+  private drawFailure(): number {
+    const list = this.config.failures.statuses
+    if (list.length === 0) return Status.ESME_ROK
+    let x = this.rng.next()
+    for (const f of list) {
+      if (x < f.rate) return f.status
+      x -= f.rate
+    }
+    return Status.ESME_ROK
+  }
+
+  /** Answers after the current latency; returns when (clock ms) the answer goes out. */
+  private respond(conn: BindConnection, sequence: number, status: number, id: number, now: number): number {
+    const sampler = this.faults.latency() ?? this.latency
+    const delay = sampler ? sampler.sample(this.rng) : 0
+    if (delay <= 0) {
+      this.sendResponse(conn, sequence, status, id, now)
+      return now
+    }
+    const r = this.responses
+    const i = r.alloc()
+    r.bind[i] = conn.id
+    r.sequence[i] = sequence
+    r.status[i] = status
+    r.messageId[i] = id
+    r.receivedAt[i] = now
+    conn.outstanding++
+    this.scheduler.schedule(this.respondKind, now + delay, i)
+    return now + delay
+  }
+
+  private respondDue = (i: number, now: number): void => {
+    const r = this.responses
+    const conn = this.conns.get(r.bind[i]!)
+    if (conn === undefined) this.counters.unanswered++ // the connection went away first
+    else {
+      conn.outstanding--
+      this.sendResponse(conn, r.sequence[i]!, r.status[i]!, r.messageId[i]!, r.receivedAt[i]!, now)
+    }
+    r.free(i)
+  }
+
+  private sendResponse(conn: BindConnection, sequence: number, status: number, id: number, receivedAt: number, now = receivedAt): void {
+    const text = status !== Status.ESME_ROK ? '' : this.config.receipts.idFormat === 'hex' ? id.toString(16) : String(id)
+    conn.session.sendSubmitSmResp(sequence, status, text)
+    this.counters.countStatus(status)
+    this.counters.recordLatencyMs(now - receivedAt)
+  }
+
+  private newBucket(rate: number): TokenBucket {
+    return new TokenBucket(rate, this.config.throttle?.burst ?? Math.max(1, Math.ceil(rate / 10)), this.scheduler.clock())
+  }
+
+  private readonly faultHooks = {
+    outageStarted: (): void => {
+      for (const conn of this.conns.values()) {
+        if (conn.type) this.counters.disconnects++
+        conn.drop()
+      }
+    },
+    throttleChanged: (rate: number | undefined): void => {
+      const now = this.scheduler.clock()
+      this.throttleRate = rate ?? this.config.throttle?.rate
+      const perOperator = this.config.throttle?.per === 'operator'
+      const apply = (b: TokenBucket | undefined): TokenBucket | undefined =>
+        this.throttleRate === undefined ? undefined : b ? (b.setRate(this.throttleRate, now), b) : this.newBucket(this.throttleRate)
+      if (perOperator) this.operatorBucket = apply(this.operatorBucket)
+      else for (const c of this.conns.values()) if (c.type) c.bucket = apply(c.bucket)
+    },
+    backlogChanged: (on: boolean): void => this.receipts.setBacklog(on),
+  }
+}

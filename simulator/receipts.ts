@@ -1,0 +1,244 @@
+// Delivery receipts of one operator: chooses each message's fate (outcome by weight, loss,
+// duplicate), keeps it in the compact ReceiptStore, and when due sends deliver_sm (esm_class 0x04,
+// Appendix B text, optional TLVs) to a receiver-capable bind of the SAME account, round-robin.
+// With no such bind (or all of them backed up, or a receipt_backlog fault) finals wait in a
+// per-account queue threaded through the store and go out when a bind appears or drains.
+import { WeightedPicker, type Rng } from '../lib/rng.js'
+import { EsmClass, MessageState, NetworkType, RegisteredDelivery, STAT_TEXT, stateOfStat } from '../smpp/constants.js'
+import { smBody } from '../smpp/pdu.js'
+import { formatReceipt } from '../smpp/receipt.js'
+import type { SmppSession } from '../smpp/session.js'
+import { encodeGsm7 } from '../smpp/text.js'
+import { DelaySampler } from './delay.js'
+import type { OperatorConfig } from './network.js'
+import type { OperatorCounters } from './operator-stats.js'
+import { NIL_SLOT, RF, ReceiptStore } from './receipt-store.js'
+import type { Scheduler } from './scheduler.js'
+
+export interface ReceiptSink {
+  /** A bound receiver/transceiver session of the account that can take more bytes now, round-robin. */
+  pickReceiver(account: number): SmppSession | undefined
+  /** True if the account has a receiver-capable bind at all (maybe momentarily full). */
+  hasReceiver(account: number): boolean
+}
+
+type ReceiptConfig = OperatorConfig['receipts']
+
+/** At most this many intermediate notifications per message (two flag bits count them). */
+const MAX_STAGES = 3
+
+export class ReceiptEngine {
+  readonly store: ReceiptStore
+  private readonly finalDelay: DelaySampler
+  private readonly interDelay: DelaySampler | undefined
+  private readonly interStates: number[]
+  private readonly outcomeState: number[]
+  private readonly picker: WeightedPicker<number>
+  private readonly kind: number
+  private readonly waitHead: number[]
+  private readonly waitTail: number[]
+  private backlog = false
+  private retryScheduled = false
+
+  constructor(
+    private readonly cfg: ReceiptConfig,
+    private readonly rng: Rng,
+    private readonly scheduler: Scheduler,
+    private readonly startedAt: number,
+    private readonly counters: OperatorCounters,
+    private readonly sink: ReceiptSink,
+    accounts: number,
+  ) {
+    this.store = new ReceiptStore({ textExcerpt: cfg.textExcerpt })
+    this.finalDelay = new DelaySampler(cfg.delay)
+    this.interDelay = cfg.intermediate ? new DelaySampler(cfg.intermediate.delay) : undefined
+    this.interStates = (cfg.intermediate?.states ?? []).slice(0, MAX_STAGES).map((s) => stateOfStat(s)!)
+    this.outcomeState = cfg.outcomes.map((o) => stateOfStat(o.stat)!)
+    this.picker = new WeightedPicker(
+      cfg.outcomes.map((_, i) => i),
+      cfg.outcomes.map((o) => o.weight),
+    )
+    this.kind = scheduler.register(this.due)
+    this.waitHead = new Array<number>(accounts).fill(NIL_SLOT)
+    this.waitTail = new Array<number>(accounts).fill(NIL_SLOT)
+  }
+
+  /** Scheduled or waiting receipts. */
+  get pending(): number {
+    return this.store.size
+  }
+
+  /** One draw: the final state of a message (a multipart message draws once and shares it). */
+  pickOutcome(): number {
+    return this.cfg.outcomes.length === 1 ? 0 : this.picker.pick(this.rng)
+  }
+
+  /**
+   * A message (or segment) was accepted with `messageId`; its submit_sm_resp goes out at
+   * `respondAt` (clock ms) and its receipts follow from then, as registered_delivery asks.
+   */
+  accept(
+    messageId: number,
+    destination: string,
+    source: string,
+    account: number,
+    outcome: number,
+    registeredDelivery: number,
+    respondAt: number,
+    text: string,
+  ): void {
+    const failed = this.outcomeState[outcome] !== MessageState.DELIVERED
+    const mode = registeredDelivery & 0x03
+    const wantsFinal = mode === RegisteredDelivery.FINAL || (mode === RegisteredDelivery.FAILURE && failed)
+    const wantsInter = (registeredDelivery & RegisteredDelivery.INTERMEDIATE) !== 0 && this.interStates.length > 0
+    if (!wantsFinal && !wantsInter) return
+    const lost = wantsFinal && this.rng.chance(this.cfg.lossRate)
+    const dup = wantsFinal && !lost && this.rng.chance(this.cfg.duplicateRate)
+    if (lost && !wantsInter) {
+      this.counters.receiptsLost++
+      return
+    }
+    const finalAt = respondAt + this.finalDelay.sample(this.rng)
+    const s = this.store
+    const i = s.alloc()
+    s.flags[i] = (wantsFinal ? RF.WANTS_FINAL : 0) | (wantsInter ? RF.WANTS_INTERMEDIATE : 0) | (lost ? RF.LOST : 0) | (dup ? RF.DUPLICATE : 0)
+    s.due[i] = Math.max(0, Math.round(finalAt - this.startedAt))
+    s.messageId[i] = messageId
+    s.setDestination(i, destination)
+    s.setSource(i, source)
+    s.submitTime[i] = Math.floor(Date.now() / 1000)
+    s.account[i] = account
+    s.outcome[i] = outcome
+    s.setText(i, text)
+    const first = wantsInter ? Math.min(respondAt + this.interDelay!.sample(this.rng), finalAt) : finalAt
+    this.scheduler.schedule(this.kind, first, i)
+  }
+
+  /** receipt_backlog: while on, due finals queue up; turning it off releases them together. */
+  setBacklog(on: boolean): void {
+    this.backlog = on
+    if (!on) this.releaseAll()
+  }
+
+  /** A receiver-capable bind of `account` appeared or drained: send what waits for it. */
+  release(account: number): void {
+    const s = this.store
+    while (this.waitHead[account] !== NIL_SLOT && !this.backlog) {
+      const session = this.sink.pickReceiver(account)
+      if (!session) {
+        // The binds exist but their queues are full without being backed up yet: after the
+        // session's flush either 'drain' calls us again or the bytes went out and we retry here.
+        if (this.sink.hasReceiver(account) && !this.retryScheduled) {
+          this.retryScheduled = true
+          setImmediate(this.retry)
+        }
+        return
+      }
+      const i = this.waitHead[account]!
+      this.waitHead[account] = s.due[i]!
+      if (this.waitHead[account] === NIL_SLOT) this.waitTail[account] = NIL_SLOT
+      this.deliverFinal(session, i)
+    }
+  }
+
+  releaseAll(): void {
+    for (let a = 0; a < this.waitHead.length; a++) this.release(a)
+  }
+
+  private retry = (): void => {
+    this.retryScheduled = false
+    this.releaseAll()
+  }
+
+  private due = (i: number, now: number): void => {
+    const s = this.store
+    const f = s.flags[i]!
+    const stage = f & RF.STAGE_MASK
+    if (f & RF.WANTS_INTERMEDIATE && stage < this.interStates.length) {
+      // Intermediate notifications are best effort (as on real SMSCs): skipped when nobody can take them.
+      const session = this.backlog ? undefined : this.sink.pickReceiver(s.account[i]!)
+      if (session) this.send(session, i, this.interStates[stage]!, '000')
+      s.flags[i] = (f & ~RF.STAGE_MASK) | (stage + 1)
+      const finalAt = this.startedAt + s.due[i]!
+      if (stage + 1 < this.interStates.length) this.scheduler.schedule(this.kind, Math.min(now + this.interDelay!.sample(this.rng), finalAt), i)
+      else if (f & RF.WANTS_FINAL) this.scheduler.schedule(this.kind, finalAt, i)
+      else s.free(i)
+      return
+    }
+    if (f & RF.LOST) {
+      this.counters.receiptsLost++
+      s.free(i)
+      return
+    }
+    const account = s.account[i]!
+    const session = this.backlog ? undefined : this.sink.pickReceiver(account)
+    if (session) this.deliverFinal(session, i)
+    else this.wait(account, i)
+  }
+
+  private wait(account: number, i: number): void {
+    // The due time is spent, so its field becomes the queue's next link.
+    this.store.due[i] = NIL_SLOT
+    if (this.waitTail[account] === NIL_SLOT) this.waitHead[account] = i
+    else this.store.due[this.waitTail[account]!] = i
+    this.waitTail[account] = i
+  }
+
+  private deliverFinal(session: SmppSession, i: number): void {
+    const s = this.store
+    const o = s.outcome[i]!
+    const state = this.outcomeState[o]!
+    const err = this.cfg.outcomes[o]!.err
+    this.send(session, i, state, err)
+    if (s.flags[i]! & RF.DUPLICATE) {
+      this.send(session, i, state, err)
+      this.counters.receiptsDuplicated++
+    }
+    s.free(i)
+  }
+
+  private send(session: SmppSession, i: number, state: number, err: string): void {
+    const s = this.store
+    const num = s.messageId[i]!
+    const id = this.cfg.idFormat === 'hex' ? num.toString(16) : String(num)
+    const text = formatReceipt(
+      {
+        id,
+        sub: 1,
+        dlvrd: state === MessageState.DELIVERED ? 1 : 0,
+        submitDate: new Date(s.submitTime[i]! * 1000),
+        doneDate: new Date(),
+        stat: STAT_TEXT[state]!,
+        err,
+        text: s.textOf(i),
+      },
+      { textLabel: this.cfg.textLabel },
+    )
+    const handset = s.destinationOf(i)
+    const sender = s.sourceOf(i)
+    const errCode = Number.parseInt(err, 10)
+    session.send({
+      command: 'deliver_sm',
+      status: 0,
+      sequence: session.nextSequence(),
+      ...smBody({
+        sourceAddrTon: 1,
+        sourceAddrNpi: 1,
+        sourceAddr: handset,
+        destAddrTon: /^\+?[0-9]+$/.test(sender) ? 1 : 5,
+        destAddrNpi: /^\+?[0-9]+$/.test(sender) ? 1 : 0,
+        destinationAddr: sender,
+        esmClass: EsmClass.RECEIPT,
+        shortMessage: encodeGsm7(text),
+        tlvs: this.cfg.tlvs
+          ? {
+              receiptedMessageId: id,
+              messageState: state,
+              networkErrorCode: { type: NetworkType.GSM, code: Number.isFinite(errCode) ? errCode : 0 },
+            }
+          : undefined,
+      }),
+    })
+    this.counters.receiptsSent[state]!++
+  }
+}

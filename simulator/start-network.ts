@@ -1,0 +1,45 @@
+// Starts every operator of a network on its port (0 = any free port) with one shared scheduler,
+// and returns the NetworkHandle the CLI, control API and load generator use.
+import type { NetworkConfig } from './network.js'
+import { Operator } from './operator.js'
+import { Scheduler, systemClock, type Clock } from './scheduler.js'
+import type { ActiveFault, NetworkHandle, SubmitObserver } from './types.js'
+
+export interface StartOptions {
+  /** Told about each accepted whole message (in-process runs). */
+  observer?: SubmitObserver
+  /** Monotonic ms; performance.now() by default. Fault times are relative to its value at start. */
+  clock?: Clock
+}
+
+export async function startNetwork(config: NetworkConfig, opts: StartOptions = {}): Promise<NetworkHandle> {
+  const clock = opts.clock ?? systemClock
+  const scheduler = new Scheduler(clock)
+  const startedAt = clock()
+  const history: ActiveFault[] = []
+  const operators = config.operators.map(
+    (op) => new Operator(op, { seed: config.seed, scheduler, startedAt, observer: opts.observer, history }),
+  )
+  try {
+    for (const op of operators) await op.listen()
+  } catch (err) {
+    scheduler.stop()
+    await Promise.all(operators.map((op) => op.close()))
+    throw err
+  }
+  const byId = new Map(operators.map((op) => [op.config.id, op]))
+  let closing: Promise<void> | undefined
+  return {
+    config,
+    operators,
+    startedAt,
+    operator: (id) => byId.get(id),
+    faultHistory: () => [...history],
+    close: () =>
+      (closing ??= (async () => {
+        scheduler.stop()
+        await Promise.all(operators.map((op) => op.close()))
+      })()),
+  }
+}
+

@@ -1,0 +1,112 @@
+// Test helpers: a network from an inline config, and a tiny ESME built on smpp/session.ts.
+import net from 'node:net'
+import { parseNetwork } from '../../simulator/network.js'
+import { startNetwork, type StartOptions } from '../../simulator/start-network.js'
+import type { NetworkHandle } from '../../simulator/types.js'
+import { SmppSession } from '../../smpp/session.js'
+import { smBody, type DeliverSm, type Pdu, type SmBody } from '../../smpp/pdu.js'
+import { decodeShortMessage } from '../../smpp/text.js'
+
+/** One operator "op" on a free port, serving 47, account esme/secret; `op` overrides its keys. */
+export function operatorConfig(op: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'op',
+    mcc: '242',
+    mnc: '01',
+    prefixes: ['47'],
+    ...op,
+    smpp: { port: 0, accounts: [{ system_id: 'esme', password: 'secret' }], ...((op.smpp as object) ?? {}) },
+  }
+}
+
+export async function startOne(op: Record<string, unknown> = {}, opts: StartOptions & { seed?: number } = {}): Promise<NetworkHandle> {
+  const config = parseNetwork({ seed: opts.seed ?? 7, operators: [operatorConfig(op)] }, 'test-network')
+  return startNetwork(config, opts)
+}
+
+export type BindKind = 'transmitter' | 'receiver' | 'transceiver'
+
+export class Esme {
+  readonly received: DeliverSm[] = []
+  closed = false
+  /** Answer deliver_sm automatically (set false to leave receipts unacknowledged). */
+  ackReceipts = true
+
+  private constructor(readonly session: SmppSession) {
+    session.onPdu = (pdu) => {
+      if (pdu.command === 'deliver_sm') {
+        this.received.push({ ...pdu, shortMessage: Buffer.from(pdu.shortMessage) })
+        if (this.ackReceipts) session.sendDeliverSmResp(pdu.sequence, 0)
+      }
+    }
+    session.onClose = () => {
+      this.closed = true
+    }
+  }
+
+  static async connect(port: number): Promise<Esme> {
+    const socket = net.connect(port, '127.0.0.1')
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve)
+      socket.once('error', reject)
+    })
+    return new Esme(new SmppSession(socket, { responseTimeoutMs: 5000, sweepIntervalMs: 50 }))
+  }
+
+  /** Connects and binds; resolves with the bind_*_resp status. */
+  static async bound(port: number, type: BindKind = 'transceiver', systemId = 'esme', password = 'secret'): Promise<Esme> {
+    const e = await Esme.connect(port)
+    const status = await e.bind(type, systemId, password)
+    if (status !== 0) throw new Error(`bind failed with ${status}`)
+    return e
+  }
+
+  request(pdu: Parameters<SmppSession['request']>[0]): Promise<Pdu | undefined> {
+    return new Promise((resolve) => this.session.request(pdu, (resp) => resolve(resp)))
+  }
+
+  async bind(type: BindKind, systemId = 'esme', password = 'secret'): Promise<number> {
+    const resp = await this.request({
+      command: `bind_${type}`,
+      status: 0,
+      sequence: 0,
+      systemId,
+      password,
+      systemType: '',
+      interfaceVersion: 0x34,
+      addrTon: 0,
+      addrNpi: 0,
+      addressRange: '',
+    })
+    return resp ? resp.status : -1
+  }
+
+  /** Sends a submit_sm; resolves with the response (undefined on timeout or close). */
+  submit(fields: Partial<SmBody> = {}): Promise<Pdu | undefined> {
+    return this.request({
+      command: 'submit_sm',
+      status: 0,
+      sequence: 0,
+      ...smBody({ sourceAddr: 'mtsim', destinationAddr: '4790000001', shortMessage: Buffer.from('hello'), ...fields }),
+    })
+  }
+
+  receiptTexts(): string[] {
+    return this.received.map((d) => decodeShortMessage(d))
+  }
+
+  close(): void {
+    this.session.close()
+  }
+}
+
+/** Polls until `check` is true; fails after `timeoutMs`. */
+export async function waitFor(check: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
