@@ -4,6 +4,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 
 const TAIL_BYTES = 8192
+const BACKTRACE = /PANIC: (\/|\[0x)\S*[(\[]/
 
 export function tailLines(file: string, lines: number): string[] {
   if (!existsSync(file)) return []
@@ -16,7 +17,12 @@ export function tailLines(file: string, lines: number): string[] {
   } finally {
     closeSync(fd)
   }
-  const all = buf.toString('utf8').split('\n').filter((l) => l.trim())
+  // A PANIC is followed by backtrace frames (`PANIC: /usr/sbin/bearerbox(main+0x12) [0x...]`) that
+  // would push the one line that explains it out of the tail.
+  const all = buf
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !BACKTRACE.test(l))
   if (start > 0) all.shift() // probably cut in the middle
   return all.slice(-lines)
 }
