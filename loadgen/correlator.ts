@@ -1,0 +1,229 @@
+// Ties answers, receipts and (in-process) arrivals back to the messages sent, and turns them into
+// metrics. State lives in MessageStore (typed arrays, live window only); gateway id -> message maps
+// hold only messages still open. Times are performance.now() milliseconds.
+import { MessageStore, SlotState } from './awaiting.js'
+import { EarlyReceipts, RecentlyClosed } from './early-receipts.js'
+import { FinalKind, finalKindOf, type Metrics } from './metrics.js'
+import { RingQueue } from './ring-queue.js'
+import type { IncomingReceipt, SubmitOutcome } from './transport.js'
+
+/** Gateway ids map to k * SEG_SPAN + segment index. */
+const SEG_SPAN = 256
+/** Key under which a receipt carrying our seq (HTTP dlr-url) waits or is remembered. */
+const seqKey = (seq: number) => `#${seq}`
+
+export interface CorrelatorOptions {
+  /** How long an accepted message waits for its final receipt before it is missing. */
+  waitMs: number
+  /** Tag in the message text -> plan seq (undefined: not one of ours). */
+  parseTag: (text: string) => number | undefined
+  earlyMax?: number
+  earlyHoldMs?: number
+  recentMax?: number
+}
+
+export class Correlator {
+  readonly store = new MessageStore()
+  private readonly byId = new Map<string, number>()
+  private readonly bySeq = new Map<number, number>()
+  /** (k, deadline ms) in acceptance order: deadlines are monotonic since waitMs is fixed. */
+  private readonly deadlines = new RingQueue(2)
+  private readonly early: EarlyReceipts
+  private readonly recent: RecentlyClosed
+  private open = 0
+  private waiting = 0
+  /** Answers for a message that was not in flight: a transport breaking its one-callback contract. */
+  contractViolations = 0
+  /** Most gateway ids + seqs mapped at once (sampled at each sweep). */
+  peakMapped = 0
+
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly opts: CorrelatorOptions,
+  ) {
+    this.early = new EarlyReceipts(opts.earlyMax ?? 50_000, opts.earlyHoldMs ?? Math.max(30_000, opts.waitMs))
+    this.recent = new RecentlyClosed(opts.recentMax ?? 100_000)
+  }
+
+  /** Sent, no answer yet. */
+  get inFlight(): number {
+    return this.open
+  }
+
+  /** Accepted, no final receipt yet. */
+  get awaiting(): number {
+    return this.waiting
+  }
+
+  /** Receipts held for an answer not yet in. */
+  get earlyHeld(): number {
+    return this.early.size
+  }
+
+  /** Gateway ids and seqs currently mapped (bounded by the live window). */
+  get mappedIds(): number {
+    return this.byId.size + this.bySeq.size
+  }
+
+  sent(seq: number, op: number, intendedMs: number, sentMs: number): number {
+    const k = this.store.open(seq, op, intendedMs, sentMs)
+    this.bySeq.set(seq, k)
+    this.open++
+    return k
+  }
+
+  answer(k: number, outcome: SubmitOutcome, nowMs: number): void {
+    const s = this.store
+    const i = s.slot(k)
+    if (!s.holds(k) || s.state[i] !== SlotState.inFlight) {
+      this.contractViolations++
+      return
+    }
+    this.open--
+    const op = s.op[i]
+    this.metrics.answer(op, outcome.kind, outcome.status, (nowMs - s.intended[i]) * 1000, (nowMs - s.sentAt[i]) * 1000)
+    if (outcome.kind !== 'accepted') {
+      s.state[i] = SlotState.closed
+      return
+    }
+    s.state[i] = SlotState.awaiting
+    this.waiting++
+    this.deadlines.push(k, nowMs + this.opts.waitMs)
+    const ids = outcome.messageIds
+    s.segsLeft[i] = ids.length || 1
+    if (ids.length) {
+      s.ids[i] = ids
+      for (let seg = 0; seg < ids.length; seg++) this.byId.set(ids[seg], k * SEG_SPAN + Math.min(seg, SEG_SPAN - 1))
+    }
+    if (this.early.size === 0) return
+    for (let seg = 0; seg < ids.length; seg++) this.early.take(ids[seg], (r, at) => this.apply(k, seg, r, at))
+    this.early.take(seqKey(s.seq[i]), (r, at) => this.apply(k, 0, r, at))
+  }
+
+  receipt(r: IncomingReceipt, nowMs: number): void {
+    if (r.messageId !== undefined) {
+      const v = this.byId.get(r.messageId)
+      if (v !== undefined) return this.apply(Math.floor(v / SEG_SPAN), v % SEG_SPAN, r, nowMs)
+      return this.unmatched(r.messageId, r, nowMs)
+    }
+    if (r.seq !== undefined) {
+      const k = this.bySeq.get(r.seq)
+      if (k !== undefined && this.store.state[this.store.slot(k)] !== SlotState.inFlight) return this.apply(k, 0, r, nowMs)
+      return this.unmatched(seqKey(r.seq), r, nowMs)
+    }
+    this.metrics.unknownReceipt()
+  }
+
+  /** No open message has this id: a late duplicate, or early (answer not in yet), or unknown. */
+  private unmatched(key: string, r: IncomingReceipt, nowMs: number): void {
+    const op = this.recent.get(key)
+    if (op !== undefined) return this.metrics.duplicateReceipt(op)
+    const givenUp = this.early.hold(key, r, nowMs)
+    for (let n = 0; n < givenUp; n++) this.metrics.unknownReceipt()
+  }
+
+  private apply(k: number, seg: number, r: IncomingReceipt, atMs: number): void {
+    const s = this.store
+    const i = s.slot(k)
+    const op = s.op[i]
+    // Closed = final already in, or given up as missing: anything more is an extra receipt.
+    if (s.state[i] !== SlotState.awaiting) return this.metrics.duplicateReceipt(op)
+    if (!r.final) {
+      this.metrics.intermediate(op)
+      this.metrics.receiptStat(op, r.stat)
+      return
+    }
+    if (seg < 32) {
+      const bit = 1 << seg
+      if (s.finalMask[i] & bit) return this.metrics.duplicateReceipt(op)
+      s.finalMask[i] |= bit
+    }
+    this.metrics.receiptStat(op, r.stat)
+    const kind = finalKindOf(r.stat)
+    if (kind > s.worst[i]) s.worst[i] = kind
+    if (--s.segsLeft[i] > 0) return
+    this.close(i)
+    this.metrics.final(op, s.worst[i] as (typeof FinalKind)[keyof typeof FinalKind], (atMs - s.intended[i]) * 1000, (atMs - s.sentAt[i]) * 1000)
+  }
+
+  /** The in-process network saw one of our messages arrive at operatorId (nowUs on the performance.now() clock). */
+  arrival(operatorId: string, text: string, nowUs: number): void {
+    const seq = this.opts.parseTag(text)
+    if (seq === undefined) return
+    const k = this.bySeq.get(seq)
+    if (k === undefined) return
+    const s = this.store
+    const i = s.slot(k)
+    const op = s.op[i]
+    if (s.arrived[i]) return this.metrics.duplicateSubmit(op)
+    s.arrived[i] = 1
+    this.metrics.transit(op, nowUs - s.intended[i] * 1000, nowUs - s.sentAt[i] * 1000)
+    if (this.metrics.operatorIds[op] !== operatorId) this.metrics.misrouted(op)
+  }
+
+  /** Housekeeping: receipt waits that ran out become missing, stale early receipts unknown, closed slots retire. */
+  sweep(nowMs: number): void {
+    const q = this.deadlines
+    const s = this.store
+    while (q.length && q.peek(1) <= nowMs) {
+      const k = q.peek(0)
+      q.shift()
+      const i = s.slot(k)
+      if (s.holds(k) && s.state[i] === SlotState.awaiting) {
+        this.close(i)
+        this.metrics.missing(s.op[i])
+      }
+    }
+    const mapped = this.byId.size + this.bySeq.size
+    if (mapped > this.peakMapped) this.peakMapped = mapped
+    const givenUp = this.early.expire(nowMs)
+    for (let n = 0; n < givenUp; n++) this.metrics.unknownReceipt()
+    this.retire()
+  }
+
+  /** Closes an accepted message's books (final receipt in, or given up). */
+  private close(i: number): void {
+    const s = this.store
+    s.state[i] = SlotState.closed
+    this.waiting--
+    // Receipts by seq (no gateway ids) are remembered here, so a late one is a duplicate, not unknown.
+    if (!s.ids[i]) this.recent.add(seqKey(s.seq[i]), s.op[i])
+  }
+
+  private retire(): void {
+    const s = this.store
+    while (s.base < s.next) {
+      const i = s.slot(s.base)
+      if (s.state[i] !== SlotState.closed) break
+      const ids = s.ids[i]
+      const op = s.op[i]
+      if (ids) {
+        for (const id of ids) {
+          this.byId.delete(id)
+          this.recent.add(id, op)
+        }
+        s.ids[i] = undefined
+      }
+      this.bySeq.delete(s.seq[i])
+      s.base++
+    }
+  }
+
+  /**
+   * End of run: whatever still awaits a receipt is pending (interrupted run) or missing (the wait
+   * is over); held early receipts never matched and are unknown.
+   */
+  finish(interrupted: boolean): void {
+    const s = this.store
+    for (let k = s.base; k < s.next; k++) {
+      const i = s.slot(k)
+      if (s.state[i] !== SlotState.awaiting) continue
+      this.close(i)
+      if (interrupted) this.metrics.pending(s.op[i])
+      else this.metrics.missing(s.op[i])
+    }
+    const n = this.early.clear()
+    for (let j = 0; j < n; j++) this.metrics.unknownReceipt()
+    this.retire()
+  }
+}

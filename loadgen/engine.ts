@@ -1,0 +1,295 @@
+// The run loop (wrk2 / k6 constant-arrival-rate honesty): every send is due at its absolute plan
+// time from one monotonic start; one loop takes due sends in plan order, sends while the transport
+// has room, and measures latency from the intended time (corrected) beside the actual time
+// (uncorrected). Sends that cannot go out within maxLagMs are dropped and counted, never skipped.
+// No timer per message: one loop tick (setImmediate / a short setTimeout) does all the work.
+import type { SubmitObserver } from '../simulator/types.js'
+import { Correlator } from './correlator.js'
+import { Metrics } from './metrics.js'
+import { PlanMerger, type StreamSchedule } from './plan-merge.js'
+import { Progress } from './progress.js'
+import type { FaultWindow, ResultsFile } from './results-format.js'
+import { buildResults, checkBooks, mtsimVersion, writeResults } from './results-writer.js'
+import { Fifo } from './ring-queue.js'
+import type { Scenario } from './scenario.js'
+import { parseTag } from './tag.js'
+import { evaluateThresholds } from './thresholds.js'
+import { TimeseriesLog } from './timeseries.js'
+import type { OutboundMessage, SubmitOutcome, Transport } from './transport.js'
+import { join } from 'node:path'
+
+/** What the engine reads of a plan (loadgen/plan.ts Plan). */
+export interface EnginePlan {
+  streams: readonly StreamSchedule[]
+  /** Exact number of sends the plan calls for. */
+  planned: number
+  durationMs: number
+  expectedRate?(tMs: number): number
+}
+
+/** Makes the message for a plan seq, one per stream (loadgen/traffic.ts createTraffic). */
+export interface MessageSource {
+  message(seq: number): OutboundMessage
+}
+
+export type EngineScenario = Pick<Scenario, 'name' | 'seed' | 'network' | 'receipts' | 'scheduling' | 'thresholds'> &
+  Partial<Pick<Scenario, 'file' | 'gateway'>>
+
+export interface RunMeta {
+  scenarioFile?: string | null
+  segment?: { index: number; count: number } | null
+  /** The scenario and network as loaded, embedded so a report explains itself. */
+  scenario?: unknown
+  network?: unknown
+  versions?: Record<string, string>
+}
+
+export interface RunOptions {
+  scenario: EngineScenario
+  plan: EnginePlan
+  transport: Transport
+  outDir: string
+  /** Messages per stream (index in plan.streams). */
+  traffic: (streamIndex: number) => MessageSource
+  signal?: AbortSignal
+  observerHook?: (o: SubmitObserver) => void
+  faults?: () => FaultWindow[]
+  progress?: boolean
+  meta?: RunMeta
+  /** Time series interval (default 1 s). */
+  intervalMs?: number
+  /** After an abort: how long answers already due may still come in before the rest is pending. */
+  graceMs?: number
+  /** After the plan: most time to wait for answers beyond receipts.waitMs before giving up (default 60 s). */
+  drainSlackMs?: number
+  /** Called once at the end with the engine's bookkeeping sizes (bench, memory tests). */
+  diagnostics?: (d: EngineDiagnostics) => void
+}
+
+/** High-water marks of the engine's bounded state: they follow in-flight + awaiting, not the message count. */
+export interface EngineDiagnostics {
+  storeCapacity: number
+  backlogCapacity: number
+  /** Peak gateway ids + seqs mapped at once. */
+  mappedIds: number
+  earlyHeld: number
+}
+
+interface Due {
+  /** Plan time, ms from start. */
+  t: number
+  msg: OutboundMessage
+  op: number
+}
+
+/** Sends per loop tick before yielding to I/O (answers and receipts must get in). */
+const SENDS_PER_TICK = 2000
+/** Housekeeping (receipt deadlines, early receipts, retiring slots) at most this often. */
+const SWEEP_EVERY_MS = 10
+
+export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
+  const { scenario, plan, transport } = opts
+  const intervalMs = opts.intervalMs ?? 1000
+  const { lateAfterMs, maxLagMs } = scenario.scheduling
+  const waitMs = scenario.receipts.waitMs
+  const metrics = new Metrics(scenario.network.operators.map((o) => o.id))
+  const correlator = new Correlator(metrics, { waitMs, parseTag })
+  const merger = new PlanMerger(plan.streams)
+  const sources = plan.streams.map((_, i) => opts.traffic(i))
+  const backlog = new Fifo<Due>()
+  const series = new TimeseriesLog(join(opts.outDir, 'timeseries.ndjson'))
+  const progress = new Progress(opts.progress ?? false)
+  const abortDefs = scenario.thresholds.filter((d) => d.abortOnFail)
+  const startedAt = new Date()
+
+  await transport.start({ onReceipt: (r) => correlator.receipt(r, performance.now()) })
+  opts.observerHook?.({ onMessage: (operatorId, _destination, text, nowUs) => correlator.arrival(operatorId, text, nowUs) })
+
+  const start = performance.now()
+  let interrupted = false
+  let stopAt = Infinity // performance.now() after which the run stops waiting (abort grace or drain limit)
+  let planDone = plan.streams.length === 0
+  let intervalStart = 0
+  let lastSweep = -Infinity
+  let lastSend = start
+
+  const onAbort = () => interrupt()
+  if (opts.signal?.aborted) interrupt()
+  else opts.signal?.addEventListener('abort', onAbort, { once: true })
+
+  function interrupt(): void {
+    if (interrupted) return
+    interrupted = true
+    planDone = true
+    // Due but never sent: counted as dropped so planned = sent + dropped still holds.
+    while (backlog.length) metrics.dropped(backlog.shift().op)
+    stopAt = performance.now() + (opts.graceMs ?? 2000)
+    kick()
+  }
+
+  function takeDue(t: number): void {
+    while (!planDone && merger.peekTime() <= t) {
+      merger.take()
+      const msg = sources[merger.stream].message(merger.seq)
+      const op = metrics.operatorIndex(msg.operator)
+      metrics.planned(op)
+      backlog.push({ t: merger.t, msg, op })
+    }
+    if (!planDone && merger.peekTime() === Infinity) planDone = true
+  }
+
+  function sendDue(now: number): void {
+    const t = now - start
+    let budget = SENDS_PER_TICK
+    while (backlog.length && budget > 0) {
+      const due = backlog.peek()
+      if (t - due.t > maxLagMs) {
+        backlog.shift()
+        metrics.dropped(due.op)
+        continue
+      }
+      if (transport.capacity() <= 0) return
+      backlog.shift()
+      budget--
+      const intended = start + due.t
+      const k = correlator.sent(due.msg.seq, due.op, intended, now)
+      metrics.sent(due.op, now - intended > lateAfterMs, segmentsOf(due.msg))
+      lastSend = now
+      transport.send(due.msg, (o: SubmitOutcome) => answered(k, o))
+    }
+  }
+
+  function answered(k: number, o: SubmitOutcome): void {
+    correlator.answer(k, o, performance.now())
+    if (backlog.length || interrupted) kick()
+  }
+
+  function rollInterval(now: number): void {
+    const point = metrics.rollInterval(intervalStart, correlator.inFlight, correlator.awaiting)
+    series.append(point)
+    intervalStart += intervalMs
+    const tot = metrics.overall.totals
+    const elapsed = now - start
+    progress.update({
+      elapsedMs: elapsed, durationMs: plan.durationMs, draining: planDone,
+      plannedRate: plan.expectedRate ? plan.expectedRate(elapsed) : (point.planned * 1000) / intervalMs,
+      sentRate: (point.sent * 1000) / intervalMs, sent: tot.sent, plannedTotal: plan.planned,
+      inFlight: correlator.inFlight, accepted: tot.accepted, awaiting: correlator.awaiting,
+      receipts: tot.delivered + tot.undelivered + tot.expired + tot.rejected_by_operator + tot.other_final,
+      errors: tot.rejected + tot.failed + tot.dropped,
+    })
+    if (abortDefs.length && !interrupted) checkAbortThresholds(elapsed)
+  }
+
+  function checkAbortThresholds(elapsed: number): void {
+    const live = abortDefs.filter((d) => elapsed >= d.delayAbortEvalMs)
+    if (!live.length) return
+    if (evaluateThresholds(live, thresholdData(elapsed)).some((o) => !o.ok)) interrupt()
+  }
+
+  function thresholdData(durationMs: number) {
+    const operators: Record<string, { totals: typeof metrics.overall.totals; histograms: ReturnType<typeof metrics.overall.histograms> }> = {}
+    metrics.operators.forEach((s, i) => (operators[metrics.operatorIds[i]] = { totals: s.totals, histograms: s.histograms() }))
+    return { durationMs, totals: metrics.overall.totals, histograms: metrics.overall.histograms(), operators }
+  }
+
+  // --- the loop: one pending wake-up at a time ---
+  let immediate: NodeJS.Immediate | undefined
+  let timer: NodeJS.Timeout | undefined
+  let finish: () => void = () => {}
+  const finished = new Promise<void>((resolve) => (finish = resolve))
+
+  function kick(): void {
+    if (immediate) return
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    immediate = setImmediate(tick)
+  }
+
+  function tick(): void {
+    immediate = undefined
+    timer = undefined
+    const now = performance.now()
+    const t = now - start
+    takeDue(t)
+    if (!interrupted) sendDue(now)
+    if (now - lastSweep >= SWEEP_EVERY_MS) {
+      correlator.sweep(now)
+      lastSweep = now
+    }
+    while (t >= intervalStart + intervalMs) rollInterval(now)
+    const drained = planDone && backlog.length === 0
+    if (drained && stopAt === Infinity) stopAt = lastSend + waitMs + (opts.drainSlackMs ?? 60_000)
+    if (drained && ((correlator.inFlight === 0 && correlator.awaiting === 0) || now >= stopAt)) return finish()
+    // Work due now: yield to I/O, then go on. Otherwise sleep until the next send, interval or sweep.
+    if (backlog.length && transport.capacity() > 0) return void (immediate = setImmediate(tick))
+    const nextSend = planDone ? Infinity : merger.peekTime() - t
+    if (nextSend <= 0.5) return void (immediate = setImmediate(tick))
+    const wait = Math.min(nextSend, intervalStart + intervalMs - t, backlog.length ? 1 : drained ? 20 : 5)
+    timer = setTimeout(tick, Math.max(1, Math.floor(wait)))
+  }
+
+  kick()
+  await finished
+  opts.signal?.removeEventListener('abort', onAbort)
+
+  // Answers still outstanding become 'failed' through close(); then nothing more can arrive.
+  await transport.close()
+  const end = performance.now()
+  correlator.sweep(end)
+  correlator.finish(interrupted)
+  rollInterval(end) // the last, partial interval
+  series.close()
+  opts.diagnostics?.({
+    storeCapacity: correlator.store.capacity, backlogCapacity: backlog.capacity, mappedIds: correlator.peakMapped, earlyHeld: correlator.earlyHeld,
+  })
+
+  const durationMs = end - start
+  const results = buildResults({
+    meta: {
+      name: scenario.name,
+      scenarioFile: opts.meta?.scenarioFile ?? scenario.file ?? null,
+      scenario: opts.meta?.scenario ?? null,
+      network: opts.meta?.network ?? null,
+      seed: scenario.seed,
+      versions: { mtsim: mtsimVersion(), node: process.versions.node, ...opts.meta?.versions },
+      gateway: transport.name,
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      durationMs,
+      interrupted,
+      segment: opts.meta?.segment ?? null,
+      intervalMs,
+    },
+    metrics,
+    timeseries: series.points,
+    faults: opts.faults?.() ?? [],
+    thresholds: evaluateThresholds(scenario.thresholds, thresholdData(durationMs)),
+  })
+  if (!interrupted && results.totals.planned !== plan.planned) {
+    throw booksError([`planned ${results.totals.planned} != the plan's ${plan.planned}`], writeResults(opts.outDir, results))
+  }
+  const problems = checkBooks(results)
+  if (correlator.contractViolations) problems.push(`${correlator.contractViolations} answers for sends not in flight (transport ${transport.name} broke its one-callback contract)`)
+  const path = writeResults(opts.outDir, results)
+  if (problems.length) throw booksError(problems, path)
+  progress.end(
+    {
+      elapsedMs: durationMs, durationMs: plan.durationMs, draining: false, plannedRate: 0, sentRate: 0,
+      sent: results.totals.sent, plannedTotal: plan.planned, inFlight: 0, accepted: results.totals.accepted, awaiting: 0,
+      receipts: results.totals.accepted - results.totals.missing - results.totals.pending, errors: results.totals.rejected + results.totals.failed + results.totals.dropped,
+    },
+    interrupted ? 'interrupted' : 'done',
+  )
+  return results
+}
+
+/** Segments a message goes out as (1 unless the traffic layer says it is multipart). */
+function segmentsOf(msg: OutboundMessage): number {
+  const m = (msg as { multipart?: unknown; segments?: unknown }).segments ?? (msg as { multipart?: unknown }).multipart
+  return typeof m === 'number' && m > 1 ? m : Array.isArray(m) ? m.length : 1
+}
+
+function booksError(problems: string[], path: string): Error {
+  return new Error(`mtsim bug: the books of this run do not balance (results written to ${path}):\n  ${problems.join('\n  ')}`)
+}
