@@ -1,0 +1,116 @@
+// The console summary: what `mtsim report` and `mtsim run` print at the end. Plain text, aligned
+// columns, no colour codes (it ends up in CI logs and pasted into tickets).
+import type { ResultsFile } from '../loadgen/results-format.js'
+import type { Comparison } from './compare.js'
+import { formatDeltaValue, formatChange } from './delta-format.js'
+import { resultsFigures, runFigures, statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtObserved } from './metrics.js'
+
+export interface ConsoleOptions {
+  comparison?: Comparison
+}
+
+export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}): string {
+  const f = resultsFigures(r)
+  const t = r.totals
+  const out: string[] = []
+  out.push(`mtsim results: ${runLine(r)}`)
+  out.push('')
+  out.push(
+    table(
+      ['', 'count', ''],
+      [
+        ['planned', fmtInt(t.planned), `dropped ${fmtInt(t.dropped)}, late ${fmtInt(t.late)}`],
+        ['sent', fmtInt(t.sent), fmtRate(f.sentPerS)],
+        ['accepted', fmtInt(t.accepted), `${fmtPct(f.acceptRate)} of sent, ${fmtRate(f.acceptedPerS)}`],
+        ['rejected', fmtInt(t.rejected), 'error status'],
+        ['failed', fmtInt(t.failed), 'no answer'],
+        ['delivered', fmtInt(t.delivered), `${fmtPct(f.deliveryRate)} of accepted`],
+        ['not delivered', fmtInt(t.undelivered + t.expired + t.rejected_by_operator + t.other_final), `undeliv ${fmtInt(t.undelivered)}, expired ${fmtInt(t.expired)}, rejectd ${fmtInt(t.rejected_by_operator)}, other ${fmtInt(t.other_final)}`],
+        ['no receipt', fmtInt(t.missing + t.pending), `missing ${fmtInt(t.missing)}, pending ${fmtInt(t.pending)}`],
+      ],
+    ),
+  )
+  out.push('')
+  const lat = f.latency
+  out.push(
+    table(
+      ['latency (corrected)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'],
+      (['submit', 'receipt', 'transit'] as const).map((k) => [
+        k,
+        fmtInt(lat[k].count),
+        ...(lat[k].count ? [lat[k].p50, lat[k].p90, lat[k].p99, lat[k].p999, lat[k].max].map(fmtMs) : ['-', '-', '-', '-', '-']),
+      ]),
+    ),
+  )
+  const ops = Object.entries(r.operators)
+  if (ops.length) {
+    out.push('')
+    out.push(
+      table(
+        ['operator', 'sent', 'accepted', 'rejected', 'failed', 'delivered', 'delivery', 'submit p99', 'receipt p99'],
+        ops.map(([id, o]) => {
+          const of = runFigures(o.totals, o.histograms, r.meta.durationMs)
+          return [
+            id,
+            fmtInt(o.totals.sent),
+            fmtInt(o.totals.accepted),
+            fmtInt(o.totals.rejected),
+            fmtInt(o.totals.failed),
+            fmtInt(o.totals.delivered),
+            fmtPct(of.deliveryRate),
+            of.latency.submit.count ? fmtMs(of.latency.submit.p99) : '-',
+            of.latency.receipt.count ? fmtMs(of.latency.receipt.p99) : '-',
+          ]
+        }),
+      ),
+    )
+  }
+  const errors = statusRows(r.statuses).filter((s) => s.name !== 'ESME_ROK')
+  if (errors.length) {
+    out.push('')
+    out.push(table(['error status', 'code', 'count', 'share'], errors.map((s) => [s.name, s.code || '-', fmtInt(s.count), fmtPct(s.share)])))
+  }
+  if (r.thresholds.length) {
+    out.push('')
+    const failed = r.thresholds.filter((th) => !th.ok).length
+    out.push(`thresholds: ${failed ? `${failed} of ${r.thresholds.length} FAILED` : `all ${r.thresholds.length} passed`}`)
+    out.push(
+      table(
+        ['', 'scope', 'threshold', 'observed'],
+        r.thresholds.map((th) => [th.ok ? 'ok' : 'FAIL', th.scope, `${th.metric} ${th.expression}`, fmtObserved(th.observed)]),
+      ),
+    )
+  }
+  if (opts.comparison) {
+    const c = opts.comparison
+    out.push('')
+    out.push(`against baseline "${c.baselineName}" (${c.baselineStartedAt}), tolerance ${fmtPct(c.tolerance, 0)}: ${c.worse ? `${c.worse} figure(s) WORSE` : 'nothing worse'}`)
+    out.push(
+      table(
+        ['', 'figure', 'baseline', 'now', 'change'],
+        c.deltas.map((d) => [d.worse ? 'WORSE' : '', d.label, formatDeltaValue(d, d.baseline), formatDeltaValue(d, d.current), formatChange(d)]),
+      ),
+    )
+  }
+  return out.join('\n') + '\n'
+}
+
+export function runLine(r: ResultsFile): string {
+  const m = r.meta
+  const parts = [`"${m.name}"`, `seed ${m.seed}`, fmtDuration(m.durationMs), `gateway ${m.gateway}`]
+  if (m.segment) parts.push(`share ${m.segment.index + 1} of ${m.segment.count}`)
+  if (m.interrupted) parts.push('INTERRUPTED')
+  return parts.join(', ')
+}
+
+/** Numeric columns right-aligned, text columns left-aligned, two spaces between columns. */
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const numeric = head.map((_, i) => i > 0 && rows.every((r) => !r[i] || /^[-+]?\d/.test(r[i]!) || r[i] === '-'))
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd()
+  return [line(head), ...rows.map(line)].map((l) => '  ' + l).join('\n')
+}

@@ -1,0 +1,142 @@
+// Everything the HTML report's charts draw, computed here in Node (one decode per histogram) so
+// the page's own script only hands ready series to chart.js. Times in seconds since run start,
+// latencies in milliseconds, rates in messages per second.
+import { decodeHistogram, type Histogram } from '../lib/hdr.js'
+import type { ResultsFile, LatencyPair } from '../loadgen/results-format.js'
+import { statusCode } from './metrics.js'
+
+export type Series = (number | null)[]
+
+export interface XY {
+  x: number
+  y: number
+}
+
+export interface ReportData {
+  /** Interval start times, seconds. */
+  t: number[]
+  intervalS: number
+  durationS: number
+  faults: { operator: string; kind: string; start: number; end: number; source: string }[]
+  throughput: { planned: Series; sent: Series; accepted: Series }
+  latencyOverTime: { submit: PercentileSeries; receipt: PercentileSeries }
+  distribution: Record<'submit' | 'receipt' | 'transit', { corrected: XY[]; uncorrected: XY[] }>
+  outcomes: { operators: string[]; kinds: { label: string; data: number[] }[] }
+  errors: { label: string; data: number[] }[]
+  gauges: { inFlight: number[]; awaitingReceipt: number[] }
+}
+
+export interface PercentileSeries {
+  p50: Series
+  p90: Series
+  p99: Series
+  p999: Series
+}
+
+export function reportData(r: ResultsFile): ReportData {
+  const ts = r.timeseries
+  const intervalS = r.meta.intervalMs / 1000
+  const perS = (n: number) => round(n / intervalS, 3)
+  return {
+    t: ts.map((p) => p.t / 1000),
+    intervalS,
+    durationS: r.meta.durationMs / 1000,
+    faults: r.faults.map((f) => ({ operator: f.operator, kind: f.kind, start: f.start / 1000, end: f.end / 1000, source: f.source })),
+    throughput: {
+      planned: ts.map((p) => perS(p.planned)),
+      sent: ts.map((p) => perS(p.sent)),
+      accepted: ts.map((p) => perS(p.accepted)),
+    },
+    latencyOverTime: {
+      submit: percentilesOverTime(ts.map((p) => p.submit)),
+      receipt: percentilesOverTime(ts.map((p) => p.receipt)),
+    },
+    distribution: {
+      submit: distributionPair(r.histograms.submit),
+      receipt: distributionPair(r.histograms.receipt),
+      transit: distributionPair(r.histograms.transit),
+    },
+    outcomes: outcomes(r),
+    errors: errorsOverTime(r),
+    gauges: { inFlight: ts.map((p) => p.inFlight), awaitingReceipt: ts.map((p) => p.awaitingReceipt) },
+  }
+}
+
+function percentilesOverTime(encoded: string[]): PercentileSeries {
+  const out: PercentileSeries = { p50: [], p90: [], p99: [], p999: [] }
+  for (const b64 of encoded) {
+    const h = decodeHistogram(b64)
+    const has = h.totalCount > 0
+    out.p50.push(has ? ms(h.getValueAtPercentile(50)) : null)
+    out.p90.push(has ? ms(h.getValueAtPercentile(90)) : null)
+    out.p99.push(has ? ms(h.getValueAtPercentile(99)) : null)
+    out.p999.push(has ? ms(h.getValueAtPercentile(99.9)) : null)
+  }
+  return out
+}
+
+function distributionPair(pair: LatencyPair): { corrected: XY[]; uncorrected: XY[] } {
+  return { corrected: distribution(decodeHistogram(pair.corrected)), uncorrected: distribution(decodeHistogram(pair.uncorrected)) }
+}
+
+/**
+ * The percentile distribution as HdrHistogram's plotter draws it: x = 1/(1-q) on a log axis (so
+ * 90%, 99%, 99.9% are evenly spaced), five points per halving of the remaining tail, up to the
+ * point where the tail holds a single value, then the maximum.
+ */
+export function distribution(h: Histogram): XY[] {
+  const n = h.totalCount
+  if (n === 0) return []
+  const points: XY[] = []
+  const lastX = Math.max(n, 2)
+  for (let i = 0; ; i++) {
+    const x = Math.pow(2, i / 5)
+    if (x >= lastX) break
+    const q = 1 - 1 / x
+    points.push({ x: round(x, 4), y: ms(h.getValueAtPercentile(q * 100)) })
+  }
+  points.push({ x: lastX, y: ms(h.maxValue) })
+  return points
+}
+
+const OUTCOME_KINDS = [
+  ['DELIVRD', 'delivered'],
+  ['UNDELIV', 'undelivered'],
+  ['EXPIRED', 'expired'],
+  ['REJECTD', 'rejected_by_operator'],
+  ['other final', 'other_final'],
+  ['no receipt', 'missing'],
+  ['pending', 'pending'],
+] as const
+
+function outcomes(r: ResultsFile): ReportData['outcomes'] {
+  const operators = Object.keys(r.operators)
+  const kinds = OUTCOME_KINDS.map(([label, key]) => ({ label, data: operators.map((id) => r.operators[id]!.totals[key]) })).filter(
+    (k) => k.data.some((v) => v > 0) || k.label === 'DELIVRD',
+  )
+  return { operators, kinds }
+}
+
+function errorsOverTime(r: ResultsFile): ReportData['errors'] {
+  const totals = new Map<string, number>()
+  for (const p of r.timeseries) for (const [name, n] of Object.entries(p.errors)) totals.set(name, (totals.get(name) ?? 0) + n)
+  // Most frequent first so the largest band sits at the bottom of the stack.
+  const series = [...totals.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([name]) => {
+      const code = statusCode(name)
+      return { label: code ? `${name} (${code})` : name, data: r.timeseries.map((p) => p.errors[name] ?? 0) }
+    })
+  // Unanswered submits have no status but are errors all the same.
+  if (r.timeseries.some((p) => p.failed > 0)) series.push({ label: 'no answer (timeout, connection lost)', data: r.timeseries.map((p) => p.failed) })
+  return series
+}
+
+function ms(us: number): number {
+  return round(us / 1000, 3)
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits
+  return Math.round(x * f) / f
+}

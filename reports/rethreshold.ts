@@ -1,0 +1,23 @@
+// Thresholds of merged results, evaluated again on the merged figures with the same code
+// `mtsim run` uses (loadgen/thresholds.ts), from the raw `thresholds` mapping the scenario copy
+// in meta.scenario carries. A p99 of per-share p99s is not a p99, so outcomes are never added.
+import type { ResultsFile, ThresholdOutcome } from '../loadgen/results-format.js'
+import { parseThresholds, evaluateThresholds } from '../loadgen/thresholds.js'
+import { ThresholdsSchema } from '../loadgen/scenario-schema.js'
+import { validateConfig } from '../config/load.js'
+
+export function reevaluateThresholds(merged: ResultsFile): ThresholdOutcome[] {
+  const raw = (merged.meta.scenario as { thresholds?: unknown } | null | undefined)?.thresholds
+  if (raw === undefined || raw === null) return []
+  const where = `${merged.meta.scenarioFile ?? merged.meta.name} (the scenario copy in the results, meta.scenario.thresholds)`
+  const mapping = validateConfig(raw, ThresholdsSchema, { file: where })
+  // No operator list: a threshold on an operator that saw no traffic evaluates to no data (FAIL),
+  // which is the truth, rather than refusing the whole merge.
+  const defs = parseThresholds(mapping, where)
+  return evaluateThresholds(defs, {
+    durationMs: merged.meta.durationMs,
+    totals: merged.totals,
+    histograms: merged.histograms,
+    operators: merged.operators,
+  })
+}

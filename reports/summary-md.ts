@@ -1,0 +1,72 @@
+// A compact Markdown summary for CI job pages ($GITHUB_STEP_SUMMARY and the like): the verdict
+// first, then the few figures people scan for, then only what failed in detail.
+import type { ResultsFile } from '../loadgen/results-format.js'
+import type { Comparison } from './compare.js'
+import { runLine } from './console.js'
+import { formatDeltaValue, formatChange } from './delta-format.js'
+import { resultsFigures, runFigures, statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtObserved } from './metrics.js'
+
+export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): string {
+  const f = resultsFigures(r)
+  const t = r.totals
+  const failed = r.thresholds.filter((th) => !th.ok)
+  const verdict = failed.length
+    ? `**FAILED**: ${failed.length} of ${r.thresholds.length} thresholds`
+    : r.thresholds.length
+      ? `**PASSED**: all ${r.thresholds.length} thresholds`
+      : 'no thresholds defined'
+  const out: string[] = [`### mtsim: ${cell(r.meta.name)}`, '', `${verdict}. ${cell(runLine(r))}.`, '']
+  out.push('| sent | accepted | delivered | delivery rate | accepted/s | submit p99 | receipt p99 | dropped | failed |')
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  out.push(
+    `| ${[
+      fmtInt(t.sent),
+      fmtInt(t.accepted),
+      fmtInt(t.delivered),
+      fmtPct(f.deliveryRate),
+      fmtRate(f.acceptedPerS),
+      f.latency.submit.count ? fmtMs(f.latency.submit.p99) : '-',
+      f.latency.receipt.count ? fmtMs(f.latency.receipt.p99) : '-',
+      fmtInt(t.dropped),
+      fmtInt(t.failed),
+    ].join(' | ')} |`,
+  )
+  const ops = Object.entries(r.operators)
+  if (ops.length > 1) {
+    out.push('', '| operator | sent | accepted | delivery rate | submit p99 | receipt p99 |', '|---|---:|---:|---:|---:|---:|')
+    for (const [id, o] of ops) {
+      const of = runFigures(o.totals, o.histograms, r.meta.durationMs)
+      out.push(
+        `| ${cell(id)} | ${fmtInt(o.totals.sent)} | ${fmtInt(o.totals.accepted)} | ${fmtPct(of.deliveryRate)} | ${of.latency.submit.count ? fmtMs(of.latency.submit.p99) : '-'} | ${of.latency.receipt.count ? fmtMs(of.latency.receipt.p99) : '-'} |`,
+      )
+    }
+  }
+  if (r.thresholds.length) {
+    out.push('', '| | scope | threshold | observed |', '|---|---|---|---:|')
+    for (const th of r.thresholds) {
+      out.push(`| ${th.ok ? 'pass' : '**FAIL**'} | ${cell(th.scope)} | \`${cell(th.metric)} ${cell(th.expression)}\` | ${fmtObserved(th.observed)} |`)
+    }
+  }
+  const errors = statusRows(r.statuses).filter((s) => s.name !== 'ESME_ROK')
+  if (errors.length) {
+    out.push('', `Error statuses: ${errors.map((s) => `${cell(s.name)}${s.code ? ` (${s.code})` : ''} ${fmtInt(s.count)}`).join(', ')}.`)
+  }
+  if (comparison) {
+    out.push(
+      '',
+      `Against baseline "${cell(comparison.baselineName)}", tolerance ${fmtPct(comparison.tolerance, 0)}: ${comparison.worse ? `**${comparison.worse} figure(s) worse**` : 'nothing worse'}.`,
+      '',
+      '| figure | baseline | now | change | |',
+      '|---|---:|---:|---:|---|',
+    )
+    for (const d of comparison.deltas) {
+      out.push(`| ${d.label} | ${formatDeltaValue(d, d.baseline)} | ${formatDeltaValue(d, d.current)} | ${formatChange(d)} | ${d.worse ? '**worse**' : ''} |`)
+    }
+  }
+  return out.join('\n') + '\n'
+}
+
+/** Text safe inside a Markdown table cell. */
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ')
+}
