@@ -1,0 +1,52 @@
+// createTransport: the scenario's gateway section -> the Transport the engine drives.
+// direct needs the running simulated network (its operators' real ports and accounts). A managed
+// Kannel (kind: kannel) is started elsewhere (gateways/kannel); its runner then builds an http
+// target for Kannel's sendsms with kannelHttpGateway() and passes that in place of the section.
+
+import { MtsimError } from '../../lib/errors.js'
+import type { NetworkHandle } from '../../simulator/types.js'
+import type { GatewayConfig } from '../gateway-config.js'
+import type { Transport } from '../transport.js'
+import { DirectTransport } from './direct.js'
+import { HttpTransport } from './http.js'
+import { SmppTransport } from './smpp.js'
+
+export { DirectTransport } from './direct.js'
+export { HttpTransport, HttpRequestBuilder } from './http.js'
+export { SmppTransport, BindPool } from './smpp.js'
+export { SmppClient } from './smpp-client.js'
+export { kannelHttpGateway } from './kannel-preset.js'
+export { ReceiptWebhook } from '../webhook.js'
+
+/** Defaults for binds the scenario does not tune (direct mode has only binds/window/mode). */
+const DIRECT_LINK = { responseTimeoutMs: 10_000, enquireLinkMs: 30_000, reconnectInitialMs: 250, reconnectMaxMs: 10_000 }
+
+export function createTransport(scenario: { gateway: GatewayConfig }, network?: NetworkHandle): Transport {
+  const g = scenario.gateway
+  switch (g.kind) {
+    case 'direct':
+      if (!network) throw new MtsimError('MTSIM_ERR_USAGE', ['gateway kind direct needs a running simulated network (network: in the scenario)'])
+      return new DirectTransport(network, { binds: g.binds, defaultBinds: 1, mode: g.mode, window: g.window, ...DIRECT_LINK })
+    case 'smpp':
+      return new SmppTransport({
+        host: g.host,
+        port: g.port,
+        systemId: g.systemId,
+        password: g.password,
+        systemType: g.systemType,
+        binds: g.binds,
+        mode: g.mode,
+        window: g.window,
+        responseTimeoutMs: g.responseTimeoutMs,
+        enquireLinkMs: g.enquireLinkMs,
+        reconnectInitialMs: g.reconnect.initialMs,
+        reconnectMaxMs: g.reconnect.maxMs,
+      })
+    case 'http':
+      return new HttpTransport(g)
+    case 'kannel':
+      throw new MtsimError('MTSIM_ERR_USAGE', [
+        'gateway kind kannel is started by the Kannel runner (gateways/kannel), which then passes an http target (kannelHttpGateway)',
+      ])
+  }
+}
