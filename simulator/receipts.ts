@@ -91,14 +91,19 @@ export class ReceiptEngine {
     const mode = registeredDelivery & 0x03
     const wantsFinal = mode === RegisteredDelivery.FINAL || (mode === RegisteredDelivery.FAILURE && failed)
     const wantsInter = (registeredDelivery & RegisteredDelivery.INTERMEDIATE) !== 0 && this.interStates.length > 0
+    // Every draw happens whatever registered_delivery asked for, so the random stream (and with
+    // it every later outcome) does not depend on which receipts a client requested.
+    const lostDraw = this.rng.chance(this.cfg.lossRate)
+    const dupDraw = this.rng.chance(this.cfg.duplicateRate)
+    const finalAt = respondAt + this.finalDelay.sample(this.rng)
+    const interAt = this.interDelay ? respondAt + this.interDelay.sample(this.rng) : finalAt
     if (!wantsFinal && !wantsInter) return
-    const lost = wantsFinal && this.rng.chance(this.cfg.lossRate)
-    const dup = wantsFinal && !lost && this.rng.chance(this.cfg.duplicateRate)
+    const lost = wantsFinal && lostDraw
+    const dup = wantsFinal && !lost && dupDraw
     if (lost && !wantsInter) {
       this.counters.receiptsLost++
       return
     }
-    const finalAt = respondAt + this.finalDelay.sample(this.rng)
     const s = this.store
     const i = s.alloc()
     s.flags[i] = (wantsFinal ? RF.WANTS_FINAL : 0) | (wantsInter ? RF.WANTS_INTERMEDIATE : 0) | (lost ? RF.LOST : 0) | (dup ? RF.DUPLICATE : 0)
@@ -110,7 +115,7 @@ export class ReceiptEngine {
     s.account[i] = account
     s.outcome[i] = outcome
     s.setText(i, text)
-    const first = wantsInter ? Math.min(respondAt + this.interDelay!.sample(this.rng), finalAt) : finalAt
+    const first = wantsInter ? Math.min(interAt, finalAt) : finalAt
     this.scheduler.schedule(this.kind, first, i)
   }
 
