@@ -6,6 +6,8 @@
 import type { SubmitObserver } from '../simulator/types.js'
 import { Correlator } from './correlator.js'
 import { Metrics } from './metrics.js'
+import { scenarioTraffic, segmentCount, type MessageSource } from './messages.js'
+import type { Plan } from './plan.js'
 import { PlanMerger, type StreamSchedule } from './plan-merge.js'
 import { Progress } from './progress.js'
 import type { FaultWindow, ResultsFile } from './results-format.js'
@@ -27,13 +29,11 @@ export interface EnginePlan {
   expectedRate?(tMs: number): number
 }
 
-/** Makes the message for a plan seq, one per stream (loadgen/traffic.ts createTraffic). */
-export interface MessageSource {
-  message(seq: number): OutboundMessage
-}
+export type { MessageSource }
 
+/** What the engine reads of a scenario (a loaded Scenario has it all; tests may give just this). */
 export type EngineScenario = Pick<Scenario, 'name' | 'seed' | 'network' | 'receipts' | 'scheduling' | 'thresholds'> &
-  Partial<Pick<Scenario, 'file' | 'gateway'>>
+  Partial<Pick<Scenario, 'file' | 'gateway' | 'streams'>>
 
 export interface RunMeta {
   scenarioFile?: string | null
@@ -49,8 +49,8 @@ export interface RunOptions {
   plan: EnginePlan
   transport: Transport
   outDir: string
-  /** Messages per stream (index in plan.streams). */
-  traffic: (streamIndex: number) => MessageSource
+  /** Messages per stream (index in plan.streams); default: the scenario's traffic mix (needs a full Scenario and Plan). */
+  traffic?: (streamIndex: number) => MessageSource
   signal?: AbortSignal
   observerHook?: (o: SubmitObserver) => void
   faults?: () => FaultWindow[]
@@ -95,7 +95,8 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const metrics = new Metrics(scenario.network.operators.map((o) => o.id))
   const correlator = new Correlator(metrics, { waitMs, parseTag })
   const merger = new PlanMerger(plan.streams)
-  const sources = plan.streams.map((_, i) => opts.traffic(i))
+  const traffic = opts.traffic ?? scenarioTraffic(scenario as Scenario, (plan as Plan).streams)
+  const sources = plan.streams.map((_, i) => traffic(i))
   const backlog = new Fifo<Due>()
   const series = new TimeseriesLog(join(opts.outDir, 'timeseries.ndjson'))
   const progress = new Progress(opts.progress ?? false)
@@ -153,7 +154,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
       budget--
       const intended = start + due.t
       const k = correlator.sent(due.msg.seq, due.op, intended, now)
-      metrics.sent(due.op, now - intended > lateAfterMs, segmentsOf(due.msg))
+      metrics.sent(due.op, now - intended > lateAfterMs, segmentCount(due.msg))
       lastSend = now
       transport.send(due.msg, (o: SubmitOutcome) => answered(k, o))
     }
@@ -184,13 +185,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   function checkAbortThresholds(elapsed: number): void {
     const live = abortDefs.filter((d) => elapsed >= d.delayAbortEvalMs)
     if (!live.length) return
-    if (evaluateThresholds(live, thresholdData(elapsed)).some((o) => !o.ok)) interrupt()
-  }
-
-  function thresholdData(durationMs: number) {
-    const operators: Record<string, { totals: typeof metrics.overall.totals; histograms: ReturnType<typeof metrics.overall.histograms> }> = {}
-    metrics.operators.forEach((s, i) => (operators[metrics.operatorIds[i]] = { totals: s.totals, histograms: s.histograms() }))
-    return { durationMs, totals: metrics.overall.totals, histograms: metrics.overall.histograms(), operators }
+    if (evaluateThresholds(live, metrics.thresholdData(elapsed)).some((o) => !o.ok)) interrupt()
   }
 
   // --- the loop: one pending wake-up at a time ---
@@ -264,7 +259,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     metrics,
     timeseries: series.points,
     faults: opts.faults?.() ?? [],
-    thresholds: evaluateThresholds(scenario.thresholds, thresholdData(durationMs)),
+    thresholds: evaluateThresholds(scenario.thresholds, metrics.thresholdData(durationMs)),
   })
   if (!interrupted && results.totals.planned !== plan.planned) {
     throw booksError([`planned ${results.totals.planned} != the plan's ${plan.planned}`], writeResults(opts.outDir, results))
@@ -282,12 +277,6 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     interrupted ? 'interrupted' : 'done',
   )
   return results
-}
-
-/** Segments a message goes out as (1 unless the traffic layer says it is multipart). */
-function segmentsOf(msg: OutboundMessage): number {
-  const m = (msg as { multipart?: unknown; segments?: unknown }).segments ?? (msg as { multipart?: unknown }).multipart
-  return typeof m === 'number' && m > 1 ? m : Array.isArray(m) ? m.length : 1
 }
 
 function booksError(problems: string[], path: string): Error {

@@ -3,6 +3,7 @@
 // objects, no arrays that grow with the message count.
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../lib/hdr.js'
 import type { Histograms, OperatorResults, TimePoint, Totals } from './results-format.js'
+import type { ThresholdData } from './thresholds.js'
 
 /** Final receipt kinds, ordered from best to worst: a multipart message takes its worst segment's. */
 export const FinalKind = { delivered: 0, other_final: 1, expired: 2, undelivered: 3, rejected_by_operator: 4 } as const
@@ -197,6 +198,13 @@ export class Metrics {
 
   duplicateSubmit(op: number): void {
     this.bump(op, 'duplicate_submits')
+  }
+
+  /** The figures so far, as thresholds.ts evaluates them (histograms encoded: call it once per interval at most). */
+  thresholdData(durationMs: number): ThresholdData {
+    const operators: ThresholdData['operators'] = {}
+    this.operators.forEach((s, i) => (operators[this.operatorIds[i]] = { totals: s.totals, histograms: s.histograms() }))
+    return { durationMs, totals: this.overall.totals, histograms: this.overall.histograms(), operators }
   }
 
   /** Closes the current interval (starting at tMs) into a TimePoint and starts the next one. */

@@ -30,7 +30,7 @@ export function constantPlan(streams: { rate: number; count: number; startMs?: n
   return { streams: schedules, planned, durationMs, expectedRate: () => streams.reduce((a, s) => a + s.rate, 0) }
 }
 
-/** Messages alternate between alpha (4790...) and beta (4740...); every `multipartEvery`-th has 3 segments. */
+/** Even seqs go to alpha (4790...), odd to beta (4740...); every `multipartEvery`-th message is 3 segments long. */
 export function messages(multipartEvery = 0): (stream: number) => MessageSource {
   return (stream) => ({
     message(seq: number): OutboundMessage {
@@ -38,9 +38,10 @@ export function messages(multipartEvery = 0): (stream: number) => MessageSource 
       const tag = formatTag(seq)
       return {
         seq, tag, stream: `s${stream}`, operator: alpha ? 'alpha' : 'beta', source: 'MTSIM',
-        destination: (alpha ? '4790' : '4740') + String(seq).padStart(6, '0'), text: `${tag}hello`,
-        encoding: 'gsm7', multipart: multipartEvery && seq % multipartEvery === 0 ? 3 : 1, registeredDelivery: 1,
-      } as unknown as OutboundMessage
+        destination: (alpha ? '4790' : '4740') + String(seq).padStart(6, '0'),
+        text: multipartEvery && seq % multipartEvery === 0 ? `${tag}${LONG}` : `${tag}hello`,
+        encoding: 'gsm7', multipart: 'udh', registeredDelivery: 1,
+      }
     },
   })
 }
@@ -60,4 +61,7 @@ export function outDir(): string {
   return mkdtempSync(join(root, 'run-'))
 }
 
-export const segmentsOf = (m: OutboundMessage) => (m as unknown as { multipart: number }).multipart
+/** 400 GSM-7 characters: with the tag, 3 segments of 153. */
+const LONG = 'x'.repeat(400)
+
+export { segmentCount as segmentsOf } from '../../loadgen/messages.js'

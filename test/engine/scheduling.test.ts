@@ -1,0 +1,57 @@
+// Honest scheduling: a stall shows in the corrected latency (from the plan time) but not in the
+// uncorrected one; short capacity turns into late and dropped sends, counted, never skipped.
+import { describe, expect, it } from 'vitest'
+import { runLoad } from '../../loadgen/engine.js'
+import { FakeTransport } from '../../loadgen/fake-transport.js'
+import { decodeHistogram } from '../../lib/hdr.js'
+import { checkBooks } from '../../loadgen/results-writer.js'
+import { constantPlan, messages, outDir, scenario } from './helpers.js'
+
+const p90ms = (b64: string) => decodeHistogram(b64).getValueAtPercentile(90) / 1000
+
+describe('engine scheduling', () => {
+  it('a 500 ms stall shows in corrected submit latency, not in uncorrected', async () => {
+    const fake = new FakeTransport({ seed: 3, window: 20, latencyMs: { min: 1, max: 3 }, receiptDelayMs: { min: 1, max: 5 } })
+    setTimeout(() => fake.stall(true), 400)
+    setTimeout(() => fake.stall(false), 900)
+    const r = await runLoad({ scenario: scenario({ lateAfterMs: 20 }), plan: constantPlan([{ rate: 1000, count: 1400 }]), transport: fake, outDir: outDir(), traffic: messages() })
+    expect(checkBooks(r)).toEqual([])
+    expect(r.totals.sent).toBe(1400)
+    expect(r.totals.dropped).toBe(0)
+    // ~500 of 1400 sends were due during the stall and waited for the window: more than 10% of
+    // corrected latencies are hundreds of ms; the uncorrected ones (from the actual send) are not.
+    expect(p90ms(r.histograms.submit.corrected)).toBeGreaterThan(150)
+    expect(p90ms(r.histograms.submit.uncorrected)).toBeLessThan(50)
+    expect(r.totals.late).toBeGreaterThan(300)
+    expect(r.totals.late).toBeLessThan(r.totals.sent)
+    // Receipts measured from the plan time carry the stall too.
+    expect(p90ms(r.histograms.receipt.corrected)).toBeGreaterThan(p90ms(r.histograms.receipt.uncorrected))
+  })
+
+  it('counts dropped and late sends when the gateway is slower than the plan', async () => {
+    // Window 10 and 20 ms answers: at most ~500 msg/s against a plan of 2000 msg/s.
+    const fake = new FakeTransport({ seed: 4, window: 10, latencyMs: { min: 20, max: 20 }, receiptDelayMs: { min: 1, max: 2 } })
+    const r = await runLoad({ scenario: scenario({ lateAfterMs: 10, maxLagMs: 100 }), plan: constantPlan([{ rate: 2000, count: 2000 }]), transport: fake, outDir: outDir(), traffic: messages() })
+    const t = r.totals
+    expect(checkBooks(r)).toEqual([])
+    expect(t.planned).toBe(2000)
+    expect(t.sent + t.dropped).toBe(2000)
+    expect(t.sent).toBe(fake.counters.sent)
+    expect(t.dropped).toBeGreaterThan(1000)
+    expect(t.late).toBeGreaterThan(0)
+    expect(t.sent).toBeLessThan(1000)
+    expect(r.timeseries.reduce((a, p) => a + p.dropped, 0)).toBe(t.dropped)
+  })
+
+  it('turns receipts that do not come within the wait limit into missing', async () => {
+    const fake = new FakeTransport({ seed: 6, latencyMs: { min: 1, max: 2 }, receiptDelayMs: { min: 5000, max: 6000 } })
+    const r = await runLoad({ scenario: scenario({ waitMs: 150 }), plan: constantPlan([{ rate: 1000, count: 300 }]), transport: fake, outDir: outDir(), traffic: messages() })
+    expect(checkBooks(r)).toEqual([])
+    expect(r.totals.accepted).toBe(300)
+    expect(r.totals.missing).toBe(300)
+    expect(r.totals.delivered).toBe(0)
+    expect(r.totals.pending).toBe(0)
+    // The run ended at the wait limit, before any receipt was due (5 s).
+    expect(r.meta.durationMs).toBeLessThan(5000)
+  })
+})
