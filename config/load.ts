@@ -76,7 +76,8 @@ export function configError(source: Source, issues: Issue[]): MtsimError {
 export function formatPath(path: (string | number)[]): string {
   if (!path.length) return '(top level)'
   let out = ''
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p
+  // Keys that are not plain names (threshold keys like "submit_latency{operator:a}") go in brackets.
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : !/^[\w$-]+$/.test(p) ? `[${JSON.stringify(p)}]` : out ? `.${p}` : p
   return out
 }
 

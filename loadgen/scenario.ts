@@ -99,7 +99,8 @@ class NetworkContext {
       } else this.network = parseNetwork(s.network, 'network (inline)')
     } catch (err) {
       if (!(err instanceof MtsimError)) throw err
-      for (const line of err.details.length ? err.details : [err.message]) report(['network'], 'a valid network', line)
+      // The network's own problems, in full, inside the scenario's list (one fix-everything pass).
+      for (const line of err.details.length ? err.details : [err.message]) report(['network'], `a valid network (${line})`, s.network)
     }
     return this.network
   }

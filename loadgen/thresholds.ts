@@ -24,7 +24,7 @@
 //
 // API: thresholdIssues(value, operators) for the scenario check, parseThresholds(value, file,
 // operators?) -> ThresholdDef[], evaluateThresholds(defs, data) -> ThresholdOutcome[].
-import { configError, type Issue } from '../config/load.js'
+import { configError, describe, type Issue } from '../config/load.js'
 import { parseDuration } from '../lib/duration.js'
 import { decodeHistogram, type Histogram } from '../lib/hdr.js'
 import type { Histograms, ThresholdOutcome, Totals } from './results-format.js'
@@ -51,6 +51,9 @@ const RATES = {
 } as const satisfies Record<string, readonly [keyof Totals, keyof Totals]>
 
 export type MetricType = 'trend' | 'counter' | 'rate'
+
+/** An Issue that also carries the offending value, for reporters that describe values themselves. */
+export type ThresholdIssue = Issue & { value: string }
 
 export interface ThresholdDef {
   /** The key as written, e.g. "submit_latency{operator:telco-a}". */
@@ -92,25 +95,26 @@ const ALLOWED: Record<MetricType, string> = {
 }
 
 /** Every problem in a thresholds mapping (paths start at `thresholds`), and the defs if none. */
-export function thresholdIssues(value: ThresholdsFile, operators?: readonly string[]): { issues: Issue[]; defs: ThresholdDef[] } {
-  const issues: Issue[] = []
+export function thresholdIssues(value: ThresholdsFile, operators?: readonly string[]): { issues: ThresholdIssue[]; defs: ThresholdDef[] } {
+  const issues: ThresholdIssue[] = []
+  const bad = (path: (string | number)[], expected: string, value: string) => issues.push({ path, expected, found: describe(value), value })
   const defs: ThresholdDef[] = []
   for (const [key, list] of Object.entries(value)) {
     const m = KEY.exec(key)
     const type = m ? metricType(m[1]) : undefined
     if (!m || !type) {
       const known = [...TRENDS, ...COUNTERS, ...Object.keys(RATES)].join(', ')
-      issues.push({ path: ['thresholds', key], expected: `a metric name (${known}), optionally with {operator:id}`, found: JSON.stringify(key) })
+      bad(['thresholds', key], `a metric name (${known}), optionally with {operator:id}`, key)
       continue
     }
     let scope = 'overall'
     if (m[2] !== undefined) {
       if (m[2] !== 'operator') {
-        issues.push({ path: ['thresholds', key], expected: 'the tag "operator" (as in {operator:telco-a})', found: JSON.stringify(m[2]) })
+        bad(['thresholds', key], 'the tag "operator" (as in {operator:telco-a})', m[2])
         continue
       }
       if (operators && !operators.includes(m[3])) {
-        issues.push({ path: ['thresholds', key], expected: `an operator of the network (${operators.join(', ')})`, found: JSON.stringify(m[3]) })
+        bad(['thresholds', key], `an operator of the network (${operators.join(', ')})`, m[3])
         continue
       }
       scope = m[3]
@@ -120,17 +124,17 @@ export function thresholdIssues(value: ThresholdsFile, operators?: readonly stri
       const at = typeof item === 'string' ? ['thresholds', key, i] : ['thresholds', key, i, 'threshold']
       const e = EXPR.exec(text)
       if (!e) {
-        issues.push({ path: at, expected: 'an expression like "p(99)<250", "avg<100", "count==0" or "rate>0.95"', found: JSON.stringify(text) })
+        bad(at, 'an expression like "p(99)<250", "avg<100", "count==0" or "rate>0.95"', text)
         return
       }
       const agg: Aggregation = e[2] !== undefined ? { kind: 'p', p: Number(e[2]) } : { kind: e[1] as 'avg' }
       const okAgg = type === 'trend' ? agg.kind !== 'count' && agg.kind !== 'rate' : type === 'counter' ? agg.kind === 'count' || agg.kind === 'rate' : agg.kind === 'rate'
       if (!okAgg) {
-        issues.push({ path: at, expected: `an aggregation of the ${type} ${m[1]}: ${ALLOWED[type]}`, found: JSON.stringify(text) })
+        bad(at, `an aggregation of the ${type} ${m[1]}: ${ALLOWED[type]}`, text)
         return
       }
       if (agg.kind === 'p' && agg.p > 100) {
-        issues.push({ path: at, expected: 'a percentile p(N) with N from 0 to 100', found: JSON.stringify(text) })
+        bad(at, 'a percentile p(N) with N from 0 to 100', text)
         return
       }
       defs.push({
