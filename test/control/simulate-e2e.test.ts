@@ -128,6 +128,33 @@ describe('mtsim simulate with the real simulator', () => {
     expect(out).toContain('fault windows: 1 (0 from timelines, 1 from the control API)\n')
   })
 
+  it('runs national.yaml as shipped (on free ports): three operators up, the timeline not started yet', async () => {
+    const text = readFileSync(join(ROOT, 'scenarios/networks/national.yaml'), 'utf8').replace(/port: 277\d/g, 'port: 0')
+    const file = join(mkdtempSync(join(tmpdir(), 'mtsim-national-')), 'national.yaml')
+    writeFileSync(file, text)
+    let seen!: Promise<unknown>
+    let out = ''
+    let release!: () => void
+    const stop = new Promise<void>((r) => (release = r))
+    const code = await runSimulate(file, { controlPort: 0 }, {
+      write: (t) => void (out += t),
+      signals: false,
+      stop,
+      onReady: ({ controlUrl }) => {
+        seen = api(`${controlUrl}/operators`).then((r) => r.json().map((o: { id: string; state: string; faults: unknown[] }) => [o.id, o.state, o.faults.length]))
+        void seen.finally(release)
+      },
+    })
+    expect(code).toBe(0)
+    expect(await seen).toEqual([
+      ['nordtel', 'up', 0],
+      ['fjordmobil', 'up', 0],
+      ['kystnett', 'up', 0],
+    ])
+    expect(out).toContain('network "national": 3 operators\n')
+    expect(out).toContain('fault windows: none\n')
+  })
+
   // The built CLI (npm test builds dist/ first): real process, real SIGINT, exit code 0.
   it.skipIf(!existsSync(CLI))('node dist/cli/main.js simulate stops on SIGINT with a summary and exit code 0', async () => {
     const child = spawn(process.execPath, [CLI, 'simulate', network, '--control-port', '0'], { cwd: ROOT })
