@@ -1,5 +1,5 @@
-// Runs the real Kannel 1.4.5 against fake SMSCs: start, route by prefix, receipts to a dlr-url,
-// graceful stop. Skipped only outside CI when Kannel is not installed.
+// Runs the real Kannel 1.4.5 against the real simulator: start, route by prefix, receipts to a
+// dlr-url, graceful stop, start failures. Skipped only outside CI when Kannel is not installed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -7,7 +7,10 @@ import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import { kannelAvailable, startKannel, type KannelHandle } from '../../gateways/kannel/index.js'
 import { MtsimError } from '../../lib/errors.js'
-import { startFakeNetwork, type FakeNetwork } from './fake-smsc.js'
+import { parseNetwork } from '../../simulator/network.js'
+import { startNetwork } from '../../simulator/start-network.js'
+import type { NetworkHandle } from '../../simulator/types.js'
+import { freeLoopbackPorts } from '../../gateways/kannel/ports.js'
 
 const missing = !kannelAvailable()
 const skip = missing && !process.env.CI
@@ -15,12 +18,28 @@ if (skip) console.warn('test/kannel/kannel.test.ts skipped: Kannel is not instal
 
 const outDir = () => mkdtempSync(join(process.cwd(), 'out', 'kannel-test-'))
 
-const networkFile = {
-  name: 'kannel-test',
-  operators: [
-    { id: 'alpha', mcc: '242', mnc: '01', prefixes: ['4790'], smpp: { port: 0, accounts: [{ system_id: 'alpha_sys', password: 'pa#1' }], window: { max_outstanding: 20 } } },
-    { id: 'beta', mcc: '242', mnc: '02', prefixes: ['+4794'], smpp: { port: 0, accounts: [{ system_id: 'beta_sys', password: 'pb' }] } },
-  ],
+const receipts = { delay: { distribution: 'fixed', value: '20ms' } }
+const networkConfig = parseNetwork(
+  {
+    name: 'kannel-test',
+    operators: [
+      { id: 'alpha', mcc: '242', mnc: '01', prefixes: ['4790'], smpp: { port: 0, accounts: [{ system_id: 'alpha_sys', password: 'pa#1"' }], window: { max_outstanding: 20 } }, receipts },
+      { id: 'beta', mcc: '242', mnc: '02', prefixes: ['+4794'], smpp: { port: 0, accounts: [{ system_id: 'beta_sys', password: 'pb' }] }, receipts },
+    ],
+  },
+  'kannel-test.yaml',
+)
+
+interface Seen {
+  operator: string
+  destination: string
+  text: string
+}
+
+async function startRecordedNetwork(): Promise<{ net: NetworkHandle; seen: Seen[] }> {
+  const seen: Seen[] = []
+  const net = await startNetwork(networkConfig, { observer: { onMessage: (operator, destination, text) => void seen.push({ operator, destination, text }) } })
+  return { net, seen }
 }
 
 function pidGone(pid: number): boolean {
@@ -38,14 +57,15 @@ async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
 }
 
 describe.skipIf(skip)('real Kannel', () => {
-  let net: FakeNetwork
+  let net: NetworkHandle
+  let seen: Seen[]
   let kannel: KannelHandle | undefined
   let dlrServer: Server
   let dlrPort = 0
   const callbacks: URLSearchParams[] = []
 
   beforeAll(async () => {
-    net = await startFakeNetwork(networkFile)
+    ;({ net, seen } = await startRecordedNetwork())
     dlrServer = createServer((req, res) => {
       callbacks.push(new URL(req.url ?? '/', 'http://x').searchParams)
       res.end('ok')
@@ -69,8 +89,11 @@ describe.skipIf(skip)('real Kannel', () => {
       ['alpha', 'online'],
       ['beta', 'online'],
     ])
-    expect(net.binds.filter((b) => b.operator === 'alpha')[0]).toEqual({ operator: 'alpha', systemId: 'alpha_sys', password: 'pa#1' })
-    expect(net.binds.filter((b) => b.operator === 'beta')[0]).toEqual({ operator: 'beta', systemId: 'beta_sys', password: 'pb' })
+    // The simulator refuses a wrong system_id/password, so a transceiver bind each proves the credentials
+    // (including a password with # and " in it) reached it intact.
+    expect(net.operator('alpha')!.stats().binds).toEqual({ transmitter: 0, receiver: 0, transceiver: 1 })
+    expect(net.operator('beta')!.stats().binds).toEqual({ transmitter: 0, receiver: 0, transceiver: 1 })
+    expect(net.operator('alpha')!.stats().bindRefusals + net.operator('beta')!.stats().bindRefusals).toBe(0)
   })
 
   it('routes sendsms by prefix and delivers each final receipt to the dlr-url with our id', async () => {
@@ -97,23 +120,28 @@ describe.skipIf(skip)('real Kannel', () => {
     await waitUntil(() => finals().length >= sends.length, 15_000)
 
     // Exactly the submits sent, each on its operator, nothing for the unroutable number.
-    expect(net.submits.map((s) => [s.operator, s.systemId, s.destination.replace(/^\+/, ''), s.text]).sort()).toEqual(
-      sends.map((s) => [s.op, `${s.op}_sys`, s.to.replace(/^\+/, ''), `hello ${s.id}`]).sort(),
+    expect(seen.map((s) => [s.operator, s.destination.replace(/^\+/, ''), s.text]).sort()).toEqual(
+      sends.map((s) => [s.op, s.to.replace(/^\+/, ''), `hello ${s.id}`]).sort(),
     )
-    // One final receipt per message, with our id, the smsc that carried it and the SMSC's message_id.
+    expect(net.operators.map((o) => o.stats().submits)).toEqual([3, 2])
+    // One final receipt per message, with our id, the smsc that carried it and the SMSC's message_id
+    // (the same one the status-8 ack carried).
     const byId = new Map(finals().map((c) => [c.get('id'), c]))
     expect(finals()).toHaveLength(sends.length)
     for (const s of sends) {
       const cb = byId.get(s.id)
       expect(cb, s.id).toBeDefined()
       expect(cb!.get('i')).toBe(s.op)
-      const submit = net.submits.find((x) => x.text === `hello ${s.id}`)!
-      expect(cb!.get('F')).toBe(submit.messageId)
+      const ack = callbacks.find((c) => c.get('s') === '8' && c.get('id') === s.id)
+      expect(cb!.get('F')).toMatch(/^\S+$/)
+      expect(ack?.get('F')).toBe(cb!.get('F'))
     }
     // Status 8 (SMSC ack) arrives for each too; nothing failed.
     await waitUntil(() => callbacks.filter((c) => c.get('s') === '8').length >= sends.length, 5_000)
     expect(callbacks.filter((c) => c.get('s') === '8').map((c) => c.get('id')).sort()).toEqual(sends.map((s) => s.id))
     expect(callbacks.filter((c) => !['1', '8'].includes(c.get('s') ?? ''))).toEqual([])
+    // Each operator numbers its own message ids, so they are unique per smsc.
+    expect(new Set(finals().map((c) => `${c.get('i')}/${c.get('F')}`)).size).toBe(sends.length)
     const status = await k.status()
     expect(status.smscs.map((s) => s.sent.sms)).toEqual([3, 2])
     // Kannel counts two DLRs per message here: the SMSC ack (status 8) and the receipt (status 1).
@@ -135,7 +163,7 @@ describe.skipIf(skip)('real Kannel', () => {
 
 describe.skipIf(skip)('real Kannel start failures', () => {
   it('reports a setting Kannel refuses, with the end of its log, and leaves no process', async () => {
-    const net = await startFakeNetwork(networkFile)
+    const { net } = await startRecordedNetwork()
     try {
       const err = await startKannel({ network: net, dir: outDir(), options: { overrides: { core: { 'no-such-setting': 1 } }, readyTimeoutMs: 10_000 } }).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(MtsimError)
@@ -150,11 +178,9 @@ describe.skipIf(skip)('real Kannel start failures', () => {
   }, 20_000)
 
   it('times out naming the smsc that never came online, and stops what it started', async () => {
-    const net = await startFakeNetwork(networkFile)
-    // beta's port has nothing listening: close its server's port by pointing at a closed one.
-    const closed = await startFakeNetwork({ operators: [networkFile.operators[1]] })
-    const deadPort = closed.operators[0].port
-    await closed.close()
+    const { net } = await startRecordedNetwork()
+    // beta is pointed at a port where nothing listens.
+    const [deadPort] = await freeLoopbackPorts(1)
     const broken = { config: net.config, operators: [net.operators[0], { config: { id: 'beta' }, port: deadPort }] }
     try {
       const started = Date.now()

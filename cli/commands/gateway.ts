@@ -1,0 +1,146 @@
+// `mtsim gateway kannel NETWORK.yaml`: a simulated network with a real Kannel in front of it, for
+// pointing a load generator (or curl) at Kannel's sendsms. Runs until Ctrl-C, then shuts Kannel down
+// gracefully (while the SMSCs are still up, so it unbinds cleanly) and stops the network.
+// A second Ctrl-C exits at once; the process 'exit' hook still kills our Kannel PIDs.
+import type { Command } from 'commander'
+import { join, relative } from 'node:path'
+import { action } from '../handle-errors.js'
+import { loadNetwork, type NetworkConfig } from '../../simulator/network.js'
+import { startControlApi } from '../../simulator/control-api.js'
+import type { NetworkHandle } from '../../simulator/types.js'
+import { MtsimError, ExitCode } from '../../lib/errors.js'
+import { startKannel, type KannelHandle } from '../../gateways/kannel/index.js'
+import { describeNetwork, DEFAULT_CONTROL_PORT } from './simulate.js'
+
+export interface GatewayOptions {
+  dir?: string
+  controlPort?: string | number
+  failover?: string
+}
+
+export interface GatewayDeps {
+  write?: (text: string) => void
+  start?: (config: NetworkConfig) => Promise<NetworkHandle>
+  /** Stops the run when it settles (besides signals). */
+  stop?: Promise<unknown>
+  /** Listen for SIGINT/SIGTERM (off in tests that run in-process). */
+  signals?: boolean
+  onReady?: (info: { kannel: KannelHandle; network: NetworkHandle; controlUrl: string }) => void
+}
+
+/** `a=b,c=d` -> { a: 'b', c: 'd' }; whether the ids exist is checked against the network later. */
+export function parseFailover(value: string | undefined): Record<string, string> | undefined {
+  if (value === undefined) return undefined
+  const map: Record<string, string> = {}
+  for (const pair of value.split(',').filter((p) => p.trim())) {
+    const m = /^\s*([^=\s]+)\s*=\s*([^=\s]+)\s*$/.exec(pair)
+    if (!m) throw new MtsimError('MTSIM_ERR_USAGE', [`--failover: expected operator=backup pairs like "telenor=telia,ice=telenor", found ${JSON.stringify(pair)}`])
+    map[m[1]] = m[2]
+  }
+  return map
+}
+
+function controlPort(value: string | number | undefined): number {
+  const n = Number(value ?? DEFAULT_CONTROL_PORT)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new MtsimError('MTSIM_ERR_USAGE', [`--control-port: expected a TCP port from 0 to 65535 (0 picks a free one), found ${JSON.stringify(String(value))}`])
+  }
+  return n
+}
+
+function waitForStop(deps: GatewayDeps, write: (t: string) => void): { done: Promise<string>; dispose(): void } {
+  let signalled = 0
+  let resolve!: (why: string) => void
+  const done = new Promise<string>((r) => (resolve = r))
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (++signalled > 1) {
+      write(`\n${sig} again: exiting now (Kannel is killed, not shut down)\n`)
+      process.exit(ExitCode.interrupted)
+    }
+    resolve(sig)
+  }
+  if (deps.signals !== false) {
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  }
+  void deps.stop?.then(() => resolve('stopped'))
+  return {
+    done,
+    dispose() {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    },
+  }
+}
+
+export function describeKannel(k: KannelHandle, firstNumber: string | undefined): string {
+  const q = (s: string) => encodeURIComponent(s)
+  const example =
+    `curl '${k.sendsmsUrl}?username=${q(k.username)}&password=${q(k.password)}&from=mtsim&to=${firstNumber ?? '4790000001'}` +
+    `&text=hello&dlr-mask=31&dlr-url=${q('http://127.0.0.1:9000/dlr?id=my-id&status=%d')}'`
+  const binds = k.config.smscs.map((s) => `${s.smscId} (${s.systemId}, ${s.mode})`).join(', ')
+  const skipped = k.config.skipped.map((s) => `${s.operator}/${s.systemId}`)
+  return (
+    `Kannel: bearerbox pid ${k.pids.bearerbox}, smsbox pid ${k.pids.smsbox}, config and logs in ${relative(process.cwd(), k.dir) || '.'}\n` +
+    `  binds: ${binds}\n` +
+    (skipped.length ? `  not bound (receiver-only accounts cannot carry submits): ${skipped.join(', ')}\n` : '') +
+    `  sendsms: ${k.sendsmsUrl} (username ${k.username}, password ${k.password})\n` +
+    `  status:  ${k.statusUrl}\n` +
+    `  try:     ${example}\n`
+  )
+}
+
+/** Runs the command; returns the exit code. Exported so tests run it in-process. */
+export async function runGatewayKannel(file: string, opts: GatewayOptions, deps: GatewayDeps = {}): Promise<number> {
+  const write = deps.write ?? ((t: string) => void process.stdout.write(t))
+  const port = controlPort(opts.controlPort)
+  const failover = parseFailover(opts.failover)
+  const config = loadNetwork(file)
+  const dir = opts.dir ?? join('out', `kannel-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+  const start = deps.start ?? (await import('../../simulator/start-network.js')).startNetwork
+  const network = await start(config)
+  let control: Awaited<ReturnType<typeof startControlApi>> | undefined
+  let kannel: KannelHandle | undefined
+  const stop = waitForStop(deps, write)
+  try {
+    control = await startControlApi(network, { host: '127.0.0.1', port })
+    write(describeNetwork(network, control.url, false))
+    write('starting Kannel...\n')
+    kannel = await startKannel({ network, dir, options: { failover } })
+    write(describeKannel(kannel, config.operators[0]?.prefixes[0]?.padEnd(10, '0')))
+    write('running until Ctrl-C\n')
+    deps.onReady?.({ kannel, network, controlUrl: control.url })
+    const why = await stop.done
+    write(`\nstopping (${why}): shutting Kannel down, then the network\n`)
+  } finally {
+    // Kannel first, while its SMSCs still answer its unbinds.
+    await kannel?.stop()
+    await control?.close()
+    await network.close()
+    stop.dispose()
+  }
+  write('stopped\n')
+  return ExitCode.ok
+}
+
+export function registerGateway(program: Command): void {
+  const gateway = program.command('gateway').description('run a real SMS gateway in front of a simulated network')
+  gateway
+    .command('kannel')
+    .description('start a simulated network and a Kannel (bearerbox + smsbox) bound to it; runs until Ctrl-C')
+    .argument('<network>', 'a network file (YAML or JSON), e.g. scenarios/networks/small.yaml')
+    .option('--dir <dir>', 'folder for kannel.conf and Kannel logs (default out/kannel-<time>)')
+    .option('--control-port <port>', 'simulator control API port (0 picks a free one)', String(DEFAULT_CONTROL_PORT))
+    .option('--failover <pairs>', 'operator=backup pairs: numbers go to the backup while their operator is down, e.g. "telenor=telia"')
+    .addHelpText(
+      'after',
+      `
+Needs Kannel: apt-get install kannel
+
+Examples:
+  mtsim gateway kannel scenarios/networks/small.yaml
+  mtsim gateway kannel scenarios/networks/national.yaml --failover telenor=telia,ice=telenor --control-port 0
+`,
+    )
+    .action(action((file: string, opts: GatewayOptions) => runGatewayKannel(file, opts)))
+}
