@@ -1,7 +1,8 @@
 // The `direct` gateway target: mtsim plays the gateway itself and binds straight to every simulated
 // operator of a running network, with each operator's first account that allows the bind mode.
 // A message goes to the binds of msg.operator; a message without a known operator is routed by
-// its destination's prefix, and one no operator serves fails with NO_ROUTE.
+// its destination's prefix, and one no operator serves fails with NO_ROUTE. Message ids are
+// reported as "<operator id>:<id>" because every operator's ids start at 1.
 
 import { MtsimError } from '../../lib/errors.js'
 import { PrefixTable } from '../../lib/prefix.js'
@@ -47,8 +48,12 @@ export class DirectTransport implements Transport {
         enquireLinkMs: opts.enquireLinkMs,
         reconnectInitialMs: opts.reconnectInitialMs,
         reconnectMaxMs: opts.reconnectMaxMs,
-        // The operator's config says how it writes receipt ids, so nothing needs guessing.
-        receiptIdFormat: op.config.receipts.idFormat === 'hex' ? 'hex' : 'same',
+        // A simulated operator writes its ids in one base everywhere (id_format: hex applies to
+        // submit_sm_resp, receipt text and TLV alike), so nothing needs converting or guessing.
+        receiptIdFormat: 'same',
+        // Every simulated operator numbers its messages from 1: namespace the ids so the engine's
+        // one id map cannot match opa's receipt 7 to opb's message 7.
+        idPrefix: `${op.config.id}:`,
         startTimeoutMs: opts.startTimeoutMs,
       })
       this.pools.set(op.config.id, pool)

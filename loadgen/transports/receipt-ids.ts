@@ -35,7 +35,14 @@ export class ReceiptIdCanon {
   private respDecimal = false
   private respHexLetters = false
 
-  constructor(private format: ReceiptIdFormat = 'auto') {}
+  /**
+   * @param prefix put before every key: direct mode talks to several SMSCs whose id ranges overlap
+   *   (each simulated operator counts from 1), so their keys are namespaced by operator id.
+   */
+  constructor(
+    private format: ReceiptIdFormat = 'auto',
+    private readonly prefix = '',
+  ) {}
 
   get textFormat(): ReceiptIdFormat {
     return this.format
@@ -48,12 +55,12 @@ export class ReceiptIdCanon {
       if (DEC.test(c)) this.respDecimal = true
       else this.respHexLetters = true // hex or alphanumeric: the text is then not a decimal->hex rewrite
     }
-    return c
+    return this.prefix + c
   }
 
   /** Canonical key of the receipted_message_id TLV: the submit_sm_resp id as issued. */
   tlvId(id: string): string {
-    return canonicalId(id)
+    return this.prefix + canonicalId(id)
   }
 
   /** Canonical key of the `id:` in receipt text. */
@@ -61,10 +68,10 @@ export class ReceiptIdCanon {
     const c = canonicalId(id)
     if (this.format === 'auto') {
       if (this.respDecimal && !this.respHexLetters && HEX.test(c) && HEX_LETTER.test(c)) this.format = 'hex'
-      else return c
+      else return this.prefix + c
     }
-    if (this.format === 'hex' && HEX.test(c)) return BigInt('0x' + c).toString(10) // hex text of a decimal id
-    if (this.format === 'decimal' && DEC.test(c)) return BigInt(c).toString(16) // decimal text of a hex id
-    return c
+    if (this.format === 'hex' && HEX.test(c)) return this.prefix + BigInt('0x' + c).toString(10) // hex text of a decimal id
+    if (this.format === 'decimal' && DEC.test(c)) return this.prefix + BigInt(c).toString(16) // decimal text of a hex id
+    return this.prefix + c
   }
 }

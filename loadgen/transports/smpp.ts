@@ -21,6 +21,8 @@ export interface SmppTargetOptions {
   reconnectInitialMs: number
   reconnectMaxMs: number
   receiptIdFormat?: ReceiptIdFormat
+  /** Put before every message id this target reports (direct mode: "<operator id>:"). */
+  idPrefix?: string
   startTimeoutMs?: number
 }
 
@@ -29,7 +31,7 @@ export class BindPool {
   private next = 0
 
   constructor(opts: SmppTargetOptions) {
-    const canon = new ReceiptIdCanon(opts.receiptIdFormat ?? 'auto')
+    const canon = new ReceiptIdCanon(opts.receiptIdFormat ?? 'auto', opts.idPrefix ?? '')
     const clientOpts: SmppClientOptions = { ...opts, canon }
     this.clients = Array.from({ length: opts.binds }, () => new SmppClient(clientOpts))
   }
