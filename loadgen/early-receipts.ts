@@ -80,14 +80,21 @@ export class EarlyReceipts {
  */
 export class RecentlyClosed {
   private readonly ops = new Map<string, number>()
-  constructor(readonly max: number) {}
+  // Insertion order kept in a fixed ring: evicting through Map iteration would walk the deleted
+  // entries V8 leaves at the front of the table, making every eviction slower than the last.
+  private readonly order: (string | undefined)[]
+  private next = 0
+
+  constructor(readonly max: number) {
+    this.order = new Array(max).fill(undefined)
+  }
 
   add(key: string, op: number): void {
+    const old = this.order[this.next]
+    if (old !== undefined) this.ops.delete(old)
+    this.order[this.next] = key
+    this.next = (this.next + 1) % this.max
     this.ops.set(key, op)
-    if (this.ops.size > this.max) {
-      const oldest = this.ops.keys().next().value as string
-      this.ops.delete(oldest)
-    }
   }
 
   /** The operator index of a recently closed message, or undefined. */

@@ -22,7 +22,7 @@ export function buildResults(p: ResultsParts): ResultsFile {
   const m = p.metrics
   const operators: ResultsFile['operators'] = {}
   for (let i = 0; i < m.operators.length; i++) operators[m.operatorIds[i]] = m.operators[i].results()
-  const overall = m.overall.results()
+  const overall = m.overallResults()
   return {
     schema: RESULTS_SCHEMA,
     version: RESULTS_VERSION,
