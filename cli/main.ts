@@ -4,6 +4,7 @@ import { Command } from 'commander'
 import { readFileSync } from 'node:fs'
 import { registerValidate } from './commands/validate.js'
 import { registerSimulate } from './commands/simulate.js'
+import { registerReport } from './commands/report.js'
 import { registerGateway } from './commands/gateway.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -19,12 +20,14 @@ Examples:
   mtsim simulate scenarios/networks/small.yaml             start a simulated network until Ctrl-C
   mtsim simulate scenarios/networks/national.yaml --control-port 8900
   mtsim validate scenarios/networks/national.yaml          check a network or scenario file
+  mtsim report out/run/results.json --baseline old.json    report.html, junit.xml, summary.md; compare runs
   mtsim gateway kannel scenarios/networks/small.yaml       a real Kannel in front of a simulated network
 `,
   )
 
 registerValidate(program)
 registerSimulate(program)
+registerReport(program)
 registerGateway(program)
 
 await program.parseAsync(process.argv)

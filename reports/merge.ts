@@ -56,12 +56,12 @@ export function mergeResults(parts: NamedResults[]): Merged {
 /** Refuses shares of different runs; returns warnings for what is odd but mergeable. */
 function checkSameRun(parts: NamedResults[]): string[] {
   const [ref, ...rest] = parts as [NamedResults, ...NamedResults[]]
-  const refScenario = stableJson(ref.results.meta.scenario)
+  const refScenario = scenarioKey(ref.results.meta.scenario)
   const mismatches: string[] = []
   for (const p of rest) {
     const a = ref.results.meta
     const b = p.results.meta
-    if (stableJson(b.scenario) !== refScenario || b.name !== a.name) {
+    if (scenarioKey(b.scenario) !== refScenario || b.name !== a.name) {
       mismatches.push(`${p.file} ran scenario "${b.name}", ${ref.file} ran "${a.name}"${b.name === a.name ? ' with different settings' : ''}`)
     }
     if (String(b.seed) !== String(a.seed)) mismatches.push(`${p.file} has seed ${b.seed}, ${ref.file} has seed ${a.seed}`)
@@ -193,6 +193,13 @@ function uniqueFaults(list: FaultWindow[]): FaultWindow[] {
   const seen = new Map<string, FaultWindow>()
   for (const f of list) seen.set(`${f.operator}|${f.kind}|${f.start}|${f.end}|${f.source}`, f)
   return [...seen.values()].sort((a, b) => a.start - b.start || a.operator.localeCompare(b.operator))
+}
+
+/** The scenario without its seed: a different seed gets its own, clearer message. */
+function scenarioKey(scenario: unknown): string {
+  if (!scenario || typeof scenario !== 'object' || Array.isArray(scenario)) return stableJson(scenario)
+  const { seed: _seed, ...rest } = scenario as Record<string, unknown>
+  return stableJson(rest)
 }
 
 /** JSON with sorted keys, so two equal scenarios compare equal whatever their key order. */
