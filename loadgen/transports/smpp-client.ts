@@ -171,10 +171,13 @@ export class SmppClient implements LinkHooks {
     const msg = flight.msg!
     const p = this.pdu
     p.sequence = 0
-    p.sourceAddr = msg.source
-    const alpha = !/^\+?[0-9]+$/.test(msg.source)
-    p.sourceAddrTon = alpha ? 5 : 1 // alphanumeric sender ids are TON 5 / NPI 0, numbers international
-    p.sourceAddrNpi = alpha ? 0 : 1
+    if (msg.source !== p.sourceAddr) {
+      // Streams reuse a few senders, so the TON/NPI test runs only when the sender changes.
+      p.sourceAddr = msg.source
+      const alpha = !/^\+?[0-9]+$/.test(msg.source)
+      p.sourceAddrTon = alpha ? 5 : 1 // alphanumeric sender ids are TON 5 / NPI 0, numbers international
+      p.sourceAddrNpi = alpha ? 0 : 1
+    }
     p.destinationAddr = msg.destination.startsWith('+') ? msg.destination.slice(1) : msg.destination
     p.destAddrTon = 1
     p.destAddrNpi = 1

@@ -26,11 +26,13 @@ export class FakeSmsc {
   statusOf: (n: number, pdu: SubmitSm) => number = () => Status.ESME_ROK
   bindStatus = Status.ESME_ROK
   deliverAcks = 0
+  enquireLinks = 0
+  answerEnquireLink = true
   bindOf = new Map<SmppSession, string>()
 
   constructor() {
     this.server = createServer((socket) => {
-      const s = new SmppSession(socket, { responseTimeoutMs: 0 })
+      const s = new SmppSession(socket, { responseTimeoutMs: 0, autoEnquireLinkResp: false })
       this.sessions.push(s)
       s.onPdu = (pdu) => this.dispatch(s, pdu)
       s.onClose = () => {
@@ -67,6 +69,10 @@ export class FakeSmsc {
         else if (this.mode === 'hold') this.held.push(sub)
         break
       }
+      case 'enquire_link':
+        this.enquireLinks++
+        if (this.answerEnquireLink) s.sendEnquireLinkResp(pdu.sequence)
+        break
       case 'deliver_sm_resp':
         this.deliverAcks++
         break

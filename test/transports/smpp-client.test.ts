@@ -222,6 +222,25 @@ describe('SmppClient against a small SMSC', () => {
     expect(c.capacity()).toBe(10)
   })
 
+  it('sends enquire_link when idle and rebinds when the SMSC stops answering it', async () => {
+    const s = await smsc()
+    const c = client(s.port, { enquireLinkMs: 40, responseTimeoutMs: 120 })
+    await c.start(new Sink())
+    await until(() => s.enquireLinks >= 2)
+    expect(s.binds.bind_transceiver).toBe(1) // answered keepalives keep the bind
+    s.answerEnquireLink = false
+    await until(() => (s.binds.bind_transceiver ?? 0) >= 2)
+    expect(c.stats().disconnects).toBeGreaterThanOrEqual(1)
+  })
+
+  it('start() names the refused connection when nothing listens', async () => {
+    const s = await smsc()
+    const port = s.port
+    await cleanups.pop()!() // stop the SMSC: its port refuses connections now
+    const c = client(port, { startTimeoutMs: 150 })
+    await expect(c.start(new Sink())).rejects.toThrow(`cannot bind to 127.0.0.1:${port} as load: connect ECONNREFUSED 127.0.0.1:${port}`)
+  })
+
   it('binds a transmitter and a receiver in tx+rx mode; receipts arrive on the receiver', async () => {
     const s = await smsc()
     const sink = new Sink()
