@@ -19,7 +19,7 @@ import { OperatorCounters } from './operator-stats.js'
 import { ReceiptEngine } from './receipts.js'
 import { ResponseSlots } from './responses.js'
 import type { Scheduler } from './scheduler.js'
-import { TokenBucket } from './throttle.js'
+import { Throttle } from './throttle.js'
 import type { ActiveFault, OperatorHandle, OperatorState, OperatorStats, SubmitObserver } from './types.js'
 
 export interface OperatorContext {
@@ -42,8 +42,7 @@ export class Operator implements OperatorHandle, BindOwner {
   private readonly accounts: AccountBinds
   private readonly prefixes = new PrefixTable<true>()
   private readonly latency: DelaySampler | undefined
-  private operatorBucket: TokenBucket | undefined
-  private throttleRate: number | undefined
+  private readonly throttle: Throttle
   private readonly responses = new ResponseSlots()
   private readonly respondKind: number
   private readonly receipts: ReceiptEngine
@@ -62,8 +61,7 @@ export class Operator implements OperatorHandle, BindOwner {
     this.accounts = new AccountBinds(config.accounts)
     for (const p of config.prefixes) this.prefixes.add(p, true)
     this.latency = config.latency ? new DelaySampler(config.latency) : undefined
-    this.throttleRate = config.throttle?.rate
-    if (config.throttle?.per === 'operator') this.operatorBucket = new TokenBucket(config.throttle.rate, config.throttle.burst, ctx.startedAt)
+    this.throttle = new Throttle(config.throttle, ctx.startedAt)
     this.respondKind = ctx.scheduler.register(this.respondDue)
     this.receipts = new ReceiptEngine(config.receipts, this.rng, ctx.scheduler, ctx.startedAt, this.counters, this.accounts, config.accounts.length)
     this.faults = new FaultController(config.timeline, ctx.scheduler, ctx.startedAt, this.faultHooks, ctx.history)
@@ -139,7 +137,7 @@ export class Operator implements OperatorHandle, BindOwner {
 
   bound(conn: BindConnection): void {
     this.accounts.add(conn)
-    if (this.throttleRate !== undefined && this.config.throttle?.per !== 'operator') conn.bucket = this.newBucket(this.throttleRate)
+    conn.bucket = this.throttle.bindBucket(this.scheduler.clock())
     if (conn.canReceive) this.receipts.release(conn.account)
   }
 
@@ -196,7 +194,7 @@ export class Operator implements OperatorHandle, BindOwner {
       c.unanswered++
       return
     }
-    const bucket = conn.bucket ?? this.operatorBucket
+    const bucket = this.throttle.bucketFor(conn.bucket)
     if (bucket !== undefined && (cfg.throttle?.countSegments || seg === undefined || seg.seq === 1) && !bucket.take(1, now)) {
       return void this.respond(conn, pdu.sequence, cfg.throttle?.status ?? Status.ESME_RTHROTTLED, 0, now)
     }
@@ -289,10 +287,6 @@ export class Operator implements OperatorHandle, BindOwner {
     this.counters.recordLatencyMs(now - receivedAt)
   }
 
-  private newBucket(rate: number): TokenBucket {
-    return new TokenBucket(rate, this.config.throttle?.burst ?? Math.max(1, Math.ceil(rate / 10)), this.scheduler.clock())
-  }
-
   private readonly faultHooks = {
     outageStarted: (): void => {
       for (const conn of this.conns.values()) {
@@ -300,15 +294,7 @@ export class Operator implements OperatorHandle, BindOwner {
         conn.drop()
       }
     },
-    throttleChanged: (rate: number | undefined): void => {
-      const now = this.scheduler.clock()
-      this.throttleRate = rate ?? this.config.throttle?.rate
-      const perOperator = this.config.throttle?.per === 'operator'
-      const apply = (b: TokenBucket | undefined): TokenBucket | undefined =>
-        this.throttleRate === undefined ? undefined : b ? (b.setRate(this.throttleRate, now), b) : this.newBucket(this.throttleRate)
-      if (perOperator) this.operatorBucket = apply(this.operatorBucket)
-      else for (const c of this.conns.values()) if (c.type) c.bucket = apply(c.bucket)
-    },
+    throttleChanged: (rate: number | undefined): void => this.throttle.change(rate, this.conns.values(), this.scheduler.clock()),
     backlogChanged: (on: boolean): void => this.receipts.setBacklog(on),
   }
 }
