@@ -49,7 +49,12 @@ export function mergeResults(parts: NamedResults[]): Merged {
     // Failover figures are not additive in general (times to switch over); keep each share's.
     merged.failover = failovers.length === 1 ? failovers[0] : { shares: failovers }
   }
-  merged.thresholds = reevaluateThresholds(merged)
+  const thresholds = reevaluateThresholds(merged)
+  if (thresholds) merged.thresholds = thresholds
+  else if (all.some((r) => r.thresholds.length)) {
+    // Per-share verdicts cannot be combined, and showing one share's would mislead.
+    warnings.push('the shares carry threshold results but no thresholds mapping in meta.scenario: thresholds were not re-evaluated and are left out')
+  }
   return { results: merged, warnings }
 }
 

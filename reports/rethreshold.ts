@@ -6,9 +6,10 @@ import { parseThresholds, evaluateThresholds } from '../loadgen/thresholds.js'
 import { ThresholdsSchema } from '../loadgen/scenario-schema.js'
 import { validateConfig } from '../config/load.js'
 
-export function reevaluateThresholds(merged: ResultsFile): ThresholdOutcome[] {
+/** null when the results carry no thresholds mapping to evaluate. */
+export function reevaluateThresholds(merged: ResultsFile): ThresholdOutcome[] | null {
   const raw = (merged.meta.scenario as { thresholds?: unknown } | null | undefined)?.thresholds
-  if (raw === undefined || raw === null) return []
+  if (raw === undefined || raw === null) return null
   const where = `${merged.meta.scenarioFile ?? merged.meta.name} (the scenario copy in the results, meta.scenario.thresholds)`
   const mapping = validateConfig(raw, ThresholdsSchema, { file: where })
   // No operator list: a threshold on an operator that saw no traffic evaluates to no data (FAIL),

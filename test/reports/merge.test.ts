@@ -128,3 +128,13 @@ describe('mergeResults', () => {
     expect(stableJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: 2 } })).toBe(stableJson({ a: { c: 2, d: [1, { y: 2, z: 1 }] }, b: 1 }))
   })
 })
+
+describe('mergeResults without a thresholds mapping', () => {
+  it('leaves thresholds out and says why rather than copying one share\'s verdicts', () => {
+    const shares = syntheticShares(2, { durationS: 10, rate: 20 }).map((s) => ({ ...s, meta: { ...s.meta, scenario: null } }))
+    expect(shares[0]!.thresholds.length).toBeGreaterThan(0)
+    const { results, warnings } = mergeResults(named(shares))
+    expect(results.thresholds).toEqual([])
+    expect(warnings).toEqual(['the shares carry threshold results but no thresholds mapping in meta.scenario: thresholds were not re-evaluated and are left out'])
+  })
+})
