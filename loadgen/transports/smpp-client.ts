@@ -8,24 +8,21 @@
 import { MtsimError } from '../../lib/errors.js'
 import {
   CommandId,
-  DataCoding,
   RESPONSE_BIT,
-  STAT_TEXT,
   Status,
-  decodeShortMessage,
-  parseReceipt,
   segmentText,
   smBody,
   statusName,
   type DeliverSm,
   type Pdu,
-  type ResponseCallback,
   type Segment,
   type SubmitSm,
 } from '../../smpp/index.js'
 import type { OutboundMessage, ReceiptSink, SubmitOutcome } from '../transport.js'
 import { ReceiptIdCanon } from './receipt-ids.js'
 import { BindLink, type LinkHooks, type LinkOptions } from './smpp-link.js'
+import { Flight, type FlightOwner } from './smpp-flight.js'
+import { readReceipt } from './smpp-receipt.js'
 
 export interface SmppClientOptions extends Omit<LinkOptions, 'bind'> {
   mode: 'transceiver' | 'tx+rx'
@@ -46,39 +43,9 @@ export interface SmppClientStats {
   lateResponses: number
 }
 
-// esm_class bits 2..5 give the message type; 0x04 is an SMSC delivery receipt, 0x20 an intermediate notification.
-const MESSAGE_TYPE_MASK = 0x3c
-const TYPE_RECEIPT = 0x04
-const TYPE_INTERMEDIATE = 0x20
-
-/** One message in flight: its segments' answers are folded into one outcome. Pooled. */
-class Flight {
-  done: (o: SubmitOutcome) => void = noop
-  msg: OutboundMessage | undefined
-  segments = 0
-  resolved = 0
-  kind: SubmitOutcome['kind'] = 'accepted'
-  status = 'ESME_ROK'
-  ids: string[] = []
-  readonly seqs: number[] = []
-  readonly onResp: ResponseCallback
-
-  constructor(client: SmppClient) {
-    this.onResp = (resp, timedOut) => client.segmentAnswered(this, resp, timedOut)
-  }
-
-  /** The first error decides the outcome. */
-  fail(kind: 'rejected' | 'failed', status: string): void {
-    if (this.kind === 'accepted') {
-      this.kind = kind
-      this.status = status
-    }
-  }
-}
-
 function noop(): void {}
 
-export class SmppClient implements LinkHooks {
+export class SmppClient implements LinkHooks, FlightOwner {
   private readonly tx: BindLink
   private readonly rx: BindLink
   private sink: ReceiptSink = { onReceipt: noop }
@@ -157,10 +124,7 @@ export class SmppClient implements LinkHooks {
       return
     }
     const flight = this.pool.pop() ?? new Flight(this)
-    flight.done = done
-    flight.msg = msg
-    flight.segments = segs.length
-    flight.ids = new Array<string>(segs.length)
+    flight.begin(msg, segs.length, done)
     for (let i = 0; i < segs.length; i++) {
       if (this.outstanding < this.opts.window && this.backlogHead === this.backlog.length) this.submit(flight, segs[i]!)
       else this.backlog.push({ flight, seg: segs[i]! })
@@ -202,7 +166,7 @@ export class SmppClient implements LinkHooks {
     this.outstanding--
     if (resp === undefined) flight.fail('failed', timedOut ? 'TIMEOUT' : 'DISCONNECTED')
     else if (resp.status !== Status.ESME_ROK) flight.fail('rejected', statusName(resp.status))
-    else if (resp.command === 'submit_sm_resp') flight.ids[flight.seqs.indexOf(resp.sequence)] = this.canon.submitId(resp.messageId)
+    else if (resp.command === 'submit_sm_resp') flight.accepted(resp.sequence, this.canon.submitId(resp.messageId))
     else flight.fail('rejected', resp.command.toUpperCase()) // e.g. an ESME_ROK generic_nack
     this.resolveSegment(flight)
     if (this.backlogHead < this.backlog.length) this.pump()
@@ -210,17 +174,9 @@ export class SmppClient implements LinkHooks {
   }
 
   private resolveSegment(flight: Flight): void {
-    if (++flight.resolved < flight.segments) return
-    const ids = flight.kind === 'accepted' ? flight.ids : flight.ids.filter((id) => id !== undefined)
-    const outcome: SubmitOutcome = { kind: flight.kind, status: flight.status, messageIds: ids }
+    if (!flight.settle()) return
     const done = flight.done
-    flight.done = noop
-    flight.msg = undefined
-    flight.ids = []
-    flight.seqs.length = 0
-    flight.resolved = 0
-    flight.kind = 'accepted'
-    flight.status = 'ESME_ROK'
+    const outcome = flight.finish()
     this.pool.push(flight)
     done(outcome)
   }
@@ -287,24 +243,13 @@ export class SmppClient implements LinkHooks {
 
   private deliverSm(link: BindLink, pdu: DeliverSm): void {
     link.session?.sendDeliverSmResp(pdu.sequence, Status.ESME_ROK) // at once: a slow ack throttles the SMSC
-    const type = pdu.esmClass & MESSAGE_TYPE_MASK
-    if (type !== TYPE_RECEIPT && type !== TYPE_INTERMEDIATE) {
-      this.counters.moMessages++
-      return
+    const r = readReceipt(pdu, this.canon)
+    if (r === 'mo') this.counters.moMessages++
+    else if (r === undefined) this.counters.malformedReceipts++
+    else {
+      this.counters.receipts++
+      this.sink.onReceipt(r)
     }
-    const tlvs = pdu.tlvs
-    const text = pdu.dataCoding === DataCoding.UCS2 ? decodeShortMessage(pdu) : (tlvs?.messagePayload ?? pdu.shortMessage).toString('latin1')
-    const r = parseReceipt(text)
-    const tlvId = tlvs?.receiptedMessageId
-    const messageId = tlvId ? this.canon.tlvId(tlvId) : r ? this.canon.textId(r.id) : undefined
-    const stat = r?.stat ?? (tlvs?.messageState !== undefined ? STAT_TEXT[tlvs.messageState] : undefined)
-    if (messageId === undefined || !stat) {
-      this.counters.malformedReceipts++
-      return
-    }
-    this.counters.receipts++
-    const err = r?.err || (tlvs?.networkErrorCode ? String(tlvs.networkErrorCode.code) : '')
-    this.sink.onReceipt({ messageId, stat, final: stat !== 'ENROUTE' && stat !== 'ACCEPTD', err })
   }
 
   private unbind(link: BindLink, pdu: Pdu): void {
