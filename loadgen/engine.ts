@@ -9,7 +9,7 @@ import { Metrics } from './metrics.js'
 import { scenarioTraffic, segmentCount, type MessageSource } from './messages.js'
 import type { Plan } from './plan.js'
 import { PlanMerger, type StreamSchedule } from './plan-merge.js'
-import { Progress } from './progress.js'
+import { countsOf, Progress } from './progress.js'
 import type { FaultWindow, ResultsFile } from './results-format.js'
 import { buildResults, checkBooks, mtsimVersion, writeResults } from './results-writer.js'
 import { Fifo } from './ring-queue.js'
@@ -174,10 +174,8 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     progress.update({
       elapsedMs: elapsed, durationMs: plan.durationMs, draining: planDone,
       plannedRate: plan.expectedRate ? plan.expectedRate(elapsed) : (point.planned * 1000) / intervalMs,
-      sentRate: (point.sent * 1000) / intervalMs, sent: tot.sent, plannedTotal: plan.planned,
-      inFlight: correlator.inFlight, accepted: tot.accepted, awaiting: correlator.awaiting,
-      receipts: tot.delivered + tot.undelivered + tot.expired + tot.rejected_by_operator + tot.other_final,
-      errors: tot.rejected + tot.failed + tot.dropped,
+      sentRate: (point.sent * 1000) / intervalMs, plannedTotal: plan.planned,
+      inFlight: correlator.inFlight, awaiting: correlator.awaiting, ...countsOf(tot),
     })
     if (abortDefs.length && !interrupted) checkAbortThresholds(elapsed)
   }
@@ -192,7 +190,8 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   let immediate: NodeJS.Immediate | undefined
   let timer: NodeJS.Timeout | undefined
   let finish: () => void = () => {}
-  const finished = new Promise<void>((resolve) => (finish = resolve))
+  let fail: (err: unknown) => void = () => {}
+  const finished = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)))
 
   function kick(): void {
     if (immediate) return
@@ -201,7 +200,16 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     immediate = setImmediate(tick)
   }
 
+  // A throw inside the loop (a bug, or a traffic/transport error) ends the run instead of hanging it.
   function tick(): void {
+    try {
+      step()
+    } catch (err) {
+      fail(err)
+    }
+  }
+
+  function step(): void {
     immediate = undefined
     timer = undefined
     const now = performance.now()
@@ -225,8 +233,15 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   }
 
   kick()
-  await finished
-  opts.signal?.removeEventListener('abort', onAbort)
+  try {
+    await finished
+  } catch (err) {
+    series.close()
+    await transport.close()
+    throw err
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort)
+  }
 
   // Answers still outstanding become 'failed' through close(); then nothing more can arrive.
   await transport.close()
@@ -271,8 +286,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   progress.end(
     {
       elapsedMs: durationMs, durationMs: plan.durationMs, draining: false, plannedRate: 0, sentRate: 0,
-      sent: results.totals.sent, plannedTotal: plan.planned, inFlight: 0, accepted: results.totals.accepted, awaiting: 0,
-      receipts: results.totals.accepted - results.totals.missing - results.totals.pending, errors: results.totals.rejected + results.totals.failed + results.totals.dropped,
+      plannedTotal: plan.planned, inFlight: 0, awaiting: 0, ...countsOf(results.totals),
     },
     interrupted ? 'interrupted' : 'done',
   )

@@ -1,6 +1,7 @@
 // Live progress on stderr. On a terminal: one line rewritten in place every interval. Elsewhere
 // (CI logs): a plain line every 5 s, so logs stay readable. Disabled: nothing at all.
 import { formatDuration } from '../lib/duration.js'
+import type { Totals } from './results-format.js'
 
 export interface ProgressSnapshot {
   elapsedMs: number
@@ -20,6 +21,14 @@ export interface ProgressSnapshot {
   errors: number
   /** True once the plan is done and the run waits for answers and receipts. */
   draining: boolean
+}
+
+/** The running counts a progress line shows, from the run's totals. */
+export function countsOf(t: Totals): Pick<ProgressSnapshot, 'sent' | 'accepted' | 'receipts' | 'errors'> {
+  return {
+    sent: t.sent, accepted: t.accepted, errors: t.rejected + t.failed + t.dropped,
+    receipts: t.delivered + t.undelivered + t.expired + t.rejected_by_operator + t.other_final,
+  }
 }
 
 export interface ProgressOutput {

@@ -55,3 +55,18 @@ describe('engine scheduling', () => {
     expect(r.meta.durationMs).toBeLessThan(5000)
   })
 })
+
+describe('engine errors', () => {
+  it('a throw inside the run loop rejects the run and closes the transport instead of hanging', async () => {
+    const fake = new FakeTransport({ seed: 1 })
+    const broken = () => ({
+      message(seq: number) {
+        if (seq === 50) throw new Error('traffic broke at 50')
+        return messages()(0).message(seq)
+      },
+    })
+    await expect(runLoad({ scenario: scenario(), plan: constantPlan([{ rate: 1000, count: 100 }]), transport: fake, outDir: outDir(), traffic: broken })).rejects.toThrow('traffic broke at 50')
+    expect(fake.capacity()).toBe(0) // closed
+    expect(fake.counters.sent).toBe(50)
+  })
+})
