@@ -22,6 +22,7 @@ export class FaultController {
   /** Records that may still need an end event, by token. */
   private readonly byToken = new Map<number, ActiveFault>()
   private nextToken = 0
+  private timelineStarted = false
   private readonly startKind: number
   private readonly endKind: number
 
@@ -32,6 +33,7 @@ export class FaultController {
     private readonly hooks: FaultHooks,
     /** The network-wide history this operator's faults are appended to. */
     private readonly history: ActiveFault[],
+    private readonly operatorId: string,
   ) {
     this.startKind = scheduler.register((i) => this.begin(this.timeline[i]!, 'timeline'))
     this.endKind = scheduler.register((token) => {
@@ -40,9 +42,11 @@ export class FaultController {
     })
   }
 
-  /** Schedules the timeline (call once the operator listens). */
-  start(): void {
-    this.timeline.forEach((f, i) => this.scheduler.schedule(this.startKind, this.startedAt + f.at, i))
+  /** Schedules the timeline, its `at` times counted from `origin` (absolute clock ms; default network start). */
+  start(origin = this.startedAt): void {
+    if (this.timelineStarted) return
+    this.timelineStarted = true
+    this.timeline.forEach((f, i) => this.scheduler.schedule(this.startKind, origin + f.at, i))
   }
 
   inject(fault: Fault): ActiveFault {
@@ -96,7 +100,7 @@ export class FaultController {
 
   private begin(fault: Fault, source: ActiveFault['source']): ActiveFault {
     const start = this.now()
-    const record: ActiveFault = { fault, start, end: start + fault.duration, source }
+    const record: ActiveFault = { operator: this.operatorId, fault, start, end: start + fault.duration, source }
     this.active.push(record)
     this.history.push(record)
     if (fault.kind === 'latency_spike') this.samplers.set(record, new DelaySampler(fault.latency))

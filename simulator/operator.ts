@@ -29,6 +29,8 @@ export interface OperatorContext {
   observer?: SubmitObserver
   /** Network-wide fault history. */
   history: ActiveFault[]
+  /** Wait for startTimeline() instead of starting the timeline on listen. */
+  manualTimeline?: boolean
 }
 
 export class Operator implements OperatorHandle, BindOwner {
@@ -64,7 +66,7 @@ export class Operator implements OperatorHandle, BindOwner {
     this.throttle = new Throttle(config.throttle, ctx.startedAt)
     this.respondKind = ctx.scheduler.register(this.respondDue)
     this.receipts = new ReceiptEngine(config.receipts, this.rng, ctx.scheduler, ctx.startedAt, this.counters, this.accounts, config.accounts.length)
-    this.faults = new FaultController(config.timeline, ctx.scheduler, ctx.startedAt, this.faultHooks, ctx.history)
+    this.faults = new FaultController(config.timeline, ctx.scheduler, ctx.startedAt, this.faultHooks, ctx.history, config.id)
   }
 
   get port(): number {
@@ -84,7 +86,12 @@ export class Operator implements OperatorHandle, BindOwner {
       })
     })
     this.listenPort = (this.server.address() as net.AddressInfo).port
-    this.faults.start()
+    if (!this.ctx.manualTimeline) this.faults.start()
+  }
+
+  /** Starts the timeline now (networks started with timeline: 'manual'). */
+  startTimeline(origin: number): void {
+    this.faults.start(origin)
   }
 
   async close(): Promise<void> {

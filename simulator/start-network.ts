@@ -10,6 +10,8 @@ export interface StartOptions {
   observer?: SubmitObserver
   /** Monotonic ms; performance.now() by default. Fault times are relative to its value at start. */
   clock?: Clock
+  /** 'manual': timelines wait for NetworkHandle.startTimeline() (mtsim run starts them with the load). */
+  timeline?: 'at-start' | 'manual'
 }
 
 export async function startNetwork(config: NetworkConfig, opts: StartOptions = {}): Promise<NetworkHandle> {
@@ -18,7 +20,7 @@ export async function startNetwork(config: NetworkConfig, opts: StartOptions = {
   const startedAt = clock()
   const history: ActiveFault[] = []
   const operators = config.operators.map(
-    (op) => new Operator(op, { seed: config.seed, scheduler, startedAt, observer: opts.observer, history }),
+    (op) => new Operator(op, { seed: config.seed, scheduler, startedAt, observer: opts.observer, history, manualTimeline: opts.timeline === 'manual' }),
   )
   try {
     for (const op of operators) await op.listen()
@@ -35,6 +37,10 @@ export async function startNetwork(config: NetworkConfig, opts: StartOptions = {
     startedAt,
     operator: (id) => byId.get(id),
     faultHistory: () => [...history],
+    startTimeline: () => {
+      const now = clock()
+      for (const op of operators) op.startTimeline(now)
+    },
     close: () =>
       (closing ??= (async () => {
         scheduler.stop()

@@ -44,6 +44,8 @@ export interface OperatorStats {
 }
 
 export interface ActiveFault {
+  /** The operator the fault is on. */
+  operator: string
   fault: Fault
   /** ms since network start. */
   start: number
@@ -81,5 +83,11 @@ export interface NetworkHandle {
   operator(id: string): OperatorHandle | undefined
   /** Every fault window so far (ended and active), for reports. */
   faultHistory(): ActiveFault[]
+  /**
+   * Starts the operators' timelines now (timeline `at` times count from this moment). Only needed
+   * when the network was started with `timeline: 'manual'`, e.g. by `mtsim run`, so that `at: 10s`
+   * means 10 s into the load, not into a gateway's start-up. Fault times stay relative to startedAt.
+   */
+  startTimeline(): void
   close(): Promise<void>
 }

@@ -84,7 +84,7 @@ export function fakeNetworkFrom(config: NetworkConfig): FakeNetwork {
       },
       injectFault(fault: Fault) {
         const start = now()
-        const a: ActiveFault = { fault: { ...fault, at: start }, start, end: start + fault.duration, source: 'api' }
+        const a: ActiveFault = { operator: config.id, fault: { ...fault, at: start }, start, end: start + fault.duration, source: 'api' }
         active.push(a)
         history.push(a)
         return a
@@ -107,6 +107,7 @@ export function fakeNetworkFrom(config: NetworkConfig): FakeNetwork {
     closed: false,
     operator: (id) => operators.find((o) => o.config.id === id),
     faultHistory: () => [...history],
+    startTimeline: () => {},
     async close() {
       net.closed = true
     },
