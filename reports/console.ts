@@ -77,7 +77,7 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
     out.push(
       table(
         ['', 'scope', 'threshold', 'observed'],
-        r.thresholds.map((th) => [th.ok ? 'ok' : 'FAIL', th.scope, `${th.metric} ${th.expression}`, fmtObserved(th.observed)]),
+        r.thresholds.map((th) => [th.ok ? 'ok' : 'FAIL', th.scope, `${th.metric} ${th.expression}`, fmtObserved(th.observed, th.metric)]),
       ),
     )
   }

@@ -53,7 +53,7 @@ export function thresholdTable(r: ResultsFile): string {
       esc(t.scope),
       `<code>${esc(t.metric)}</code>`,
       `<code>${esc(t.expression)}</code>`,
-      esc(fmtObserved(t.observed)),
+      esc(fmtObserved(t.observed, t.metric)),
       t.abortOnFail ? 'yes' : 'no',
     ]),
     4,

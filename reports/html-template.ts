@@ -2,7 +2,7 @@
 // are handed in already made safe for inlining (see html.ts); nothing here loads from a network.
 import type { ResultsFile } from '../loadgen/results-format.js'
 import type { Comparison } from './compare.js'
-import { runLine } from './console.js'
+import { fmtDuration } from './metrics.js'
 import { esc, tiles, operatorTable, thresholdTable, statusTable, metadataTable, faultTable, failoverTable, comparisonTable } from './html-tables.js'
 
 export interface PageParts {
@@ -100,7 +100,7 @@ export function renderPage(p: PageParts): string {
 <header>
   <div>
     <h1>${esc(r.meta.name)}</h1>
-    <div class="sub">${esc(runLine(r))} &middot; started ${esc(r.meta.startedAt)}</div>
+    <div class="sub">${esc(subtitle(r))}</div>
   </div>
   ${verdict}
 </header>
@@ -136,4 +136,13 @@ ${metadataTable(r)}
 </body>
 </html>
 `
+}
+
+function subtitle(r: ResultsFile): string {
+  const m = r.meta
+  const parts = [`seed ${m.seed}`, fmtDuration(m.durationMs), `gateway ${m.gateway}`, `started ${m.startedAt}`]
+  if (m.scenarioFile) parts.unshift(m.scenarioFile)
+  if (m.segment) parts.push(`share ${m.segment.index + 1} of ${m.segment.count}`)
+  if (m.interrupted) parts.push('INTERRUPTED')
+  return parts.join(' \u00b7 ')
 }

@@ -100,9 +100,10 @@ export function fmtDuration(ms: number): string {
   return h ? `${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s` : m ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`
 }
 
-/** Observed threshold values as the expression's metric expects them (latencies are in ms there). */
-export function fmtObserved(v: number | null): string {
+/** Observed threshold values in the unit the expression uses (latency trends are in ms there). */
+export function fmtObserved(v: number | null, metric = ''): string {
   if (v === null) return 'no data'
-  if (Number.isInteger(v)) return String(v)
-  return Math.abs(v) < 1 ? v.toFixed(4) : v.toFixed(2)
+  const unit = /_latency(_uncorrected)?$/.test(metric) ? ' ms' : ''
+  if (Number.isInteger(v)) return String(v) + unit
+  return (Math.abs(v) < 1 ? v.toFixed(4) : v.toFixed(2)) + unit
 }

@@ -44,7 +44,7 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
   if (r.thresholds.length) {
     out.push('', '| | scope | threshold | observed |', '|---|---|---|---:|')
     for (const th of r.thresholds) {
-      out.push(`| ${th.ok ? 'pass' : '**FAIL**'} | ${cell(th.scope)} | \`${cell(th.metric)} ${cell(th.expression)}\` | ${fmtObserved(th.observed)} |`)
+      out.push(`| ${th.ok ? 'pass' : '**FAIL**'} | ${cell(th.scope)} | \`${cell(th.metric)} ${cell(th.expression)}\` | ${fmtObserved(th.observed, th.metric)} |`)
     }
   }
   const errors = statusRows(r.statuses).filter((s) => s.name !== 'ESME_ROK')

@@ -73,7 +73,13 @@ export async function visit(bin: string, file: string, expression: string, viewp
     }
   } finally {
     await stop(proc)
-    rmSync(profile, { recursive: true, force: true })
+    // Chromium's helper processes may still be writing the profile for a moment after the
+    // browser exits; retry, and never fail a test over a leftover temporary folder.
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
+    } catch {
+      // left in the temp dir
+    }
   }
 }
 
