@@ -3,6 +3,7 @@
 import { Command } from 'commander'
 import { readFileSync } from 'node:fs'
 import { registerValidate } from './commands/validate.js'
+import { registerRun } from './commands/run.js'
 import { registerSimulate } from './commands/simulate.js'
 import { registerReport } from './commands/report.js'
 import { registerGateway } from './commands/gateway.js'
@@ -17,6 +18,7 @@ const program = new Command('mtsim')
     'after',
     `
 Examples:
+  mtsim run scenarios/quickstart.yaml                      run a scenario: results.json, report.html, junit.xml
   mtsim simulate scenarios/networks/small.yaml             start a simulated network until Ctrl-C
   mtsim simulate scenarios/networks/national.yaml --control-port 8900
   mtsim validate scenarios/networks/national.yaml          check a network or scenario file
@@ -25,6 +27,7 @@ Examples:
 `,
   )
 
+registerRun(program)
 registerValidate(program)
 registerSimulate(program)
 registerReport(program)

@@ -12,7 +12,7 @@ import { PlanMerger, type StreamSchedule } from './plan-merge.js'
 import { countsOf, Progress } from './progress.js'
 import type { FaultWindow, ResultsFile } from './results-format.js'
 import { buildResults, checkBooks, mtsimVersion, writeResults } from './results-writer.js'
-import { Fifo } from './ring-queue.js'
+import { Backlog } from './backlog.js'
 import type { Scenario } from './scenario.js'
 import { parseTag } from './tag.js'
 import { evaluateThresholds } from './thresholds.js'
@@ -62,6 +62,8 @@ export interface RunOptions {
   graceMs?: number
   /** After the plan: most time to wait for answers beyond receipts.waitMs before giving up (default 60 s). */
   drainSlackMs?: number
+  /** Called once when the plan's clock starts (performance.now()): the moment plan time 0 is. */
+  onStart?: (startPerf: number) => void
   /** Called once at the end with the engine's bookkeeping sizes (bench, memory tests). */
   diagnostics?: (d: EngineDiagnostics) => void
 }
@@ -75,12 +77,6 @@ export interface EngineDiagnostics {
   earlyHeld: number
 }
 
-interface Due {
-  /** Plan time, ms from start. */
-  t: number
-  msg: OutboundMessage
-  op: number
-}
 
 /** Sends per loop tick before yielding to I/O (answers and receipts must get in). */
 const SENDS_PER_TICK = 2000
@@ -97,16 +93,18 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const merger = new PlanMerger(plan.streams)
   const traffic = opts.traffic ?? scenarioTraffic(scenario as Scenario, (plan as Plan).streams)
   const sources = plan.streams.map((_, i) => traffic(i))
-  const backlog = new Fifo<Due>()
+  const backlog = new Backlog()
   const series = new TimeseriesLog(join(opts.outDir, 'timeseries.ndjson'))
   const progress = new Progress(opts.progress ?? false)
   const abortDefs = scenario.thresholds.filter((d) => d.abortOnFail)
+  const canSend = transport.canSend?.bind(transport)
   const startedAt = new Date()
 
   await transport.start({ onReceipt: (r) => correlator.receipt(r, performance.now()) })
   opts.observerHook?.({ onMessage: (operatorId, _destination, text, nowUs) => correlator.arrival(operatorId, text, nowUs) })
 
   const start = performance.now()
+  opts.onStart?.(start)
   let interrupted = false
   let stopAt = Infinity // performance.now() after which the run stops waiting (abort grace or drain limit)
   let planDone = plan.streams.length === 0
@@ -123,7 +121,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     interrupted = true
     planDone = true
     // Due but never sent: counted as dropped so planned = sent + dropped still holds.
-    while (backlog.length) metrics.dropped(backlog.shift().op)
+    backlog.drain((due) => metrics.dropped(due.op))
     stopAt = performance.now() + (opts.graceMs ?? 2000)
     kick()
   }
@@ -139,25 +137,31 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     if (!planDone && merger.peekTime() === Infinity) planDone = true
   }
 
-  function sendDue(now: number): void {
+  /** Sends what is due and has room; returns how many went out. */
+  function sendDue(now: number): number {
     const t = now - start
     let budget = SENDS_PER_TICK
-    while (backlog.length && budget > 0) {
-      const due = backlog.peek()
-      if (t - due.t > maxLagMs) {
-        backlog.shift()
-        metrics.dropped(due.op)
-        continue
+    for (const queue of backlog.waiting()) {
+      while (queue.length && budget > 0) {
+        const due = queue.peek()
+        if (t - due.t > maxLagMs) {
+          backlog.shift(queue)
+          metrics.dropped(due.op)
+          continue
+        }
+        if (transport.capacity() <= 0) return SENDS_PER_TICK - budget
+        // This operator's binds are full: its sends wait; the other operators' go on.
+        if (canSend && !canSend(due.msg)) break
+        backlog.shift(queue)
+        budget--
+        const intended = start + due.t
+        const k = correlator.sent(due.msg.seq, due.op, intended, now)
+        metrics.sent(due.op, now - intended > lateAfterMs, segmentCount(due.msg))
+        lastSend = now
+        transport.send(due.msg, (o: SubmitOutcome) => answered(k, o))
       }
-      if (transport.capacity() <= 0) return
-      backlog.shift()
-      budget--
-      const intended = start + due.t
-      const k = correlator.sent(due.msg.seq, due.op, intended, now)
-      metrics.sent(due.op, now - intended > lateAfterMs, segmentCount(due.msg))
-      lastSend = now
-      transport.send(due.msg, (o: SubmitOutcome) => answered(k, o))
     }
+    return SENDS_PER_TICK - budget
   }
 
   function answered(k: number, o: SubmitOutcome): void {
@@ -215,7 +219,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     const now = performance.now()
     const t = now - start
     takeDue(t)
-    if (!interrupted) sendDue(now)
+    const sentNow = interrupted ? 0 : sendDue(now)
     if (now - lastSweep >= SWEEP_EVERY_MS) {
       correlator.sweep(now)
       lastSweep = now
@@ -225,7 +229,9 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     if (drained && stopAt === Infinity) stopAt = lastSend + waitMs + (opts.drainSlackMs ?? 60_000)
     if (drained && ((correlator.inFlight === 0 && correlator.awaiting === 0) || now >= stopAt)) return finish()
     // Work due now: yield to I/O, then go on. Otherwise sleep until the next send, interval or sweep.
-    if (backlog.length && transport.capacity() > 0) return void (immediate = setImmediate(tick))
+    // Sends went out and more wait with room for them: go on after I/O. (Sends that wait only for a
+    // full operator wake us through their answers, or the 1 ms timer below: no busy loop.)
+    if (sentNow > 0 && backlog.length && transport.capacity() > 0) return void (immediate = setImmediate(tick))
     const nextSend = planDone ? Infinity : merger.peekTime() - t
     if (nextSend <= 0.5) return void (immediate = setImmediate(tick))
     const wait = Math.min(nextSend, intervalStart + intervalMs - t, backlog.length ? 1 : drained ? 20 : 5)

@@ -31,6 +31,11 @@ export interface Transport {
   start(receipts: ReceiptSink): Promise<void>
   /** How many more sends it can take right now (free window slots over all binds/connections). */
   capacity(): number
+  /**
+   * Whether the bind/connection this message would use has room now. Optional: transports that
+   * route per operator implement it so one stalled operator does not hold up the others.
+   */
+  canSend?(msg: OutboundMessage): boolean
   /** Exactly one callback per send, ever (also on close: 'failed'). */
   send(msg: OutboundMessage, done: (outcome: SubmitOutcome) => void): void
   /** Stop sending, wait for answers already due (bounded), then disconnect. */

@@ -56,6 +56,22 @@ describe('engine scheduling', () => {
   })
 })
 
+describe('engine per-operator backlog', () => {
+  it('sends due to a full operator wait (and drop past max lag) without holding up the other operator', async () => {
+    // beta never has room (its binds are "full"); alpha has plenty. Messages alternate alpha/beta.
+    const fake = new FakeTransport({ seed: 9, window: 1000, latencyMs: { min: 1, max: 2 }, receiptDelayMs: { min: 1, max: 2 } })
+    const transport = Object.assign(fake, { canSend: (m: { operator: string }) => m.operator !== 'beta' })
+    const r = await runLoad({ scenario: scenario({ maxLagMs: 100 }), plan: constantPlan([{ rate: 1000, count: 600 }]), transport, outDir: outDir(), traffic: messages() })
+    expect(checkBooks(r)).toEqual([])
+    expect(r.totals.planned).toBe(600)
+    expect(r.operators.alpha.totals.sent).toBe(300)
+    expect(r.operators.alpha.totals.dropped).toBe(0)
+    expect(r.operators.beta.totals.sent).toBe(0)
+    expect(r.operators.beta.totals.dropped).toBe(300)
+    expect(fake.counters.sent).toBe(300)
+  })
+})
+
 describe('engine errors', () => {
   it('a throw inside the run loop rejects the run and closes the transport instead of hanging', async () => {
     const fake = new FakeTransport({ seed: 1 })

@@ -1,0 +1,115 @@
+import type { Command } from 'commander'
+import { action } from '../handle-errors.js'
+import { loadScenario } from '../../loadgen/scenario.js'
+import { runScenario } from '../../loadgen/run.js'
+import { parseDuration } from '../../lib/duration.js'
+import { MtsimError, ExitCode } from '../../lib/errors.js'
+import { writeReport, formatConsoleSummary, loadResults } from '../../reports/index.js'
+
+export interface RunCliOptions {
+  out?: string
+  duration?: string
+  rateScale?: string
+  segment?: string
+  controlPort?: string
+  progress: boolean
+  report: boolean
+  baseline?: string
+}
+
+export function parseSegment(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value)
+  const index = m ? Number(m[1]) : NaN
+  const count = m ? Number(m[2]) : NaN
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new MtsimError('MTSIM_ERR_USAGE', [`--segment: expected i/n with 1 <= i <= n (like 2/4), found "${value}"`])
+  }
+  return { index, count }
+}
+
+function parseOptions(o: RunCliOptions) {
+  const usage = (what: string) => new MtsimError('MTSIM_ERR_USAGE', [what])
+  let durationCapMs: number | undefined
+  if (o.duration !== undefined) {
+    try {
+      durationCapMs = parseDuration(o.duration)
+    } catch {
+      throw usage(`--duration: expected a duration like "30s" or "5m", found "${o.duration}"`)
+    }
+  }
+  const rateScale = o.rateScale === undefined ? undefined : Number(o.rateScale)
+  if (rateScale !== undefined && !(rateScale > 0)) throw usage(`--rate-scale: expected a number above 0, found "${o.rateScale}"`)
+  const controlPort = o.controlPort === undefined ? undefined : Number(o.controlPort)
+  if (controlPort !== undefined && !(Number.isInteger(controlPort) && controlPort >= 0 && controlPort <= 65535)) {
+    throw usage(`--control-port: expected a port from 0 to 65535, found "${o.controlPort}"`)
+  }
+  return { durationCapMs, rateScale, controlPort, segment: o.segment ? parseSegment(o.segment) : undefined }
+}
+
+export async function runCommand(file: string, o: RunCliOptions): Promise<number> {
+  const parsed = parseOptions(o)
+  const scenario = loadScenario(file)
+  const baseline = o.baseline ? loadResults(o.baseline) : undefined
+  const stderr = (line: string) => process.stderr.write(line + '\n')
+
+  // First Ctrl-C / SIGTERM: stop sending, let answers due come in, write results and report.
+  // Second: leave at once.
+  const controller = new AbortController()
+  let signals = 0
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (++signals === 1) {
+      stderr(`\n${sig}: stopping the run, writing results and report (again to exit at once)`)
+      controller.abort()
+    } else process.exit(ExitCode.interrupted)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  try {
+    stderr(`mtsim run: ${scenario.name} (seed ${scenario.seed}, gateway ${scenario.gateway.kind})`)
+    const { results, outDir, exitCode } = await runScenario(scenario, {
+      outDir: o.out,
+      ...parsed,
+      progress: o.progress,
+      signal: controller.signal,
+      log: stderr,
+    })
+    process.stdout.write(formatConsoleSummary(results) + '\n')
+    stderr(`results: ${outDir}/results.json`)
+    if (o.report) {
+      const files = await writeReport(results, outDir, { baseline })
+      stderr(`report:  ${files.html}\njunit:   ${files.junit}\nsummary: ${files.summary}`)
+    }
+    return exitCode
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a scenario: push MT traffic through the gateway, correlate every receipt, write results and a report')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--out <dir>', 'output folder (default out/runs/<name>-<timestamp>)')
+    .option('--duration <d>', 'cap every stream at this duration, like "10s"')
+    .option('--rate-scale <x>', 'multiply every planned rate by x')
+    .option('--segment <i/n>', 'play exactly the i-th of n shares of the plan (k6 execution segments)')
+    .option('--control-port <n>', 'also serve the simulator control API on this port during the run')
+    .option('--baseline <results>', 'compare against an earlier results.json in the report')
+    .option('--no-progress', 'no live progress line')
+    .option('--no-report', 'write results.json only')
+    .addHelpText(
+      'after',
+      `
+Exit codes (as k6): 0 thresholds passed, 99 a threshold failed, 104 invalid scenario or network,
+105 interrupted (results and report are still written), 107 the gateway failed to start.
+
+Examples:
+  mtsim run scenarios/quickstart.yaml
+  mtsim run scenarios/kannel-smoke.yaml --out out/smoke --duration 20s
+  mtsim run scenarios/peak-day.yaml --rate-scale 0.5 --segment 1/2     (and 2/2 elsewhere, then mtsim report both)
+`,
+    )
+    .action(action((file: string, o: RunCliOptions) => runCommand(file, o)))
+}

@@ -1,0 +1,160 @@
+// One `mtsim run`, start to finish: the simulated network (timeline started with the load), the
+// gateway (direct binds, an external SMPP/HTTP gateway, or a managed Kannel), the control API if
+// asked, the engine, results.json, the report; then everything torn down in reverse order, also
+// when the run is interrupted. The CLI is a thin shell over this, so tests drive it in-process.
+import { mkdirSync, readFileSync } from 'node:fs'
+import { parseDocument } from 'yaml'
+import { join, resolve } from 'node:path'
+import { startNetwork } from '../simulator/start-network.js'
+import type { NetworkHandle, SubmitObserver } from '../simulator/types.js'
+import { startControlApi } from '../simulator/control-api.js'
+import { startKannel, type KannelHandle } from '../gateways/kannel/index.js'
+import { runLoad } from './engine.js'
+import { buildPlan } from './plan.js'
+import type { Scenario } from './scenario.js'
+import type { FaultWindow, ResultsFile } from './results-format.js'
+import type { Transport } from './transport.js'
+import { createTransport, HttpTransport, kannelHttpGateway } from './transports/index.js'
+import { ExitCode } from '../lib/errors.js'
+
+export interface RunScenarioOptions {
+  /** Output folder (default out/runs/<name>-<timestamp>). */
+  outDir?: string
+  durationCapMs?: number
+  rateScale?: number
+  segment?: { index: number; count: number }
+  progress?: boolean
+  signal?: AbortSignal
+  /** Also serve the simulator's control API during the run (fault injection by hand). */
+  controlPort?: number
+  /** Lines for the user (stderr in the CLI). */
+  log?: (line: string) => void
+}
+
+export interface RunScenarioResult {
+  results: ResultsFile
+  outDir: string
+  exitCode: number
+}
+
+export function defaultOutDir(name: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+  return join('out', 'runs', `${name.replace(/[^A-Za-z0-9_.-]+/g, '_')}-${stamp}`)
+}
+
+export function exitCodeFor(results: ResultsFile): number {
+  if (results.meta.interrupted) return ExitCode.interrupted
+  return results.thresholds.some((t) => !t.ok) ? ExitCode.thresholdsFailed : ExitCode.ok
+}
+
+/** Forwards the simulator's arrivals to the engine once it has started (the network starts first). */
+class ArrivalRelay implements SubmitObserver {
+  target: SubmitObserver | undefined
+  onMessage(operatorId: string, destination: string, text: string, nowUs: number): void {
+    this.target?.onMessage(operatorId, destination, text, nowUs)
+  }
+}
+
+export async function runScenario(scenario: Scenario, opts: RunScenarioOptions = {}): Promise<RunScenarioResult> {
+  const log = opts.log ?? (() => {})
+  const outDir = resolve(opts.outDir ?? defaultOutDir(scenario.name))
+  mkdirSync(outDir, { recursive: true })
+  const plan = buildPlan(scenario, { segment: opts.segment, rateScale: opts.rateScale, durationCapMs: opts.durationCapMs })
+
+  const relay = new ArrivalRelay()
+  const teardown: (() => Promise<unknown>)[] = []
+  let network: NetworkHandle | undefined
+  let kannel: KannelHandle | undefined
+  try {
+    network = await startNetwork(scenario.network, { observer: relay, timeline: 'manual' })
+    const net = network
+    teardown.push(() => net.close())
+    for (const op of network.operators) log(`operator ${op.config.id}: smpp://${op.config.host}:${op.port}`)
+    if (opts.controlPort !== undefined) {
+      const api = await startControlApi(network, { port: opts.controlPort })
+      teardown.push(() => api.close())
+      log(`control API: ${api.url}`)
+    }
+
+    let transport: Transport
+    if (scenario.gateway.kind === 'kannel') {
+      log('kannel: starting bearerbox and smsbox')
+      kannel = await startKannel({
+        network,
+        dir: join(outDir, 'kannel'),
+        options: { failover: scenario.gateway.failover, overrides: scenario.gateway.overrides },
+      })
+      const k = kannel
+      teardown.push(() => k.stop())
+      log(`kannel: ready, sendsms ${kannel.sendsmsUrl}`)
+      transport = new HttpTransport(kannelHttpGateway(kannel.sendsmsUrl, kannel.username, kannel.password))
+    } else {
+      transport = createTransport(scenario, network)
+    }
+
+    let runStart = 0
+    const results = await runLoad({
+      scenario,
+      plan,
+      transport,
+      outDir,
+      signal: opts.signal,
+      progress: opts.progress,
+      observerHook: (o) => (relay.target = o),
+      onStart: (t) => {
+        runStart = t
+        net.startTimeline()
+      },
+      faults: () => faultWindows(net, runStart),
+      meta: {
+        scenarioFile: scenario.file,
+        segment: opts.segment ?? null,
+        scenario: scenarioCopy(scenario),
+        network: jsonSafe(scenario.network),
+        versions: kannel ? { kannel: '1.4.5 (Debian package)' } : {},
+      },
+    })
+    return { results, outDir, exitCode: exitCodeFor(results) }
+  } finally {
+    // Reverse order: Kannel before the network it is bound to.
+    for (const stop of teardown.reverse()) await stop().catch((err) => log(`teardown: ${(err as Error).message}`))
+  }
+}
+
+/** The network's fault windows in run time (ms from the load's start). */
+function faultWindows(network: NetworkHandle, runStart: number): FaultWindow[] {
+  const shift = network.startedAt - runStart
+  return network.faultHistory().map((f) => ({
+    operator: f.operator,
+    kind: f.fault.kind,
+    start: Math.max(0, Math.round(f.start + shift)),
+    end: Math.max(0, Math.round(f.end + shift)),
+    source: f.source,
+  }))
+}
+
+/**
+ * The scenario as the user wrote it (reports re-evaluate its `thresholds` mapping when merging
+ * shares); for a scenario built in code, its loaded form with the thresholds mapping rebuilt.
+ */
+function scenarioCopy(scenario: Scenario): unknown {
+  if (scenario.file) {
+    try {
+      return parseDocument(readFileSync(scenario.file, 'utf8')).toJS()
+    } catch {
+      // fall through: the file changed or vanished since it was loaded
+    }
+  }
+  const thresholds: Record<string, unknown[]> = {}
+  for (const d of scenario.thresholds) {
+    ;(thresholds[d.key] ??= []).push(
+      d.abortOnFail ? { threshold: d.expression, abortOnFail: true, delayAbortEval: d.delayAbortEvalMs } : d.expression,
+    )
+  }
+  return { ...(jsonSafe(scenario) as object), thresholds }
+}
+
+/** JSON-safe copy: Sets become lists, functions (compiled templates) are left out. */
+function jsonSafe(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v) => (v instanceof Set ? [...v] : typeof v === 'function' ? undefined : v)))
+}
