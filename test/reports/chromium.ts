@@ -37,7 +37,9 @@ export async function visit(bin: string, file: string, expression: string, viewp
     '--disable-component-update', '--disable-sync', '--disable-extensions', '--hide-scrollbars',
     `--user-data-dir=${profile}`, '--remote-debugging-address=127.0.0.1', '--remote-debugging-port=0', 'about:blank',
   ]
-  const proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+  // Its own process group, so the browser's helper processes (zygote, network service) can be
+  // ended with it by the group id, which is our child's PID.
+  const proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true })
   try {
     const wsUrl = await devtoolsUrl(proc)
     const cdp = await Cdp.connect(wsUrl)
@@ -103,12 +105,24 @@ function devtoolsUrl(proc: ChildProcess): Promise<string> {
 }
 
 async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return
-  const exited = new Promise((r) => proc.once('exit', r))
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 5000)
-  proc.kill('SIGTERM')
-  await exited
-  clearTimeout(timer)
+  const group = -proc.pid!
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(group, sig)
+    } catch {
+      // the group is already gone
+    }
+  }
+  if (proc.exitCode === null && proc.signalCode === null) {
+    const exited = new Promise((r) => proc.once('exit', r))
+    const timer = setTimeout(() => signal('SIGKILL'), 5000)
+    signal('SIGTERM')
+    await exited
+    clearTimeout(timer)
+  }
+  // Helpers that outlived the browser would keep writing its profile.
+  signal('SIGKILL')
+  await new Promise((r) => setTimeout(r, 100))
 }
 
 type Listener = (method: string, params: unknown) => void
