@@ -127,8 +127,10 @@ function errorsOverTime(r: ResultsFile): ReportData['errors'] {
       const code = statusCode(name)
       return { label: code ? `${name} (${code})` : name, data: r.timeseries.map((p) => p.errors[name] ?? 0) }
     })
-  // Unanswered submits have no status but are errors all the same.
-  if (r.timeseries.some((p) => p.failed > 0)) series.push({ label: 'no answer (timeout, connection lost)', data: r.timeseries.map((p) => p.failed) })
+  // The engine names failures too (TIMEOUT, DISCONNECTED); whatever rejected or failed submits
+  // an interval has beyond its named errors still shows, as unnamed.
+  const unnamed = r.timeseries.map((p) => Math.max(0, p.rejected + p.failed - Object.values(p.errors).reduce((a, b) => a + b, 0)))
+  if (unnamed.some((n) => n > 0)) series.push({ label: 'no status recorded', data: unnamed })
   return series
 }
 

@@ -159,6 +159,10 @@ export function syntheticRun(opts: SyntheticOptions = {}): ResultsFile {
       fb.inFlightDelta--
       fb.point.operators![opId] ??= { sent: 0, accepted: 0, rejected: 0, failed: 0, receipts: 0 }
       fb.point.operators![opId]!.failed++
+      // As the engine does: a failure has a status name (TIMEOUT) but no latency.
+      add(fb.point.errors, 'TIMEOUT')
+      add(statuses, 'TIMEOUT')
+      add(op.statuses, 'TIMEOUT')
       for (const t of inShare) t.failed++
       lastEvent = Math.max(lastEvent, actual + SUBMIT_TIMEOUT_MS)
       continue

@@ -23,7 +23,8 @@ describe('formatConsoleSummary', () => {
 
   it('lists operators, error statuses with their codes, and every threshold verdict', () => {
     expect(lines.filter((l) => /^\s+telco-[abc]\s/.test(l))).toHaveLength(3)
-    expect(text).toMatch(/ESME_RTHROTTLED\s+0x00000058\s+169\s+1\.50%/)
+    expect(text).toMatch(/ESME_RTHROTTLED\s+0x00000058\s+169\s+1\.42%/)
+    expect(text).toMatch(/TIMEOUT\s+-\s+605\s+5\.08%/)
     expect(text).toContain('thresholds: 4 of 7 FAILED')
     expect(lines.filter((l) => /^\s+FAIL\s/.test(l))).toHaveLength(4)
     expect(lines.filter((l) => /^\s+ok\s/.test(l))).toHaveLength(3)
