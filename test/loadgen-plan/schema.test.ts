@@ -24,7 +24,7 @@ describe('the shipped quickstart', () => {
     expect(s.network.operators.map((o) => o.id)).toEqual(['telco-a', 'telco-b', 'telco-c'])
     expect(s.networkFile).toMatch(/scenarios\/networks\/quickstart-network\.yaml$/)
     expect(s.gateway).toEqual({ kind: 'direct', binds: { 'telco-a': 1, 'telco-b': 1, 'telco-c': 1 }, window: 100, mode: 'transceiver' })
-    expect(s.streams[0].executor).toEqual({ kind: 'constant-arrival-rate', rate: 40, timeUnitMs: 1000, durationMs: 30_000 })
+    expect(s.streams[0].executor).toEqual({ kind: 'constant-arrival-rate', rate: 40, timeUnitMs: 1000, durationMs: 25_000 })
     expect(s.thresholds.map((t) => `${t.metric}/${t.scope}/${t.expression}`)).toContain('submit_latency/telco-a/p(95)<250')
     expect(s.thresholds.find((t) => t.metric === 'dropped')).toMatchObject({ abortOnFail: true, delayAbortEvalMs: 5000 })
     expect(s.receipts.waitMs).toBe(60_000)
