@@ -111,6 +111,20 @@ describe('report.html content (no browser)', () => {
     expect(scriptSafe('"</script>" <!-- x')).toBe('"<\\/script>" <\\!-- x')
   })
 
+  it('shows a failover table only when the results have failover figures, and says when a run is partial', () => {
+    const r = syntheticRun({ durationS: 5, rate: 10 })
+    expect(renderHtml(r).includes('<h2>Failover</h2>')).toBe(false)
+    r.failover = { from: 'telco-b', to: 'telco-a', switchoverMs: 1840, lostDuringSwitch: 12, windows: [{ start: 20000, end: 30000 }] }
+    r.meta.interrupted = true
+    r.meta.segment = { index: 1, count: 3 }
+    const html = renderHtml(r)
+    expect(html.includes('<h2>Failover</h2>')).toBe(true)
+    expect(html.includes('<tr><td>switchoverMs</td><td>1840</td></tr>')).toBe(true)
+    expect(html.includes('<code>[{&quot;start&quot;:20000,&quot;end&quot;:30000}]</code>')).toBe(true)
+    expect(html.includes('This run was interrupted')).toBe(true)
+    expect(html.includes('This is share 2 of 3 of a segmented run')).toBe(true)
+  })
+
   it('writes report.html, junit.xml and summary.md and leaves no temporary files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtsim-report-'))
     const files = await writeReport(syntheticRun({ durationS: 5, rate: 10 }), dir)
