@@ -14,7 +14,8 @@ function tableHtml(head: string[], rows: string[][], numericFrom = 1, rowClass?:
   const body = rows
     .map((r, ri) => `<tr${rowClass ? ` class="${rowClass(ri)}"` : ''}>${r.map((c, i) => `<td${i >= numericFrom ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`)
     .join('\n')
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`
+  // Wrapped so a wide table scrolls on a narrow screen instead of running off the page.
+  return `<div class="tw"><table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`
 }
 
 export function operatorTable(r: ResultsFile): string {

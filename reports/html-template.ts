@@ -52,11 +52,13 @@ h3{font-size:14px;margin:0 0 2px}
 .chart{position:relative;height:280px}
 .card.wide .chart{height:300px}
 table{border-collapse:collapse;width:100%;background:#fff;border-radius:8px;overflow:hidden;box-shadow:0 1px 2px rgba(0,0,0,.06);font-variant-numeric:tabular-nums;break-inside:avoid}
-th,td{padding:6px 10px;text-align:left;border-bottom:1px solid #eef0f3;vertical-align:top}
+th,td{padding:6px 10px;white-space:nowrap;text-align:left;border-bottom:1px solid #eef0f3;vertical-align:top}
 thead th{background:#f9fafb;font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:#4b5563}
 td.num,th.num{text-align:right}
 tr.bad td{background:#fef2f2}
 table.kv th{width:200px;color:#4b5563;font-weight:600}
+td code{white-space:normal}
+.tw{overflow-x:auto;border-radius:8px}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
 .pill{display:inline-block;padding:1px 9px;border-radius:999px;font-size:12px;font-weight:700}
 .pill.pass{background:#dcfce7;color:#166534}.pill.fail{background:#fee2e2;color:#991b1b}
@@ -71,6 +73,10 @@ footer{margin-top:36px;color:#6b7280;font-size:12px}
   main{max-width:none;padding:0}
   .card,.tile,table{box-shadow:none;border:1px solid #e5e7eb}
   .chart{height:230px}
+  .tw{overflow:visible}
+  table{font-size:9.5px}
+  th,td{padding:3px 5px}
+  thead th{font-size:8.5px}
   h2{break-after:avoid}
 }
 `

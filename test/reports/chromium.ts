@@ -30,7 +30,13 @@ export interface PageVisit {
   screenshot: Buffer
 }
 
-export async function visit(bin: string, file: string, expression: string, viewport = { width: 1400, height: 900 }): Promise<PageVisit> {
+export async function visit(
+  bin: string,
+  file: string,
+  expression: string,
+  viewport = { width: 1400, height: 900 },
+  media: 'screen' | 'print' = 'screen',
+): Promise<PageVisit> {
   const profile = mkdtempSync(join(tmpdir(), 'mtsim-chromium-'))
   const args = [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -58,6 +64,7 @@ export async function visit(bin: string, file: string, expression: string, viewp
       })
       for (const m of ['Runtime.enable', 'Log.enable', 'Network.enable', 'Page.enable']) await cdp.send(m, {}, sessionId)
       await cdp.send('Emulation.setDeviceMetricsOverride', { ...viewport, deviceScaleFactor: 1, mobile: false }, sessionId)
+      await cdp.send('Emulation.setEmulatedMedia', { media }, sessionId)
       const loaded = cdp.once(sessionId, 'Page.loadEventFired')
       await cdp.send('Page.navigate', { url: page }, sessionId)
       await loaded

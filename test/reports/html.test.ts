@@ -92,6 +92,28 @@ describe.skipIf(skip)('report.html in headless Chromium', () => {
   })
 })
 
+describe.skipIf(skip)('report.html printed', () => {
+  it('at A4 landscape width every table and chart fits the page', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtsim-report-'))
+    const html = join(dir, 'report.html')
+    writeFileSync(html, renderHtml(syntheticRun({ durationS: 30, rate: 40 })))
+    // 297 mm - 2 x 12 mm margins at 96 dpi.
+    const width = Math.floor(((297 - 24) / 25.4) * 96)
+    const probe = `(() => {
+      window.dispatchEvent(new Event('beforeprint'));
+      const over = [];
+      for (const el of document.querySelectorAll('table, canvas')) {
+        const r = el.getBoundingClientRect();
+        if (r.right > ${width} + 1 || el.scrollWidth > (el.parentElement.clientWidth + 1)) over.push(el.id || el.tagName + ' ' + el.textContent.slice(0, 30));
+      }
+      return over;
+    })()`
+    const page = await visit(chromium!, html, probe, { width, height: 700 }, 'print')
+    expect(page.errors).toEqual([])
+    expect(page.value).toEqual([])
+  })
+})
+
 describe('report.html content (no browser)', () => {
   it('is self-contained: chart.js inlined, no src/href to anything outside the file', () => {
     const html = renderHtml(syntheticRun({ durationS: 10, rate: 20 }))
