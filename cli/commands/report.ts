@@ -1,3 +1,5 @@
+// `mtsim report`: results in (several --segment shares merge first), report files out, the console
+// summary printed, and an exit code CI can act on (99 when a threshold failed).
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
 import { action } from '../handle-errors.js'
