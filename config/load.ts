@@ -6,6 +6,9 @@ import { parseDocument, LineCounter, isMap, isPair, isScalar, type Document, typ
 import type { TSchema, Static } from '@sinclair/typebox'
 import { MtsimError } from '../lib/errors.js'
 import { validator, type Issue } from './validate.js'
+import { describe } from './describe.js'
+
+export { describe }
 
 export type { Issue }
 
@@ -81,14 +84,6 @@ export function formatPath(path: (string | number)[]): string {
   return out
 }
 
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing'
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return `a list of ${value.length}`
-  if (typeof value === 'object') return 'a mapping'
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value)
-  return String(value)
-}
 
 function position(source: Source, path: (string | number)[]): string {
   const { doc, lines, file } = source
