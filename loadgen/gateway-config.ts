@@ -17,6 +17,8 @@ export interface DirectGateway {
   binds: Record<string, number>
   window: number
   mode: BindMode
+  /** submit_sm_resp wait before a send fails with TIMEOUT; unset: the direct link default (10 s). */
+  responseTimeoutMs?: number
 }
 
 export interface SmppGateway {
@@ -145,7 +147,8 @@ export function normalizeGateway(g: GatewayFile, operators: readonly string[]): 
     case 'direct': {
       const binds: Record<string, number> = {}
       for (const id of operators) binds[id] = typeof g.binds === 'number' ? g.binds : (g.binds?.[id] ?? 1)
-      return { kind: 'direct', binds, window: g.window ?? 100, mode: g.mode ?? 'transceiver' }
+      const timeout = g.response_timeout === undefined ? {} : { responseTimeoutMs: parseDuration(g.response_timeout) }
+      return { kind: 'direct', binds, window: g.window ?? 100, mode: g.mode ?? 'transceiver', ...timeout }
     }
     case 'smpp':
       return {

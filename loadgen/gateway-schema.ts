@@ -20,6 +20,7 @@ export const DirectGatewaySchema = Obj({
   })),
   window: Type.Optional(Window),
   mode: Type.Optional(Mode),
+  response_timeout: Type.Optional(Duration('how long to wait for a submit_sm_resp before the send counts as failed (TIMEOUT), like "10s"')),
 })
 
 export const SmppGatewaySchema = Obj({

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { parseDocument } from 'yaml'
 import { join, resolve } from 'node:path'
 import { startNetwork } from '../simulator/start-network.js'
-import type { NetworkHandle, SubmitObserver } from '../simulator/types.js'
+import type { NetworkHandle, OperatorStats, SubmitObserver } from '../simulator/types.js'
 import { startControlApi } from '../simulator/control-api.js'
 import { startKannel, type KannelHandle } from '../gateways/kannel/index.js'
 import { runLoad } from './engine.js'
@@ -35,6 +35,11 @@ export interface RunScenarioResult {
   results: ResultsFile
   outDir: string
   exitCode: number
+  /**
+   * The simulated operators' own counters at the end of the load (after the engine closed its
+   * binds, before the network closes), for reconciling the load generator's books against them.
+   */
+  simulator: OperatorStats[]
 }
 
 export function defaultOutDir(name: string, now = new Date()): string {
@@ -106,6 +111,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
         net.startTimeline()
       },
       faults: () => faultWindows(net, runStart),
+      failover: scenario.gateway.kind === 'kannel' ? scenario.gateway.failover : undefined,
       meta: {
         scenarioFile: scenario.file,
         segment: opts.segment ?? null,
@@ -114,7 +120,8 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
         versions: kannel ? { kannel: '1.4.5 (Debian package)' } : {},
       },
     })
-    return { results, outDir, exitCode: exitCodeFor(results) }
+    const simulator = network.operators.map((op) => op.stats())
+    return { results, outDir, exitCode: exitCodeFor(results), simulator }
   } finally {
     // Reverse order: Kannel before the network it is bound to.
     for (const stop of teardown.reverse()) await stop().catch((err) => log(`teardown: ${(err as Error).message}`))

@@ -18,7 +18,7 @@ export { SmppClient } from './smpp-client.js'
 export { kannelHttpGateway } from './kannel-preset.js'
 export { ReceiptWebhook } from '../webhook.js'
 
-/** Defaults for binds the scenario does not tune (direct mode has only binds/window/mode). */
+/** Defaults for what the scenario does not tune (direct mode has binds, window, mode and response_timeout). */
 const DIRECT_LINK = { responseTimeoutMs: 10_000, enquireLinkMs: 30_000, reconnectInitialMs: 250, reconnectMaxMs: 10_000 }
 
 export function createTransport(scenario: { gateway: GatewayConfig }, network?: NetworkHandle): Transport {
@@ -26,7 +26,7 @@ export function createTransport(scenario: { gateway: GatewayConfig }, network?: 
   switch (g.kind) {
     case 'direct':
       if (!network) throw new MtsimError('MTSIM_ERR_USAGE', ['gateway kind direct needs a running simulated network (network: in the scenario)'])
-      return new DirectTransport(network, { binds: g.binds, defaultBinds: 1, mode: g.mode, window: g.window, ...DIRECT_LINK })
+      return new DirectTransport(network, { binds: g.binds, defaultBinds: 1, mode: g.mode, window: g.window, ...DIRECT_LINK, responseTimeoutMs: g.responseTimeoutMs ?? DIRECT_LINK.responseTimeoutMs })
     case 'smpp':
       return new SmppTransport({
         host: g.host,
