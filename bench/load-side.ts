@@ -1,0 +1,135 @@
+// Bench child: the real load generator in its own process — a scenario (inline network, smpp
+// gateway aimed at the simulator process), buildPlan, the engine (runLoad: HDR histograms,
+// correlator, results.json with its books check) and the SmppTransport. Only the transport is
+// wrapped, to count final receipts for progress lines and to time the last one.
+// IPC: <- {type:'run', ...LoadRun}; -> 'started', 'progress' {finals, rss}, 'finished' (last final
+// receipt in), 'done' {figures} or 'done' {error}.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { runLoad } from '../loadgen/engine.js'
+import { buildPlan } from '../loadgen/plan.js'
+import { parseScenario } from '../loadgen/scenario.js'
+import type { IncomingReceipt, OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from '../loadgen/transport.js'
+import { createTransport } from '../loadgen/transports/index.js'
+import { BENCH_ACCOUNT, BENCH_OPERATOR, benchNetwork } from './bench-network.js'
+import { trackPeakRss } from './side-report.js'
+
+export interface LoadRun {
+  port: number
+  messages: number
+  /** Planned messages per second (an open loop; set above what the pair sustains to find the ceiling). */
+  rate: number
+  window: number
+  binds: number
+  maxLagMs: number
+  /** Send a progress message every this many final receipts. */
+  progressEvery: number
+  outDir: string
+}
+
+const peak = trackPeakRss()
+const send = (m: object) => process.send!(m)
+
+/** Counts final receipts on their way to the engine; costs one increment per receipt. */
+class CountingTransport implements Transport {
+  finals = 0
+  lastFinalAt = 0
+  cpuAtLastFinal = 0
+  constructor(
+    private readonly inner: Transport,
+    private readonly total: number,
+    private readonly every: number,
+  ) {}
+  get name(): string {
+    return this.inner.name
+  }
+  start(sink: ReceiptSink): Promise<void> {
+    return this.inner.start({
+      onReceipt: (r: IncomingReceipt) => {
+        sink.onReceipt(r)
+        if (!r.final) return
+        const n = ++this.finals
+        if (n % this.every === 0) send({ type: 'progress', finals: n, rss: process.memoryUsage.rss() })
+        if (n === this.total) {
+          this.lastFinalAt = performance.now()
+          const cpu = process.cpuUsage()
+          this.cpuAtLastFinal = cpu.user + cpu.system
+          send({ type: 'finished' })
+        }
+      },
+    })
+  }
+  capacity(): number {
+    return this.inner.capacity()
+  }
+  canSend(msg: OutboundMessage): boolean {
+    return this.inner.canSend ? this.inner.canSend(msg) : true
+  }
+  send(msg: OutboundMessage, done: (o: SubmitOutcome) => void): void {
+    this.inner.send(msg, done)
+  }
+  close(): Promise<void> {
+    return this.inner.close()
+  }
+}
+
+async function run(o: LoadRun): Promise<void> {
+  const seconds = Math.ceil(o.messages / o.rate) + 1
+  const scenario = parseScenario(
+    {
+      name: 'bench',
+      seed: 1,
+      network: benchNetwork(),
+      gateway: { kind: 'smpp', host: '127.0.0.1', port: o.port, ...BENCH_ACCOUNT, binds: o.binds, window: o.window, mode: 'transceiver' },
+      streams: [
+        {
+          name: 'bench',
+          executor: 'constant-arrival-rate',
+          rate: o.rate,
+          duration: `${seconds}s`,
+          messages: o.messages,
+          traffic: { destinations: [{ operator: BENCH_OPERATOR }], msisdn_length: 10, senders: ['MTSIM'], templates: ['Your code is {{otp}}'] },
+        },
+      ],
+      receipts: { wait: '60s' },
+      scheduling: { late_after: '10ms', max_lag: `${o.maxLagMs}ms` },
+    },
+    'bench scenario',
+    process.cwd(),
+  )
+  const plan = buildPlan(scenario)
+  const transport = new CountingTransport(createTransport(scenario), o.messages, o.progressEvery)
+  mkdirSync(o.outDir, { recursive: true })
+  let startedAt = 0
+  let cpuAtStart = 0
+  const results = await runLoad({
+    scenario,
+    plan,
+    transport,
+    outDir: o.outDir,
+    onStart: (t) => {
+      startedAt = t
+      const cpu = process.cpuUsage()
+      cpuAtStart = cpu.user + cpu.system
+      send({ type: 'started' })
+    },
+  })
+  const end = transport.finals === o.messages ? transport.lastFinalAt : performance.now()
+  const cpuEnd = transport.finals === o.messages ? transport.cpuAtLastFinal : process.cpuUsage().user + process.cpuUsage().system
+  const rss = process.memoryUsage.rss()
+  send({
+    type: 'done',
+    elapsedMs: end - startedAt,
+    cpuUs: cpuEnd - cpuAtStart,
+    peakRss: Math.max(peak.value, rss),
+    finals: transport.finals,
+    totals: results.totals,
+    results: join(o.outDir, 'results.json'),
+  })
+}
+
+process.on('message', (m: { type: string } & LoadRun) => {
+  if (m.type === 'run') run(m).catch((err: Error) => send({ type: 'done', error: err.message }))
+})
+process.on('SIGTERM', () => process.exit(0))
+send({ type: 'ready' })

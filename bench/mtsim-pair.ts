@@ -1,0 +1,81 @@
+// Runs mtsim's simulator and load generator as two processes over loopback and collects each
+// side's figures. Shared by the full-cycle and soak benches.
+import { join } from 'node:path'
+import type { Totals } from '../loadgen/results-format.js'
+import { Side, type SideMessage } from './child.js'
+import type { LoadRun } from './load-side.js'
+
+export interface PairOptions {
+  messages: number
+  rate: number
+  window: number
+  binds: number
+  maxLagMs: number
+  progressEvery: number
+  /** Told every progressEvery final receipts, with both sides' RSS. */
+  onProgress?: (finals: number, loadRss: number, simRss: number) => void
+  execArgv?: string[]
+}
+
+export interface SideFigures {
+  cpuUs: number
+  peakRss: number
+}
+
+export interface PairResult {
+  finals: number
+  elapsedMs: number
+  load: SideFigures
+  sim: SideFigures & { submits: number; receiptsSent: number; receiptsAcked: number; pending: number }
+  totals: Totals
+  resultsFile: string
+}
+
+export async function runPair(o: PairOptions, outName: string): Promise<PairResult> {
+  const sim = new Side('sim-side.js', [], o.execArgv)
+  const load = new Side('load-side.js', [], o.execArgv)
+  try {
+    const [ready] = await Promise.all([sim.next('ready'), load.next('ready')])
+    let simStart: Promise<SideMessage> | undefined
+    let simEnd: Promise<SideMessage> | undefined
+    load.on('started', () => (simStart = sim.ask('usage')))
+    load.on('finished', () => (simEnd = sim.ask('usage')))
+    load.on('progress', (m) => {
+      void sim.ask('usage').then((u) => o.onProgress?.(m.finals as number, m.rss as number, u.rss as number))
+    })
+    const run: LoadRun = {
+      port: ready.port as number,
+      messages: o.messages,
+      rate: o.rate,
+      window: o.window,
+      binds: o.binds,
+      maxLagMs: o.maxLagMs,
+      progressEvery: o.progressEvery,
+      outDir: join(process.cwd(), 'out', 'bench', outName),
+    }
+    const done = load.next('done')
+    load.send({ type: 'run', ...run })
+    const d = await done
+    if (d.error) throw new Error(`load side: ${d.error as string}`)
+    const u0 = await (simStart ?? sim.ask('usage'))
+    const u1 = await (simEnd ?? sim.ask('usage'))
+    const last = await sim.ask('usage') // after the engine closed: the final counters
+    return {
+      finals: d.finals as number,
+      elapsedMs: d.elapsedMs as number,
+      load: { cpuUs: d.cpuUs as number, peakRss: d.peakRss as number },
+      sim: {
+        cpuUs: (u1.cpuUs as number) - (u0.cpuUs as number),
+        peakRss: last.peakRss as number,
+        submits: last.submits as number,
+        receiptsSent: last.receiptsSent as number,
+        receiptsAcked: last.receiptsAcked as number,
+        pending: last.pending as number,
+      },
+      totals: d.totals as Totals,
+      resultsFile: d.results as string,
+    }
+  } finally {
+    await Promise.all([load.stop(), sim.stop()])
+  }
+}
