@@ -57,20 +57,53 @@ export class Rng {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next())
   }
 
+  /**
+   * Restarts this generator from two 32-bit keys, in place (no allocation), so a hot path can
+   * take a fresh, reproducible stream per message and decision: the same (a, b) always gives
+   * the same draws, whatever was drawn before.
+   */
+  reseed(a: number, b: number): this {
+    this.a = mix32(a ^ 0x9e3779b9)
+    this.b = mix32((b + 0x7f4a7c15) >>> 0)
+    this.c = mix32((a ^ Math.imul(b, 0x85ebca6b)) >>> 0)
+    this.d = 1
+    // A few rounds spread the keys over the whole state (sfc32's own seeding discards a dozen).
+    for (let i = 0; i < 6; i++) this.u32()
+    return this
+  }
+
   /** An independent stream derived from this seed and a label (one per operator, per stream...). */
   static derive(seed: number | string, label: string): Rng {
     return new Rng(`${seed}/${label}`)
   }
 }
 
-export function hashString(str: string): number {
-  // FNV-1a, 32-bit.
-  let h = 0x811c9dc5
+/** The FNV-1a offset basis: where a hash over several fields starts. */
+export const FNV_OFFSET = 0x811c9dc5
+
+/** FNV-1a, 32-bit, over UTF-16 code units; continues from `h` so several fields hash as one. */
+export function hashString(str: string, h = FNV_OFFSET): number {
   for (let i = 0; i < str.length; i++) {
     h ^= str.charCodeAt(i)
     h = Math.imul(h, 0x01000193)
   }
   return h >>> 0
+}
+
+/** FNV-1a, 32-bit, over bytes[start, end); continues from `h` like hashString. */
+export function hashBytes(bytes: Uint8Array, h = FNV_OFFSET, start = 0, end = bytes.length): number {
+  for (let i = start; i < end; i++) {
+    h ^= bytes[i]!
+    h = Math.imul(h, 0x01000193)
+  }
+  return h >>> 0
+}
+
+/** murmur3's 32-bit finaliser: a cheap full avalanche of one word. */
+export function mix32(z: number): number {
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
+  return (z ^ (z >>> 16)) >>> 0
 }
 
 /**

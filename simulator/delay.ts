@@ -1,5 +1,6 @@
 // Samples the delay distributions of the network file (simulator/network.ts Delay) with the
-// operator's seeded Rng, so the same seed and traffic give the same latencies.
+// generator handed in (simulator/draws.ts: one per message and decision), so the same seed and
+// traffic give the same latencies.
 import type { Rng } from '../lib/rng.js'
 import type { Delay } from './network.js'
 

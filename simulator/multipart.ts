@@ -5,6 +5,8 @@
 export interface PartialMessage {
   /** The message's decided submit status, or -1 until its first segment reaches the decision. */
   status: number
+  /** The message's draw key (simulator/draws.ts), or -1 until its first segment arrives. */
+  key: number
   /** Receipt outcome index decided with the status. */
   outcome: number
   total: number
@@ -31,7 +33,7 @@ export class Reassembly {
     let e = this.entries.get(key)
     if (e === undefined) {
       this.evict(now)
-      e = { status: -1, outcome: 0, total, seen: 0, text: '', createdAt: now }
+      e = { status: -1, key: -1, outcome: 0, total, seen: 0, text: '', createdAt: now }
       this.entries.set(key, e)
     }
     e.seen++

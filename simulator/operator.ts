@@ -1,6 +1,8 @@
 // One simulated operator (SMSC): its SMPP server, accounts and binds, and the submit pipeline
 // that decides each submit_sm's answer. Answers and receipts are delayed through the network's
-// one scheduler; everything random comes from the operator's seeded Rng, in submit order.
+// one scheduler. Each message's random decisions come from MessageDraws (draws.ts), keyed by the
+// network seed, the operator and the message's content, so they do not depend on arrival order;
+// bind refusals draw from the operator's sequential Rng.
 import net from 'node:net'
 import { MtsimError } from '../lib/errors.js'
 import { PrefixTable } from '../lib/prefix.js'
@@ -12,6 +14,7 @@ import { decodeShortMessage, segmentInfo } from '../smpp/text.js'
 import { AccountBinds } from './account-binds.js'
 import { BindConnection, type BindOwner } from './bind.js'
 import { DelaySampler } from './delay.js'
+import { Decision, MessageDraws } from './draws.js'
 import { FaultController } from './faults.js'
 import { Reassembly, type PartialMessage } from './multipart.js'
 import type { BindType, Fault, OperatorConfig } from './network.js'
@@ -38,7 +41,9 @@ export class Operator implements OperatorHandle, BindOwner {
   private readonly server = net.createServer((socket) => this.connected(socket))
   private listenPort = 0
   private readonly counters = new OperatorCounters()
+  /** Sequential: bind refusals only. */
   private readonly rng: Rng
+  private readonly draws: MessageDraws
   private readonly scheduler: Scheduler
   private readonly conns = new Map<number, BindConnection>()
   private readonly accounts: AccountBinds
@@ -59,13 +64,14 @@ export class Operator implements OperatorHandle, BindOwner {
   ) {
     this.smscId = config.id.slice(0, 15)
     this.rng = Rng.derive(ctx.seed, config.id)
+    this.draws = new MessageDraws(ctx.seed, config.id)
     this.scheduler = ctx.scheduler
     this.accounts = new AccountBinds(config.accounts)
     for (const p of config.prefixes) this.prefixes.add(p, true)
     this.latency = config.latency ? new DelaySampler(config.latency) : undefined
     this.throttle = new Throttle(config.throttle, ctx.startedAt)
     this.respondKind = ctx.scheduler.register(this.respondDue)
-    this.receipts = new ReceiptEngine(config.receipts, this.rng, ctx.scheduler, ctx.startedAt, this.counters, this.accounts, config.accounts.length)
+    this.receipts = new ReceiptEngine(config.receipts, this.draws, ctx.scheduler, ctx.startedAt, this.counters, this.accounts, config.accounts.length)
     this.faults = new FaultController(config.timeline, ctx.scheduler, ctx.startedAt, this.faultHooks, ctx.history, config.id)
   }
 
@@ -191,43 +197,50 @@ export class Operator implements OperatorHandle, BindOwner {
       return
     }
     if (conn.outstanding >= cfg.window.maxOutstanding) return this.sendResponse(conn, pdu.sequence, cfg.window.excessStatus, 0, now)
-    if (this.rng.chance(cfg.failures.disconnectRate)) {
+    // The message's key decides its fate (failure, outcome); the segment's key its own draws.
+    const draws = this.draws
+    if (part && part.key < 0) part.key = draws.key(pdu, seg!.seq)
+    const msgKey = part ? part.key : draws.key(pdu)
+    const segKey = part ? draws.segmentKey(msgKey, seg!.seq) : msgKey
+    if (draws.for(segKey, Decision.DISCONNECT).chance(cfg.failures.disconnectRate)) {
       c.disconnects++
       c.unanswered++
       conn.drop()
       return
     }
-    if (this.rng.chance(cfg.failures.noResponseRate)) {
+    if (draws.for(segKey, Decision.NO_RESPONSE).chance(cfg.failures.noResponseRate)) {
       c.unanswered++
       return
     }
     const bucket = this.throttle.bucketFor(conn.bucket)
     if (bucket !== undefined && (cfg.throttle?.countSegments || seg === undefined || seg.seq === 1) && !bucket.take(1, now)) {
-      return void this.respond(conn, pdu.sequence, cfg.throttle?.status ?? Status.ESME_RTHROTTLED, 0, now)
+      return void this.respond(conn, pdu.sequence, cfg.throttle?.status ?? Status.ESME_RTHROTTLED, 0, now, segKey)
     }
-    if (cfg.senders && !cfg.senders.approved.has(pdu.sourceAddr)) return void this.respond(conn, pdu.sequence, cfg.senders.rejectStatus, 0, now)
+    if (cfg.senders && !cfg.senders.approved.has(pdu.sourceAddr)) return void this.respond(conn, pdu.sequence, cfg.senders.rejectStatus, 0, now, segKey)
     const served = this.prefixes.lookup(pdu.destinationAddr) !== undefined
-    if (!served && cfg.unknownDestination === 'reject') return void this.respond(conn, pdu.sequence, Status.ESME_RINVDSTADR, 0, now)
+    if (!served && cfg.unknownDestination === 'reject') return void this.respond(conn, pdu.sequence, Status.ESME_RINVDSTADR, 0, now, segKey)
     let status: number
     let outcome = 0
     if (part) {
       if (part.status < 0) {
-        part.status = this.drawFailure()
-        if (part.status === Status.ESME_ROK) part.outcome = this.receipts.pickOutcome()
+        part.status = draws.failure(msgKey, cfg.failures.statuses)
+        if (part.status === Status.ESME_ROK) part.outcome = this.receipts.pickOutcome(msgKey)
       }
       status = part.status
       outcome = part.outcome
     } else {
-      status = this.drawFailure()
-      if (status === Status.ESME_ROK) outcome = this.receipts.pickOutcome()
+      status = draws.failure(msgKey, cfg.failures.statuses)
+      if (status === Status.ESME_ROK) outcome = this.receipts.pickOutcome(msgKey)
     }
-    if (status !== Status.ESME_ROK) return void this.respond(conn, pdu.sequence, status, 0, now)
+    if (status !== Status.ESME_ROK) return void this.respond(conn, pdu.sequence, status, 0, now, segKey)
     if (!served && whole) c.misrouted++
     const id = ++this.lastMessageId
-    const respondAt = this.respond(conn, pdu.sequence, Status.ESME_ROK, id, now)
+    const respondAt = this.respond(conn, pdu.sequence, Status.ESME_ROK, id, now, segKey)
     const text = part ? part.text : this.ctx.observer || cfg.receipts.textExcerpt ? decodeShortMessage(pdu) : ''
     if (part === undefined || cfg.receipts.multipart === 'per_segment' || whole) {
-      this.receipts.accept(id, pdu.destinationAddr, pdu.sourceAddr, conn.account, outcome, pdu.registeredDelivery, respondAt, text)
+      // A per-message receipt of a multipart message draws as the message, not as its last segment.
+      const receiptKey = part && cfg.receipts.multipart !== 'per_segment' ? msgKey : segKey
+      this.receipts.accept(id, pdu.destinationAddr, pdu.sourceAddr, conn.account, outcome, pdu.registeredDelivery, respondAt, text, receiptKey)
     }
     if (whole && this.ctx.observer) this.ctx.observer.onMessage(cfg.id, pdu.destinationAddr, text, now * 1000)
   }
@@ -244,22 +257,10 @@ export class Operator implements OperatorHandle, BindOwner {
     this.conns.set(conn.id, conn)
   }
 
-  /** One draw against the weighted failure statuses; ESME_ROK when none hits. */
-  private drawFailure(): number {
-    const list = this.config.failures.statuses
-    if (list.length === 0) return Status.ESME_ROK
-    let x = this.rng.next()
-    for (const f of list) {
-      if (x < f.rate) return f.status
-      x -= f.rate
-    }
-    return Status.ESME_ROK
-  }
-
   /** Answers after the current latency; returns when (clock ms) the answer goes out. */
-  private respond(conn: BindConnection, sequence: number, status: number, id: number, now: number): number {
+  private respond(conn: BindConnection, sequence: number, status: number, id: number, now: number, drawKey: number): number {
     const sampler = this.faults.latency() ?? this.latency
-    const delay = sampler ? sampler.sample(this.rng) : 0
+    const delay = sampler ? sampler.sample(this.draws.for(drawKey, Decision.LATENCY)) : 0
     if (delay <= 0) {
       this.sendResponse(conn, sequence, status, id, now)
       return now

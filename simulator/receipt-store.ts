@@ -1,9 +1,9 @@
-// Pending delivery receipts in struct-of-typed-arrays form: no object per receipt, 29 bytes per
-// entry (asserted in tests), so a million receipts waiting on a slow gateway cost ~29 MB, not the
+// Pending delivery receipts in struct-of-typed-arrays form: no object per receipt, 33 bytes per
+// entry (asserted in tests), so a million receipts waiting on a slow gateway cost ~33 MB, not the
 // several hundred bytes a JS object per receipt would. Slots are recycled through a free list.
 //
 // Per entry: due (u32) | messageId (f64) | destination (f64) | submitTime (u32) | source (u16)
-//            | account (u8) | outcome (u8) | flags (u8)
+//            | account (u8) | outcome (u8) | flags (u8) | drawKey (u32)
 // Rare values that do not fit (destinations with leading zeros or letters, a 65536th distinct
 // sender) go to small side maps so they stay correct without costing the common case anything.
 
@@ -38,6 +38,8 @@ export class ReceiptStore {
   /** Index into the operator's receipts.outcomes. */
   outcome = new Uint8Array(INITIAL_CAPACITY)
   flags = new Uint8Array(INITIAL_CAPACITY)
+  /** The message's draw key (simulator/draws.ts): later intermediate stages draw their delays from it. */
+  drawKey = new Uint32Array(INITIAL_CAPACITY)
   /** First 20 characters of the message, only when text excerpts are enabled. */
   private readonly text: (string | undefined)[] | undefined
 
@@ -63,7 +65,7 @@ export class ReceiptStore {
 
   /** Bytes the typed arrays spend per entry (the text excerpt, when on, is extra). */
   get bytesPerEntry(): number {
-    const arrays = [this.due, this.messageId, this.destination, this.submitTime, this.source, this.account, this.outcome, this.flags]
+    const arrays = [this.due, this.messageId, this.destination, this.submitTime, this.source, this.account, this.outcome, this.flags, this.drawKey]
     return arrays.reduce((sum, a) => sum + a.byteLength, 0) / this.capacity
   }
 
@@ -148,6 +150,7 @@ export class ReceiptStore {
     this.account = g(this.account, (n) => new Uint8Array(n))
     this.outcome = g(this.outcome, (n) => new Uint8Array(n))
     this.flags = g(this.flags, (n) => new Uint8Array(n))
+    this.drawKey = g(this.drawKey, (n) => new Uint32Array(n))
   }
 }
 

@@ -3,13 +3,14 @@
 // Appendix B text, optional TLVs) to a receiver-capable bind of the SAME account, round-robin.
 // With no such bind (or all of them backed up, or a receipt_backlog fault) finals wait in a
 // per-account queue threaded through the store and go out when a bind appears or drains.
-import { WeightedPicker, type Rng } from '../lib/rng.js'
+import { WeightedPicker } from '../lib/rng.js'
 import { EsmClass, MessageState, NetworkType, RegisteredDelivery, STAT_TEXT, stateOfStat } from '../smpp/constants.js'
 import { smBody } from '../smpp/pdu.js'
 import { formatReceipt } from '../smpp/receipt.js'
 import type { SmppSession } from '../smpp/session.js'
 import { encodeGsm7 } from '../smpp/text.js'
 import { DelaySampler } from './delay.js'
+import { Decision, type MessageDraws } from './draws.js'
 import type { OperatorConfig } from './network.js'
 import type { OperatorCounters } from './operator-stats.js'
 import { NIL_SLOT, RF, ReceiptStore } from './receipt-store.js'
@@ -42,7 +43,7 @@ export class ReceiptEngine {
 
   constructor(
     private readonly cfg: ReceiptConfig,
-    private readonly rng: Rng,
+    private readonly draws: MessageDraws,
     private readonly scheduler: Scheduler,
     private readonly startedAt: number,
     private readonly counters: OperatorCounters,
@@ -68,14 +69,15 @@ export class ReceiptEngine {
     return this.store.size
   }
 
-  /** One draw: the final state of a message (a multipart message draws once and shares it). */
-  pickOutcome(): number {
-    return this.cfg.outcomes.length === 1 ? 0 : this.picker.pick(this.rng)
+  /** The final state of the message with draw key `key` (a multipart message draws once and shares it). */
+  pickOutcome(key: number): number {
+    return this.cfg.outcomes.length === 1 ? 0 : this.picker.pick(this.draws.for(key, Decision.OUTCOME))
   }
 
   /**
    * A message (or segment) was accepted with `messageId`; its submit_sm_resp goes out at
    * `respondAt` (clock ms) and its receipts follow from then, as registered_delivery asks.
+   * `drawKey` (simulator/draws.ts) keys its loss, duplicate and delay draws.
    */
   accept(
     messageId: number,
@@ -86,17 +88,19 @@ export class ReceiptEngine {
     registeredDelivery: number,
     respondAt: number,
     text: string,
+    drawKey: number,
   ): void {
     const failed = this.outcomeState[outcome] !== MessageState.DELIVERED
     const mode = registeredDelivery & 0x03
     const wantsFinal = mode === RegisteredDelivery.FINAL || (mode === RegisteredDelivery.FAILURE && failed)
     const wantsInter = (registeredDelivery & RegisteredDelivery.INTERMEDIATE) !== 0 && this.interStates.length > 0
-    // Every draw happens whatever registered_delivery asked for, so the random stream (and with
-    // it every later outcome) does not depend on which receipts a client requested.
-    const lostDraw = this.rng.chance(this.cfg.lossRate)
-    const dupDraw = this.rng.chance(this.cfg.duplicateRate)
-    const finalAt = respondAt + this.finalDelay.sample(this.rng)
-    const interAt = this.interDelay ? respondAt + this.interDelay.sample(this.rng) : finalAt
+    // Each draw has its own stream, so a receipt's fate does not depend on which other receipts
+    // a client requested.
+    const d = this.draws
+    const lostDraw = d.for(drawKey, Decision.LOSS).chance(this.cfg.lossRate)
+    const dupDraw = d.for(drawKey, Decision.DUPLICATE).chance(this.cfg.duplicateRate)
+    const finalAt = respondAt + this.finalDelay.sample(d.for(drawKey, Decision.FINAL_DELAY))
+    const interAt = this.interDelay ? respondAt + this.interDelay.sample(d.for(drawKey, Decision.INTERMEDIATE_DELAY)) : finalAt
     if (!wantsFinal && !wantsInter) return
     const lost = wantsFinal && lostDraw
     const dup = wantsFinal && !lost && dupDraw
@@ -114,6 +118,7 @@ export class ReceiptEngine {
     s.submitTime[i] = Math.floor(Date.now() / 1000)
     s.account[i] = account
     s.outcome[i] = outcome
+    s.drawKey[i] = drawKey
     s.setText(i, text)
     const first = wantsInter ? Math.min(interAt, finalAt) : finalAt
     this.scheduler.schedule(this.kind, first, i)
@@ -165,7 +170,10 @@ export class ReceiptEngine {
       if (session) this.send(session, i, this.interStates[stage]!, '000')
       s.flags[i] = (f & ~RF.STAGE_MASK) | (stage + 1)
       const finalAt = this.startedAt + s.due[i]!
-      if (stage + 1 < this.interStates.length) this.scheduler.schedule(this.kind, Math.min(now + this.interDelay!.sample(this.rng), finalAt), i)
+      if (stage + 1 < this.interStates.length) {
+        const delay = this.interDelay!.sample(this.draws.for(s.drawKey[i]!, Decision.INTERMEDIATE_DELAY + stage + 1))
+        this.scheduler.schedule(this.kind, Math.min(now + delay, finalAt), i)
+      }
       else if (f & RF.WANTS_FINAL) this.scheduler.schedule(this.kind, finalAt, i)
       else s.free(i)
       return

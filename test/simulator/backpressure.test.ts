@@ -1,7 +1,7 @@
 // A receiver that cannot take more must not make the operator pile receipts into socket buffers:
 // they stay in the compact store and go out when the receiver can take them again.
 import { afterEach, describe, expect, it } from 'vitest'
-import { Rng } from '../../lib/rng.js'
+import { MessageDraws } from '../../simulator/draws.js'
 import { parseNetwork } from '../../simulator/network.js'
 import { OperatorCounters } from '../../simulator/operator-stats.js'
 import { ReceiptEngine, type ReceiptSink } from '../../simulator/receipts.js'
@@ -26,8 +26,8 @@ describe('slow receiver', () => {
     let full = true
     const sink: ReceiptSink = { pickReceiver: () => (full ? undefined : session), hasReceiver: () => false }
     const counters = new OperatorCounters()
-    const engine = new ReceiptEngine(cfg.receipts, new Rng(1), scheduler, 0, counters, sink, 1)
-    for (let i = 1; i <= 1000; i++) engine.accept(i, '4790000001', 'mtsim', 0, 0, 1, 0, '')
+    const engine = new ReceiptEngine(cfg.receipts, new MessageDraws(1, 'op'), scheduler, 0, counters, sink, 1)
+    for (let i = 1; i <= 1000; i++) engine.accept(i, '4790000001', 'mtsim', 0, 0, 1, 0, '', i)
     now = 50
     scheduler.runDue()
     expect(scheduler.size).toBe(0)

@@ -31,6 +31,7 @@ export class Esme {
   closed = false
   /** Answer deliver_sm automatically (set false to leave receipts unacknowledged). */
   ackReceipts = true
+  private submitted = 0
 
   private constructor(readonly session: SmppSession) {
     session.onPdu = (pdu) => {
@@ -81,13 +82,18 @@ export class Esme {
     return resp ? resp.status : -1
   }
 
-  /** Sends a submit_sm; resolves with the response (undefined on timeout or close). */
+  /**
+   * Sends a submit_sm; resolves with the response (undefined on timeout or close). The default
+   * text is numbered per client ('hello 1', 'hello 2'...): the simulator draws each message's
+   * fate from its content, so identical messages would all share one fate.
+   */
   submit(fields: Partial<SmBody> = {}): Promise<Pdu | undefined> {
+    const shortMessage = Buffer.from(`hello ${++this.submitted}`)
     return this.request({
       command: 'submit_sm',
       status: 0,
       sequence: 0,
-      ...smBody({ sourceAddr: 'mtsim', destinationAddr: '4790000001', shortMessage: Buffer.from('hello'), ...fields }),
+      ...smBody({ sourceAddr: 'mtsim', destinationAddr: '4790000001', shortMessage, ...fields }),
     })
   }
 
