@@ -17,6 +17,8 @@ export interface CorrelatorOptions {
   waitMs: number
   /** Tag in the message text -> plan seq (undefined: not one of ours). */
   parseTag: (text: string) => number | undefined
+  /** Each message's first arrival at an operator (loadgen/failover.ts); called once per message. */
+  onArrival?: (op: number, operatorId: string, nowMs: number, sentAtMs: number) => void
   earlyMax?: number
   earlyHoldMs?: number
   recentMax?: number
@@ -159,6 +161,7 @@ export class Correlator {
     s.arrived[i] = 1
     this.metrics.transit(op, nowUs - s.intended[i] * 1000, nowUs - s.sentAt[i] * 1000)
     if (this.metrics.operatorIds[op] !== operatorId) this.metrics.misrouted(op)
+    this.opts.onArrival?.(op, operatorId, nowUs / 1000, s.sentAt[i])
   }
 
   /** Housekeeping: receipt waits that ran out become missing, stale early receipts unknown, closed slots retire. */

@@ -13,6 +13,7 @@ import { countsOf, Progress } from './progress.js'
 import type { FaultWindow, ResultsFile } from './results-format.js'
 import { buildResults, checkBooks, mtsimVersion, writeResults } from './results-writer.js'
 import { Backlog } from './backlog.js'
+import { FailoverTracker } from './failover.js'
 import type { Scenario } from './scenario.js'
 import { parseTag } from './tag.js'
 import { evaluateThresholds } from './thresholds.js'
@@ -64,6 +65,8 @@ export interface RunOptions {
   drainSlackMs?: number
   /** Called once when the plan's clock starts (performance.now()): the moment plan time 0 is. */
   onStart?: (startPerf: number) => void
+  /** Primary operator id -> backup (the gateway's failover routing): adds results.failover. */
+  failover?: Readonly<Record<string, string>>
   /** Called once at the end with the engine's bookkeeping sizes (bench, memory tests). */
   diagnostics?: (d: EngineDiagnostics) => void
 }
@@ -89,7 +92,9 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const { lateAfterMs, maxLagMs } = scenario.scheduling
   const waitMs = scenario.receipts.waitMs
   const metrics = new Metrics(scenario.network.operators.map((o) => o.id))
-  const correlator = new Correlator(metrics, { waitMs, parseTag })
+  const failover = new FailoverTracker(metrics.operatorIds, opts.failover ?? {})
+  const onArrival = failover.watching ? failover.arrival.bind(failover) : undefined
+  const correlator = new Correlator(metrics, { waitMs, parseTag, onArrival })
   const merger = new PlanMerger(plan.streams)
   const traffic = opts.traffic ?? scenarioTraffic(scenario as Scenario, (plan as Plan).streams)
   const sources = plan.streams.map((_, i) => traffic(i))
@@ -104,6 +109,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   opts.observerHook?.({ onMessage: (operatorId, _destination, text, nowUs) => correlator.arrival(operatorId, text, nowUs) })
 
   const start = performance.now()
+  failover.start(start)
   opts.onStart?.(start)
   let interrupted = false
   let stopAt = Infinity // performance.now() after which the run stops waiting (abort grace or drain limit)
@@ -282,6 +288,8 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     faults: opts.faults?.() ?? [],
     thresholds: evaluateThresholds(scenario.thresholds, metrics.thresholdData(durationMs)),
   })
+  const failoverFigures = failover.figures(results.faults, results.operators)
+  if (failoverFigures) results.failover = failoverFigures
   if (!interrupted && results.totals.planned !== plan.planned) {
     throw booksError([`planned ${results.totals.planned} != the plan's ${plan.planned}`], writeResults(opts.outDir, results))
   }

@@ -1,7 +1,7 @@
 // The gateway section as the engine uses it: durations in ms, defaults filled, request templates
 // compiled, regexes built, and `preset: kannel` expanded into Kannel's sendsms and dlr-url shape
 // (see KANNEL.md: dlr-mask=31; dlr-url %d = 1 delivered, 2 failed, 4 buffered, 8 SMSC ack,
-// 16 SMSC reject; %I differs between callbacks of one message, so our own id goes in the url).
+// 16 SMSC reject, 34 = failed + expired; %I differs between callbacks of one message, so our own id goes in the url).
 //
 // API: normalizeGateway(file, operatorIds) -> GatewayConfig, checkGateway(file, operatorIds, report).
 import type { Report } from '../config/load.js'
@@ -86,7 +86,8 @@ const KANNEL_QUERY: Record<string, string> = {
   'dlr-url': '{{dlr_url}}',
 }
 const KANNEL_URL_QUERY: Record<string, string> = { id: '{{id}}', status: '%d', smsc: '%i', msgid: '%F', answer: '%A' }
-const KANNEL_STATUS_MAP: Record<string, string> = { '1': 'DELIVRD', '2': 'UNDELIV', '4': 'ENROUTE', '8': 'ACCEPTD', '16': 'REJECTD' }
+// Kannel 1.4.5 reports an EXPIRED receipt as 34 (2 failed + 32 expired), not 2.
+const KANNEL_STATUS_MAP: Record<string, string> = { '1': 'DELIVRD', '2': 'UNDELIV', '4': 'ENROUTE', '8': 'ACCEPTD', '16': 'REJECTD', '34': 'EXPIRED' }
 
 export function checkGateway(g: GatewayFile, operators: readonly string[], report: Report): void {
   const at = (...p: (string | number)[]) => ['gateway', ...p]

@@ -149,6 +149,48 @@ export interface ResultsFile {
   timeseries: TimePoint[]
   faults: FaultWindow[]
   thresholds: ThresholdOutcome[]
-  /** Failover figures (scenarios with an outage and failover routing); see docs/results.md. */
-  failover?: Record<string, unknown>
+  /** Failover figures (scenarios with an outage and failover routing); see FailoverFigures. */
+  failover?: FailoverFigures
+}
+
+/**
+ * What happened to a failed-over operator's traffic (loadgen/failover.ts). Present only when the
+ * gateway had a backup for an operator (`gateway.failover`) and that operator had an outage.
+ * Times are ms since run start. Precision of "during the outage" is 100 ms.
+ */
+export interface FailoverFigures {
+  /** By the operator that went down (the primary). */
+  operators: Record<string, OperatorFailover>
+}
+
+export interface OperatorFailover {
+  /** The operator that may carry its numbers while it is down. */
+  backup: string
+  outages: OutageFailover[]
+  /** Messages for this operator's numbers that arrived at the backup (whole run). */
+  rerouted: number
+  /** Submits the gateway answered "queued for later delivery" (Kannel: every route down). */
+  queued: number
+  /** Messages for this operator's numbers that arrived at an operator more than once. */
+  duplicates: number
+  /** Accepted messages for this operator's numbers. */
+  accepted: number
+  /** Accepted messages with no final receipt (missing + pending): must be 0. */
+  lost: number
+}
+
+export interface OutageFailover {
+  start: number
+  end: number
+  /** The first message for the operator's numbers at the backup at or after `start` (null: none). */
+  firstAtBackup: number | null
+  /** firstAtBackup - start. */
+  switchoverMs: number | null
+  /** Arrivals at the backup while the operator was down. */
+  reroutedDuring: number
+  /**
+   * After `end`: when the last message sent while the operator was down arrived (anywhere); 0 when
+   * all had arrived before it came back, null when none was sent then.
+   */
+  drainMs: number | null
 }

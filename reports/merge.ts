@@ -6,6 +6,7 @@ import { MtsimError } from '../lib/errors.js'
 import { addEncoded, encodeHistogram } from '../lib/hdr.js'
 import type { ResultsFile, Totals, Histograms, LatencyPair, OperatorResults, TimePoint, FaultWindow } from '../loadgen/results-format.js'
 import { reevaluateThresholds } from './rethreshold.js'
+import { mergeFailover } from '../loadgen/failover.js'
 
 export interface NamedResults {
   file: string
@@ -46,8 +47,8 @@ export function mergeResults(parts: NamedResults[]): Merged {
   }
   const failovers = all.map((r) => r.failover).filter((f) => f !== undefined)
   if (failovers.length) {
-    // Failover figures are not additive in general (times to switch over); keep each share's.
-    merged.failover = failovers.length === 1 ? failovers[0] : { shares: failovers }
+    // Counts add up; the earliest switch-over and the longest drain of each outage are kept.
+    merged.failover = mergeFailover(failovers)
   }
   const thresholds = reevaluateThresholds(merged)
   if (thresholds) merged.thresholds = thresholds

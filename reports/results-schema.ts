@@ -94,6 +94,17 @@ const MetaSchema = Obj({
   intervalMs: Type.Number({ exclusiveMinimum: 0, description: 'the time series interval in ms, more than 0' }),
 })
 
+const MsOrNull = Type.Union([Type.Number(), Type.Null()], { description: 'ms or null' })
+const FailoverSchema = Obj({
+  operators: Type.Record(Type.String(), Obj({
+    backup: Type.String(),
+    outages: Type.Array(Obj({
+      start: Ms, end: Ms, firstAtBackup: MsOrNull, switchoverMs: MsOrNull, reroutedDuring: Count, drainMs: MsOrNull,
+    })),
+    rerouted: Count, queued: Count, duplicates: Count, accepted: Count, lost: Count,
+  })),
+})
+
 export const ResultsSchema = Obj({
   schema: Type.Literal('mtsim/results'),
   version: Type.Literal(1),
@@ -106,7 +117,7 @@ export const ResultsSchema = Obj({
   timeseries: Type.Array(TimePointSchema),
   faults: Type.Array(FaultSchema),
   thresholds: Type.Array(ThresholdSchema),
-  failover: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  failover: Type.Optional(FailoverSchema),
 })
 
 // Both directions: every valid file is a ResultsFile, and every ResultsFile passes the schema.

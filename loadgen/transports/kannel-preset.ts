@@ -17,6 +17,8 @@
 //   4  buffered       -> ENROUTE, intermediate
 //   8  SMSC ack       -> ACCEPTD, intermediate (arrives a few ms after submit_sm_resp)
 //   16 SMSC reject    -> REJECTD, final; err = the command_status in %A "NACK/0x0000000b/..."
+//   34 failed+expired -> EXPIRED, final (Kannel 1.4.5 adds bit 32 for a receipt with stat:EXPIRED;
+//                        with only 1..16 mapped those callbacks were unusable and counted missing)
 // Values come from the webhook's status_map (gateway-config.ts: KANNEL_STATUS_MAP) so a scenario can
 // override them; the refinement from %A is applied here.
 
@@ -52,7 +54,7 @@ export function kannelRefine(statusValue: string, mapped: string, answer: string
   }
   const r = parseReceipt(answer)
   if (!r) return { stat: mapped, err: '' }
-  if (statusValue === '2' && FAILURE_STATS.has(r.stat)) return { stat: r.stat, err: r.err }
+  if ((statusValue === '2' || statusValue === '34') && FAILURE_STATS.has(r.stat)) return { stat: r.stat, err: r.err }
   return { stat: mapped, err: r.err }
 }
 

@@ -48,7 +48,7 @@ describe('defaults', () => {
       expect.arrayContaining(['to={{to}}', 'text={{text}}', 'dlr-mask=31', 'dlr-url={{dlr_url}}', 'username=u']),
     )
     expect(g.webhook.urlQuery.map(([k, t]) => `${k}=${t.source}`)).toEqual(['id={{id}}', 'status=%d', 'smsc=%i', 'msgid=%F', 'answer=%A'])
-    expect(g.webhook.statusMap).toEqual({ '1': 'DELIVRD', '2': 'UNDELIV', '4': 'ENROUTE', '8': 'ACCEPTD', '16': 'REJECTD' })
+    expect(g.webhook.statusMap).toEqual({ '1': 'DELIVRD', '2': 'UNDELIV', '4': 'ENROUTE', '8': 'ACCEPTD', '16': 'REJECTD', '34': 'EXPIRED' })
     expect(g.success.status).toEqual([202])
     expect(g.messageId).toBeNull()
   })
