@@ -32,8 +32,11 @@ export interface PairResult {
 }
 
 export async function runPair(o: PairOptions, outName: string): Promise<PairResult> {
-  const sim = new Side('sim-side.js', [], o.execArgv)
-  const load = new Side('load-side.js', [], o.execArgv)
+  // MTSIM_BENCH_CPU_PROF=<dir>: each side writes a V8 CPU profile there (node --cpu-prof).
+  const prof = process.env.MTSIM_BENCH_CPU_PROF
+  const execArgv = o.execArgv ?? (prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])
+  const sim = new Side('sim-side.js', [], execArgv)
+  const load = new Side('load-side.js', [], execArgv)
   try {
     const [ready] = await Promise.all([sim.next('ready'), load.next('ready')])
     let simStart: Promise<SideMessage> | undefined

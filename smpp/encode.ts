@@ -1,8 +1,9 @@
 // PDU -> bytes. `writePdu` appends to any Writer (the session's outbound queue); `encodePdu`
 // and the fast paths return an owned Buffer built in a module-level scratch writer.
 
-import { CommandId, MaxLen, Status, Tlv } from './constants.js'
+import { CommandId, EsmClass, MaxLen, NetworkType, Status, Tlv } from './constants.js'
 import type { PduInput, SmBody, SmTlvs } from './pdu.js'
+import { writeGsm7 } from './text.js'
 import { Writer } from './writer.js'
 
 const scratch = new Writer(4096)
@@ -152,6 +153,68 @@ export function encodeSubmitSmResp(sequence: number, status: number, messageId: 
 export function encodeDeliverSmResp(sequence: number, status: number): Buffer {
   writeDeliverSmResp(scratch, sequence, status)
   return scratch.end()
+}
+
+/**
+ * A delivery receipt deliver_sm (esm_class 0x04, data_coding 0, GSM-7 text) as a simulator sends
+ * one per message. The sender keeps ONE such record and refills it per receipt: with
+ * writeReceiptDeliverSm that is no PDU object, no TLV objects and no text Buffer per receipt.
+ */
+export interface ReceiptDeliverSm {
+  sourceAddrTon: number
+  sourceAddrNpi: number
+  /** The handset the message went to. */
+  sourceAddr: string
+  destAddrTon: number
+  destAddrNpi: number
+  /** The original sender. */
+  destinationAddr: string
+  /** Appendix B receipt text, encoded as GSM-7 into short_message. */
+  text: string
+  /** Add receipted_message_id, message_state and network_error_code (GSM). */
+  tlvs: boolean
+  receiptedMessageId: string
+  messageState: number
+  networkErrorCode: number
+}
+
+/**
+ * Append a receipt deliver_sm: the same octets writePdu writes for the equivalent DeliverSm
+ * (asserted in test/smpp), without building it. Throws RangeError (nothing queued) when a field is
+ * out of spec, like writePdu.
+ */
+export function writeReceiptDeliverSm(w: Writer, sequence: number, r: ReceiptDeliverSm): void {
+  const mark = w.pos
+  try {
+    w.begin(CommandId.deliver_sm, 0, sequence)
+      .u8(0) // service_type ""
+      .u8(r.sourceAddrTon)
+      .u8(r.sourceAddrNpi)
+      .cstr(r.sourceAddr, MaxLen.addr)
+      .u8(r.destAddrTon)
+      .u8(r.destAddrNpi)
+      .cstr(r.destinationAddr, MaxLen.addr)
+      .u8(EsmClass.RECEIPT)
+    // protocol_id, priority_flag, schedule_delivery_time "", validity_period "", registered_delivery,
+    // replace_if_present_flag, data_coding, sm_default_msg_id: all 0.
+    w.ensure(8 + 1 + 2 * r.text.length)
+    w.buf.fill(0, w.pos, w.pos + 8)
+    const lengthAt = w.pos + 8
+    const n = writeGsm7(w.buf, lengthAt + 1, r.text)
+    if (n > MaxLen.shortMessage) throw new RangeError(`short_message of ${n} octets exceeds 254; use message_payload`)
+    w.buf[lengthAt] = n
+    w.pos = lengthAt + 1 + n
+    if (r.tlvs) {
+      const id = r.receiptedMessageId
+      w.u16(Tlv.receipted_message_id).u16(id.length + 1).cstr(id, MaxLen.messageId)
+      w.u16(Tlv.message_state).u16(1).u8(r.messageState)
+      w.u16(Tlv.network_error_code).u16(3).u8(NetworkType.GSM).u16(r.networkErrorCode)
+    }
+    w.finish()
+  } catch (err) {
+    w.pos = mark
+    throw err
+  }
 }
 
 // Header-only PDUs are built once; per call we copy the template and patch 4 (or 8) bytes.

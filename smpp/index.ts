@@ -8,6 +8,8 @@ export {
   writeSubmitSmResp,
   writeDeliverSmResp,
   writeHeader,
+  writeReceiptDeliverSm,
+  type ReceiptDeliverSm,
   encodeSubmitSmResp,
   encodeDeliverSmResp,
   encodeEnquireLink,

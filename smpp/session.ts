@@ -8,7 +8,7 @@ import type { Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { CommandId, DEFAULT_MAX_PDU_LENGTH, RESPONSE_BIT, commandName } from './constants.js'
 import { PduError, decodePdu } from './decode.js'
-import { writeDeliverSmResp, writeHeader, writePdu, writeSubmitSmResp } from './encode.js'
+import { type ReceiptDeliverSm, writeDeliverSmResp, writeHeader, writePdu, writeReceiptDeliverSm, writeSubmitSmResp } from './encode.js'
 import { Framer } from './framer.js'
 import type { Pdu, PduInput } from './pdu.js'
 import { Writer } from './writer.js'
@@ -132,6 +132,13 @@ export class SmppSession {
   sendDeliverSmResp(sequence: number, status: number): void {
     if (this.closed) return
     writeDeliverSmResp(this.out, sequence, status)
+    this.queued()
+  }
+
+  /** Queue a receipt deliver_sm with the next sequence number (encode.ts writeReceiptDeliverSm). */
+  sendReceipt(r: ReceiptDeliverSm): void {
+    if (this.closed) return
+    writeReceiptDeliverSm(this.out, this.nextSequence(), r)
     this.queued()
   }
 

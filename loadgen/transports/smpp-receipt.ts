@@ -2,7 +2,7 @@
 // SMSCs) send: text:/Text:, decimal or hex ids, missing text fields when the TLVs carry them.
 // The receipted_message_id TLV wins over the text id (it is the submit_sm_resp id as issued).
 
-import { DataCoding, STAT_TEXT, decodeShortMessage, parseReceipt, type DeliverSm } from '../../smpp/index.js'
+import { DataCoding, STAT_TEXT, decodeShortMessage, parseReceiptStatus, type DeliverSm } from '../../smpp/index.js'
 import type { IncomingReceipt } from '../transport.js'
 import type { ReceiptIdCanon } from './receipt-ids.js'
 
@@ -18,7 +18,8 @@ export function readReceipt(pdu: DeliverSm, canon: ReceiptIdCanon): IncomingRece
   const tlvs = pdu.tlvs
   // Receipt text is ASCII: reading it as latin1 skips the GSM-7 table walk.
   const text = pdu.dataCoding === DataCoding.UCS2 ? decodeShortMessage(pdu) : (tlvs?.messagePayload ?? pdu.shortMessage).toString('latin1')
-  const r = parseReceipt(text)
+  // Only id, stat and err are needed: the fast reader skips the dates and the text field.
+  const r = parseReceiptStatus(text)
   const tlvId = tlvs?.receiptedMessageId
   const messageId = tlvId ? canon.tlvId(tlvId) : r ? canon.textId(r.id) : undefined
   const stat = r?.stat ?? (tlvs?.messageState !== undefined ? STAT_TEXT[tlvs.messageState] : undefined)
