@@ -137,6 +137,7 @@ export interface ResultsFile {
     endedAt: string
     durationMs: number
     interrupted: boolean
+    /** This share of a --segment run: index counts from 0 (`--segment 2/4` is { index: 1, count: 4 }); null for a whole run. */
     segment: { index: number; count: number } | null
     /** Nominal planned rate over time, for "throughput against plan". */
     intervalMs: number
