@@ -16,7 +16,6 @@ import type { FaultWindow, ResultsFile } from './results-format.js'
 import type { Transport } from './transport.js'
 import { createTransport, HttpTransport, kannelHttpGateway } from './transports/index.js'
 import { ExitCode } from '../lib/errors.js'
-import { runLoadInWorkers } from './workers/run-workers.js'
 
 export interface RunScenarioOptions {
   /** Output folder (default out/runs/<name>-<timestamp>). */
@@ -30,8 +29,6 @@ export interface RunScenarioOptions {
   controlPort?: number
   /** Lines for the user (stderr in the CLI). */
   log?: (line: string) => void
-  /** Load generator worker threads (default 1: the engine runs in this thread); see loadgen/workers/run-workers.ts. */
-  workers?: number
 }
 
 export interface RunScenarioResult {
@@ -84,8 +81,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       log(`control API: ${api.url}`)
     }
 
-    const workers = opts.workers ?? 1
-    let transport: Transport | undefined
+    let transport: Transport
     if (scenario.gateway.kind === 'kannel') {
       log('kannel: starting bearerbox and smsbox')
       kannel = await startKannel({
@@ -96,27 +92,9 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       const k = kannel
       teardown.push(() => k.stop())
       log(`kannel: ready, sendsms ${kannel.sendsmsUrl}`)
-      if (workers === 1) transport = new HttpTransport(kannelHttpGateway(kannel.sendsmsUrl, kannel.username, kannel.password))
-    } else if (workers === 1) {
+      transport = new HttpTransport(kannelHttpGateway(kannel.sendsmsUrl, kannel.username, kannel.password))
+    } else {
       transport = createTransport(scenario, network)
-    }
-    const meta = {
-      scenarioFile: scenario.file,
-      // results.json numbers shares from 0 (reports print index + 1); --segment counts from 1.
-      segment: opts.segment ? { index: opts.segment.index - 1, count: opts.segment.count } : null,
-      scenario: scenarioCopy(scenario),
-      network: jsonSafe(scenario.network),
-      versions: kannel ? { kannel: '1.4.5 (Debian package)' } : {},
-    }
-    if (!transport) {
-      // Each worker thread makes its own transport; this thread keeps the network and merges the shares.
-      const { rateScale, durationCapMs, segment, signal, progress } = opts
-      const results = await runLoadInWorkers({
-        scenario, workers, plan, segment, rateScale, durationCapMs, outDir, network, relay, kannel, signal, progress, meta,
-        onStart: () => net.startTimeline(),
-        faults: (start) => faultWindows(net, start),
-      })
-      return { results, outDir, exitCode: exitCodeFor(results), simulator: network.operators.map((op) => op.stats()) }
     }
 
     let runStart = 0
@@ -134,7 +112,14 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       },
       faults: () => faultWindows(net, runStart),
       failover: scenario.gateway.kind === 'kannel' ? scenario.gateway.failover : undefined,
-      meta,
+      meta: {
+        scenarioFile: scenario.file,
+        // results.json numbers shares from 0 (reports print index + 1); --segment counts from 1.
+        segment: opts.segment ? { index: opts.segment.index - 1, count: opts.segment.count } : null,
+        scenario: scenarioCopy(scenario),
+        network: jsonSafe(scenario.network),
+        versions: kannel ? { kannel: '1.4.5 (Debian package)' } : {},
+      },
     })
     const simulator = network.operators.map((op) => op.stats())
     return { results, outDir, exitCode: exitCodeFor(results), simulator }
