@@ -4,11 +4,10 @@
 // With no such bind (or all of them backed up, or a receipt_backlog fault) finals wait in a
 // per-account queue threaded through the store and go out when a bind appears or drains.
 import { WeightedPicker } from '../lib/rng.js'
-import { EsmClass, MessageState, NetworkType, RegisteredDelivery, STAT_TEXT, stateOfStat } from '../smpp/constants.js'
-import { smBody } from '../smpp/pdu.js'
-import { formatReceipt } from '../smpp/receipt.js'
+import { MessageState, RegisteredDelivery, STAT_TEXT, stateOfStat } from '../smpp/constants.js'
+import type { ReceiptDeliverSm } from '../smpp/encode.js'
+import { formatReceiptAt } from '../smpp/receipt.js'
 import type { SmppSession } from '../smpp/session.js'
-import { encodeGsm7 } from '../smpp/text.js'
 import { DelaySampler } from './delay.js'
 import { Decision, type MessageDraws } from './draws.js'
 import type { OperatorConfig } from './network.js'
@@ -40,6 +39,8 @@ export class ReceiptEngine {
   private readonly waitTail: number[]
   private backlog = false
   private retryScheduled = false
+  /** The one deliver_sm record every receipt is written from (see send()). */
+  private readonly out: ReceiptDeliverSm
 
   constructor(
     private readonly cfg: ReceiptConfig,
@@ -50,6 +51,10 @@ export class ReceiptEngine {
     private readonly sink: ReceiptSink,
     accounts: number,
   ) {
+    this.out = {
+      sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: '', destAddrTon: 5, destAddrNpi: 0, destinationAddr: '', // as for sender ''
+      text: '', tlvs: cfg.tlvs, receiptedMessageId: '', messageState: 0, networkErrorCode: 0,
+    }
     this.store = new ReceiptStore({ textExcerpt: cfg.textExcerpt })
     this.finalDelay = new DelaySampler(cfg.delay)
     this.interDelay = cfg.intermediate ? new DelaySampler(cfg.intermediate.delay) : undefined
@@ -210,48 +215,32 @@ export class ReceiptEngine {
     s.free(i)
   }
 
+  /**
+   * Hot path: one receipt per message. The deliver_sm goes through session.sendReceipt, which
+   * encodes this one reused record straight into the session's queue (no PDU, TLV or Date objects).
+   */
   private send(session: SmppSession, i: number, state: number, err: string): void {
     const s = this.store
     const num = s.messageId[i]!
     const id = this.cfg.idFormat === 'hex' ? num.toString(16) : String(num)
-    const text = formatReceipt(
-      {
-        id,
-        sub: 1,
-        dlvrd: state === MessageState.DELIVERED ? 1 : 0,
-        submitDate: new Date(s.submitTime[i]! * 1000),
-        doneDate: new Date(),
-        stat: STAT_TEXT[state]!,
-        err,
-        text: s.textOf(i),
-      },
-      { textLabel: this.cfg.textLabel },
-    )
-    const handset = s.destinationOf(i)
+    const r = this.out
+    r.text = formatReceiptAt(id, state === MessageState.DELIVERED ? 1 : 0, s.submitTime[i]! * 1000, Date.now(), STAT_TEXT[state]!, err, s.textOf(i), this.cfg.textLabel)
+    r.sourceAddr = s.destinationOf(i)
     const sender = s.sourceOf(i)
-    const errCode = Number.parseInt(err, 10)
-    session.send({
-      command: 'deliver_sm',
-      status: 0,
-      sequence: session.nextSequence(),
-      ...smBody({
-        sourceAddrTon: 1,
-        sourceAddrNpi: 1,
-        sourceAddr: handset,
-        destAddrTon: /^\+?[0-9]+$/.test(sender) ? 1 : 5,
-        destAddrNpi: /^\+?[0-9]+$/.test(sender) ? 1 : 0,
-        destinationAddr: sender,
-        esmClass: EsmClass.RECEIPT,
-        shortMessage: encodeGsm7(text),
-        tlvs: this.cfg.tlvs
-          ? {
-              receiptedMessageId: id,
-              messageState: state,
-              networkErrorCode: { type: NetworkType.GSM, code: Number.isFinite(errCode) ? errCode : 0 },
-            }
-          : undefined,
-      }),
-    })
+    if (sender !== r.destinationAddr) {
+      // Runs reuse a few senders: the numeric test runs only when the sender changes.
+      const numeric = /^\+?[0-9]+$/.test(sender)
+      r.destinationAddr = sender
+      r.destAddrTon = numeric ? 1 : 5
+      r.destAddrNpi = numeric ? 1 : 0
+    }
+    if (r.tlvs) {
+      const errCode = Number.parseInt(err, 10)
+      r.receiptedMessageId = id
+      r.messageState = state
+      r.networkErrorCode = Number.isFinite(errCode) ? errCode : 0
+    }
+    session.sendReceipt(r)
     this.counters.receiptsSent[state]!++
   }
 }

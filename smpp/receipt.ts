@@ -45,6 +45,47 @@ export function formatReceipt(r: Receipt, f: ReceiptFormat = {}): string {
   )
 }
 
+/**
+ * formatReceipt for a sender that writes one receipt per message: dates as epoch milliseconds (no
+ * Date objects), YYMMDDhhmm only, each date string cached for its minute (nearly every receipt of
+ * a run shares it), `sub` 1. The same text formatReceipt gives (asserted in test/smpp).
+ */
+export function formatReceiptAt(
+  id: string,
+  dlvrd: number,
+  submitMs: number,
+  doneMs: number,
+  stat: string,
+  err: string,
+  text: string,
+  textLabel: 'text' | 'Text' = 'text',
+): string {
+  const e = err.length === 3 || !/^[0-9]+$/.test(err) ? err : err.padStart(3, '0')
+  const t = text.length > 20 ? text.slice(0, 20) : text
+  return (
+    `id:${id} sub:001 dlvrd:${dlvrd === 1 ? '001' : pad(dlvrd, 3)} submit date:${minuteDate(submitMs)} ` +
+    `done date:${minuteDate(doneMs)} stat:${stat} err:${e} ${textLabel}:${t}`
+  )
+}
+
+// Two one-entry caches (a submit minute and a done minute are live at once in a steady run).
+let minuteA = NaN
+let dateA = ''
+let minuteB = NaN
+let dateB = ''
+
+function minuteDate(ms: number): string {
+  const minute = Math.floor(ms / 60_000)
+  if (minute === minuteA) return dateA
+  if (minute === minuteB) return dateB
+  const s = formatDate(new Date(minute * 60_000), false)
+  minuteB = minuteA
+  dateB = dateA
+  minuteA = minute
+  dateA = s
+  return s
+}
+
 const KEY = /(?:^|\s)(id|sub|dlvrd|submit[ _]?date|done[ _]?date|stat|err|text)\s*:/gi
 
 function parseDate(s: string | undefined): Date | undefined {

@@ -22,7 +22,8 @@ describe('slow receiver', () => {
     const scheduler = new Scheduler(() => now, false)
     const cfg = parseNetwork({ operators: [operatorConfig({ receipts: { delay: { distribution: 'fixed', value: '10ms' } } })] }, 't').operators[0]!
     const sent: unknown[] = []
-    const session = { send: (p: unknown) => sent.push(p), nextSequence: () => sent.length + 1 } as unknown as SmppSession
+    // Receipts go out through sendReceipt (the deliver_sm fast path); the record is reused, so copy it.
+    const session = { send: (p: unknown) => sent.push(p), sendReceipt: (r: object) => sent.push({ ...r }), nextSequence: () => sent.length + 1 } as unknown as SmppSession
     let full = true
     const sink: ReceiptSink = { pickReceiver: () => (full ? undefined : session), hasReceiver: () => false }
     const counters = new OperatorCounters()

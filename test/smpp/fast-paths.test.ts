@@ -143,3 +143,24 @@ describe('parseReceiptStatus', () => {
     })
   }
 })
+
+describe('formatReceiptAt', () => {
+  it('gives the text formatReceipt gives, across minutes, labels and err forms', async () => {
+    const { formatReceipt, formatReceiptAt } = await import('../../smpp/receipt.js')
+    const t0 = Date.UTC(2026, 10, 24, 23, 58, 30)
+    const cases: [string, number, number, number, string, string, string, 'text' | 'Text'][] = [
+      ['17', 1, t0, t0 + 1000, 'DELIVRD', '000', '', 'text'],
+      ['ff', 0, t0, t0 + 120_000, 'UNDELIV', '34', 'a text longer than twenty characters', 'Text'],
+      ['1', 0, t0 - 86_400_000, t0, 'EXPIRED', 'E1', 'short', 'text'],
+      ['2', 1, t0 + 60_000, t0 + 3_600_000, 'DELIVRD', '7', '', 'text'],
+      ['3', 1, t0, t0 + 1000, 'DELIVRD', '000', '', 'text'], // cached minutes again
+    ]
+    for (const [id, dlvrd, sub, done, stat, err, text, label] of cases) {
+      const expected = formatReceipt(
+        { id, sub: 1, dlvrd, submitDate: new Date(sub), doneDate: new Date(done), stat, err, text },
+        { textLabel: label },
+      )
+      expect(formatReceiptAt(id, dlvrd, sub, done, stat, err, text, label)).toBe(expected)
+    }
+  })
+})
