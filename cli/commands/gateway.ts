@@ -34,7 +34,7 @@ export function parseFailover(value: string | undefined): Record<string, string>
   const map: Record<string, string> = {}
   for (const pair of value.split(',').filter((p) => p.trim())) {
     const m = /^\s*([^=\s]+)\s*=\s*([^=\s]+)\s*$/.exec(pair)
-    if (!m) throw new MtsimError('MTSIM_ERR_USAGE', [`--failover: expected operator=backup pairs like "telenor=telia,ice=telenor", found ${JSON.stringify(pair)}`])
+    if (!m) throw new MtsimError('MTSIM_ERR_USAGE', [`--failover: expected operator=backup pairs like "nordtel=fjordmobil,kystnett=nordtel", found ${JSON.stringify(pair)}`])
     map[m[1]] = m[2]
   }
   return map
@@ -124,14 +124,24 @@ export async function runGatewayKannel(file: string, opts: GatewayOptions, deps:
 }
 
 export function registerGateway(program: Command): void {
-  const gateway = program.command('gateway').description('run a real SMS gateway in front of a simulated network')
+  const gateway = program
+    .command('gateway')
+    .description('run a real SMS gateway in front of a simulated network')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  mtsim gateway kannel scenarios/networks/small.yaml              Kannel bound to both operators of small.yaml
+  mtsim gateway kannel --help                                     options: --dir, --control-port, --failover
+`,
+    )
   gateway
     .command('kannel')
     .description('start a simulated network and a Kannel (bearerbox + smsbox) bound to it; runs until Ctrl-C')
     .argument('<network>', 'a network file (YAML or JSON), e.g. scenarios/networks/small.yaml')
     .option('--dir <dir>', 'folder for kannel.conf and Kannel logs (default out/kannel-<time>)')
     .option('--control-port <port>', 'simulator control API port (0 picks a free one)', String(DEFAULT_CONTROL_PORT))
-    .option('--failover <pairs>', 'operator=backup pairs: numbers go to the backup while their operator is down, e.g. "telenor=telia"')
+    .option('--failover <pairs>', 'operator=backup pairs: numbers go to the backup while their operator is down, e.g. "nordtel=fjordmobil"')
     .addHelpText(
       'after',
       `
@@ -139,7 +149,7 @@ Needs Kannel: apt-get install kannel
 
 Examples:
   mtsim gateway kannel scenarios/networks/small.yaml
-  mtsim gateway kannel scenarios/networks/national.yaml --failover telenor=telia,ice=telenor --control-port 0
+  mtsim gateway kannel scenarios/networks/national.yaml --failover nordtel=fjordmobil,kystnett=nordtel --control-port 0
 `,
     )
     .action(action((file: string, opts: GatewayOptions) => runGatewayKannel(file, opts)))
