@@ -19,7 +19,8 @@ interface ErrorDef {
 const table = {
   MTSIM_ERR_CONFIG_INVALID: { message: (file) => `${file} is not valid`, exit: ExitCode.invalidConfig },
   MTSIM_ERR_CONFIG_READ: { message: (file, why) => `cannot read ${file}: ${why}`, exit: ExitCode.invalidConfig },
-  MTSIM_ERR_PORT_IN_USE: { message: (what, port) => `${what}: port ${port} is already in use`, exit: ExitCode.internal },
+  // A port the network file or an option asks for is taken: the configuration cannot run here.
+  MTSIM_ERR_PORT_IN_USE: { message: (what, port) => `${what}: port ${port} is already in use (choose another, or 0 for any free port)`, exit: ExitCode.invalidConfig },
   MTSIM_ERR_GATEWAY: { message: (what) => what, exit: ExitCode.gatewayFailed },
   MTSIM_ERR_RESULTS: { message: (file, why) => `${file}: ${why}`, exit: ExitCode.invalidConfig },
   MTSIM_ERR_USAGE: { message: (what) => what, exit: ExitCode.invalidConfig },

@@ -247,7 +247,7 @@ describe('startControlApi', () => {
     try {
       const err = await startControlApi(net, { port: first.port }).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(MtsimError)
-      expect((err as MtsimError).format()).toBe(`MTSIM_ERR_PORT_IN_USE: control API: port ${first.port} is already in use`)
+      expect((err as MtsimError).format()).toBe(`MTSIM_ERR_PORT_IN_USE: control API: port ${first.port} is already in use (choose another, or 0 for any free port)`)
     } finally {
       await first.close()
     }
