@@ -9,7 +9,7 @@ import { Metrics } from './metrics.js'
 import { scenarioTraffic, segmentCount, type MessageSource } from './messages.js'
 import type { Plan } from './plan.js'
 import { PlanMerger, type StreamSchedule } from './plan-merge.js'
-import { countsOf, Progress } from './progress.js'
+import { countsOf, Progress, type ProgressSnapshot } from './progress.js'
 import type { FaultWindow, ResultsFile } from './results-format.js'
 import { buildResults, checkBooks, mtsimVersion, writeResults } from './results-writer.js'
 import { Backlog } from './backlog.js'
@@ -67,6 +67,8 @@ export interface RunOptions {
   onStart?: (startPerf: number) => void
   /** Primary operator id -> backup (the gateway's failover routing): adds results.failover. */
   failover?: Readonly<Record<string, string>>
+  /** Called with each interval's progress figures (load generator workers report them to the main thread). */
+  onProgress?: (s: ProgressSnapshot) => void
   /** Called once at the end with the engine's bookkeeping sizes (bench, memory tests). */
   diagnostics?: (d: EngineDiagnostics) => void
 }
@@ -181,12 +183,14 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     intervalStart += intervalMs
     const tot = metrics.overall.totals
     const elapsed = now - start
-    progress.update({
+    const snapshot = {
       elapsedMs: elapsed, durationMs: plan.durationMs, draining: planDone,
       plannedRate: plan.expectedRate ? plan.expectedRate(elapsed) : (point.planned * 1000) / intervalMs,
       sentRate: (point.sent * 1000) / intervalMs, plannedTotal: plan.planned,
       inFlight: correlator.inFlight, awaiting: correlator.awaiting, ...countsOf(tot),
-    })
+    }
+    progress.update(snapshot)
+    opts.onProgress?.(snapshot)
     if (abortDefs.length && !interrupted) checkAbortThresholds(elapsed)
   }
 

@@ -9,13 +9,15 @@ import { startNetwork } from '../simulator/start-network.js'
 import type { NetworkHandle, OperatorStats, SubmitObserver } from '../simulator/types.js'
 import { startControlApi } from '../simulator/control-api.js'
 import { startKannel, type KannelHandle } from '../gateways/kannel/index.js'
-import { runLoad } from './engine.js'
+import { runLoad, type RunMeta } from './engine.js'
 import { buildPlan } from './plan.js'
 import type { Scenario } from './scenario.js'
 import type { FaultWindow, ResultsFile } from './results-format.js'
 import type { Transport } from './transport.js'
 import { createTransport, HttpTransport, kannelHttpGateway } from './transports/index.js'
 import { ExitCode } from '../lib/errors.js'
+import { runLoadInWorkers } from './workers/run-workers.js'
+import { workerNetwork } from './workers/split.js'
 
 export interface RunScenarioOptions {
   /** Output folder (default out/runs/<name>-<timestamp>). */
@@ -29,6 +31,8 @@ export interface RunScenarioOptions {
   controlPort?: number
   /** Lines for the user (stderr in the CLI). */
   log?: (line: string) => void
+  /** Load generator worker threads (default 1: the engine runs in this thread); see loadgen/workers/run-workers.ts. */
+  workers?: number
 }
 
 export interface RunScenarioResult {
@@ -71,7 +75,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
   let network: NetworkHandle | undefined
   let kannel: KannelHandle | undefined
   try {
-    network = await startNetwork(scenario.network, { observer: relay, timeline: 'manual' })
+    network = await startNetwork(workerNetwork(scenario.network, scenario.gateway, opts.workers ?? 1), { observer: relay, timeline: 'manual' })
     const net = network
     teardown.push(() => net.close())
     for (const op of network.operators) log(`operator ${op.config.id}: smpp://${op.config.host}:${op.port}`)
@@ -81,7 +85,8 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       log(`control API: ${api.url}`)
     }
 
-    let transport: Transport
+    const workers = opts.workers ?? 1
+    let transport: Transport | undefined
     if (scenario.gateway.kind === 'kannel') {
       log('kannel: starting bearerbox and smsbox')
       kannel = await startKannel({
@@ -92,9 +97,27 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       const k = kannel
       teardown.push(() => k.stop())
       log(`kannel: ready, sendsms ${kannel.sendsmsUrl}`)
-      transport = new HttpTransport(kannelHttpGateway(kannel.sendsmsUrl, kannel.username, kannel.password))
-    } else {
+      if (workers === 1) transport = new HttpTransport(kannelHttpGateway(kannel.sendsmsUrl, kannel.username, kannel.password))
+    } else if (workers === 1) {
       transport = createTransport(scenario, network)
+    }
+    const meta: RunMeta = {
+      scenarioFile: scenario.file,
+      // results.json numbers shares from 0 (reports print index + 1); --segment counts from 1.
+      segment: opts.segment ? { index: opts.segment.index - 1, count: opts.segment.count } : null,
+      scenario: scenarioCopy(scenario),
+      network: jsonSafe(scenario.network),
+      versions: kannel ? { kannel: '1.4.5 (Debian package)' } : {},
+    }
+    if (!transport) {
+      // Each worker thread makes its own transport; this thread keeps the network and merges the shares.
+      const { rateScale, durationCapMs, segment, signal, progress } = opts
+      const results = await runLoadInWorkers({
+        scenario, workers, plan, segment, rateScale, durationCapMs, outDir, network, relay, kannel, signal, progress, meta,
+        onStart: () => net.startTimeline(),
+        faults: (start) => faultWindows(net, start),
+      })
+      return { results, outDir, exitCode: exitCodeFor(results), simulator: network.operators.map((op) => op.stats()) }
     }
 
     let runStart = 0
@@ -112,14 +135,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       },
       faults: () => faultWindows(net, runStart),
       failover: scenario.gateway.kind === 'kannel' ? scenario.gateway.failover : undefined,
-      meta: {
-        scenarioFile: scenario.file,
-        // results.json numbers shares from 0 (reports print index + 1); --segment counts from 1.
-        segment: opts.segment ? { index: opts.segment.index - 1, count: opts.segment.count } : null,
-        scenario: scenarioCopy(scenario),
-        network: jsonSafe(scenario.network),
-        versions: kannel ? { kannel: '1.4.5 (Debian package)' } : {},
-      },
+      meta,
     })
     const simulator = network.operators.map((op) => op.stats())
     return { results, outDir, exitCode: exitCodeFor(results), simulator }

@@ -4,6 +4,8 @@ import type { NetworkConfig } from './network.js'
 import { Operator } from './operator.js'
 import { Scheduler, systemClock, type Clock } from './scheduler.js'
 import type { ActiveFault, NetworkHandle, SubmitObserver } from './types.js'
+import { startClusterNetwork } from './cluster/cluster-network.js'
+import { MtsimError } from '../lib/errors.js'
 
 export interface StartOptions {
   /** Told about each accepted whole message (in-process runs). */
@@ -12,9 +14,15 @@ export interface StartOptions {
   clock?: Clock
   /** 'manual': timelines wait for NetworkHandle.startTimeline() (mtsim run starts them with the load). */
   timeline?: 'at-start' | 'manual'
+  /** Above 1: operators spread over this many worker threads (at most one per operator); see cluster/cluster-network.ts. */
+  workers?: number
 }
 
 export async function startNetwork(config: NetworkConfig, opts: StartOptions = {}): Promise<NetworkHandle> {
+  if ((opts.workers ?? 1) > 1) {
+    if (opts.clock) throw new MtsimError('MTSIM_ERR_USAGE', ['startNetwork: workers run on their own clocks; a custom clock needs workers: 1'])
+    return startClusterNetwork(config, { workers: opts.workers!, observer: opts.observer, timeline: opts.timeline })
+  }
   const clock = opts.clock ?? systemClock
   const scheduler = new Scheduler(clock)
   const startedAt = clock()

@@ -12,6 +12,7 @@ export interface RunCliOptions {
   rateScale?: string
   segment?: string
   controlPort?: string
+  workers?: string
   progress: boolean
   report: boolean
   baseline?: string
@@ -43,7 +44,9 @@ function parseOptions(o: RunCliOptions) {
   if (controlPort !== undefined && !(Number.isInteger(controlPort) && controlPort >= 0 && controlPort <= 65535)) {
     throw usage(`--control-port: expected a port from 0 to 65535, found "${o.controlPort}"`)
   }
-  return { durationCapMs, rateScale, controlPort, segment: o.segment ? parseSegment(o.segment) : undefined }
+  const workers = o.workers === undefined ? undefined : Number(o.workers)
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw usage(`--workers: expected a whole number of 1 or more, found "${o.workers}"`)
+  return { durationCapMs, rateScale, controlPort, workers, segment: o.segment ? parseSegment(o.segment) : undefined }
 }
 
 export async function runCommand(file: string, o: RunCliOptions): Promise<number> {
@@ -96,6 +99,7 @@ export function registerRun(program: Command): void {
     .option('--rate-scale <x>', 'multiply every planned rate by x')
     .option('--segment <i/n>', 'play exactly the i-th of n shares of the plan (k6 execution segments)')
     .option('--control-port <n>', 'also serve the simulator control API on this port during the run')
+    .option('--workers <n>', 'load generator worker threads, each playing 1/n of the plan with its own binds (default 1)')
     .option('--baseline <results>', 'compare against an earlier results.json in the report')
     .option('--no-progress', 'no live progress line')
     .option('--no-report', 'write results.json only')
@@ -109,6 +113,7 @@ Examples:
   mtsim run scenarios/quickstart.yaml
   mtsim run scenarios/kannel-smoke.yaml --out out/smoke --duration 20s
   mtsim run scenarios/peak-day.yaml --rate-scale 0.5 --segment 1/2     (and 2/2 elsewhere, then mtsim report both)
+  mtsim run scenarios/quickstart.yaml --workers 2     (two threads send; results merged exactly)
 `,
     )
     .action(action((file: string, o: RunCliOptions) => runCommand(file, o)))

@@ -13,6 +13,8 @@ export interface SimulateOptions {
   controlHost?: string
   token?: string
   duration?: string
+  /** Worker threads the operators are spread over (default 1). */
+  workers?: string | number
 }
 
 export interface SimulateDeps {
@@ -85,7 +87,9 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
   const duration = runFor(opts.duration)
   const host = opts.controlHost ?? '127.0.0.1'
   const config = loadNetwork(file)
-  const start = deps.start ?? (await import('../../simulator/start-network.js')).startNetwork
+  const workers = workerCount(opts.workers)
+  const startNetwork = (await import('../../simulator/start-network.js')).startNetwork
+  const start = deps.start ?? ((c: NetworkConfig) => startNetwork(c, { workers }))
   const network = await start(config)
   let control
   try {
@@ -95,6 +99,7 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
     throw err
   }
   write(describeNetwork(network, control.url, opts.token !== undefined))
+  if (workers > 1) write(workersLine(workers, config.operators.length))
   if (!opts.token && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
     write(`warning: the control API listens on ${host} without --token: anyone who reaches it can inject faults\n`)
   }
@@ -106,14 +111,32 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
   write(`\nstopping (${why})\n`)
   try {
     await control.close()
-    const stats = network.operators.map((op) => op.stats())
+    // With workers, live stats lag by a snapshot: take them after close, when they are exact.
+    let stats = workers > 1 ? undefined : network.operators.map((op) => op.stats())
     const faults = network.faultHistory()
     await network.close()
+    stats ??= network.operators.map((op) => op.stats())
     write(summaryTable(stats) + faultLine(faults))
   } finally {
     stop.dispose()
   }
   return ExitCode.ok
+}
+
+function workerCount(value: string | number | undefined): number {
+  if (value === undefined) return 1
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new MtsimError('MTSIM_ERR_USAGE', [`--workers: expected a whole number of 1 or more, found ${JSON.stringify(String(value))}`])
+  return n
+}
+
+/** Operators do not split: each runs whole inside one worker, so there are at most as many workers as operators. */
+export function workersLine(workers: number, operators: number): string {
+  if (workers <= operators) return `workers: ${workers} threads, operators spread round-robin\n`
+  return (
+    `workers: --workers ${workers} but the network has ${operators} operator${operators === 1 ? '' : 's'}: using ${operators} ` +
+    `(an operator runs whole inside one worker and cannot spread)\n`
+  )
 }
 
 function faultLine(faults: ActiveFault[]): string {
@@ -183,6 +206,7 @@ export function registerSimulate(program: Command): void {
     .option('--control-host <host>', 'control API address', '127.0.0.1')
     .option('--token <token>', 'require "Authorization: Bearer <token>" on every control route but /health')
     .option('--duration <duration>', 'stop after this long, like "30s" or "5m" (default: run until Ctrl-C)')
+    .option('--workers <n>', 'spread the operators over n worker threads (default 1; at most one per operator)')
     .addHelpText(
       'after',
       `
@@ -190,6 +214,7 @@ Examples:
   mtsim simulate scenarios/networks/small.yaml
   mtsim simulate scenarios/networks/national.yaml --control-port 8900 --token s3cret
   mtsim simulate scenarios/networks/small.yaml --duration 30s --control-port 0
+  mtsim simulate scenarios/networks/national.yaml --workers 4
 
 While it runs:
   curl 127.0.0.1:8900/operators

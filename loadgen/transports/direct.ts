@@ -7,7 +7,7 @@
 import { MtsimError } from '../../lib/errors.js'
 import { PrefixTable } from '../../lib/prefix.js'
 import type { BindType } from '../../simulator/network.js'
-import type { NetworkHandle, OperatorHandle } from '../../simulator/types.js'
+import type { OperatorHandle } from '../../simulator/types.js'
 import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from '../transport.js'
 import type { SmppClientStats } from './smpp-client.js'
 import { BindPool } from './smpp.js'
@@ -25,6 +25,11 @@ export interface DirectTargetOptions {
   startTimeoutMs?: number
 }
 
+/** What direct mode reads of a network: each operator's config and port (a worker thread has just these). */
+export interface DirectNetwork {
+  readonly operators: readonly Pick<OperatorHandle, 'config' | 'port'>[]
+}
+
 const NO_ROUTE: SubmitOutcome = Object.freeze({ kind: 'failed', status: 'NO_ROUTE', messageIds: [] }) as SubmitOutcome
 
 export class DirectTransport implements Transport {
@@ -32,7 +37,7 @@ export class DirectTransport implements Transport {
   private readonly pools = new Map<string, BindPool>()
   private readonly byPrefix = new PrefixTable<BindPool>()
 
-  constructor(network: NetworkHandle, opts: DirectTargetOptions) {
+  constructor(network: DirectNetwork, opts: DirectTargetOptions) {
     const need: BindType[] = opts.mode === 'transceiver' ? ['transceiver'] : ['transmitter', 'receiver']
     for (const op of network.operators) {
       const binds = typeof opts.binds === 'number' ? opts.binds : (opts.binds[op.config.id] ?? opts.defaultBinds)
@@ -109,7 +114,7 @@ export class DirectTransport implements Transport {
   }
 }
 
-function account(op: OperatorHandle, need: BindType[], binds: number): { systemId: string; password: string } {
+function account(op: DirectNetwork['operators'][number], need: BindType[], binds: number): { systemId: string; password: string } {
   const id = op.config.id
   const a = op.config.accounts.find((acc) => need.every((t) => acc.bindTypes.has(t)))
   if (!a) {

@@ -4,10 +4,9 @@
 // target for Kannel's sendsms with kannelHttpGateway() and passes that in place of the section.
 
 import { MtsimError } from '../../lib/errors.js'
-import type { NetworkHandle } from '../../simulator/types.js'
 import type { GatewayConfig } from '../gateway-config.js'
 import type { Transport } from '../transport.js'
-import { DirectTransport } from './direct.js'
+import { DirectTransport, type DirectNetwork } from './direct.js'
 import { HttpTransport } from './http.js'
 import { SmppTransport } from './smpp.js'
 
@@ -21,7 +20,7 @@ export { ReceiptWebhook } from '../webhook.js'
 /** Defaults for what the scenario does not tune (direct mode has binds, window, mode and response_timeout). */
 const DIRECT_LINK = { responseTimeoutMs: 10_000, enquireLinkMs: 30_000, reconnectInitialMs: 250, reconnectMaxMs: 10_000 }
 
-export function createTransport(scenario: { gateway: GatewayConfig }, network?: NetworkHandle): Transport {
+export function createTransport(scenario: { gateway: GatewayConfig }, network?: DirectNetwork): Transport {
   const g = scenario.gateway
   switch (g.kind) {
     case 'direct':
