@@ -13,8 +13,21 @@ const DEC = /^[0-9]{1,64}$/
 const HEX = /^[0-9a-f]{1,64}$/
 const HEX_LETTER = /[a-f]/
 
+/** A decimal id without leading zeros (what most SMSCs, and the simulator, issue): already canonical. */
+function plainDecimal(id: string): boolean {
+  const n = id.length
+  if (n === 0 || n > 64 || (id.charCodeAt(0) === 0x30 && n > 1)) return false
+  for (let i = 0; i < n; i++) {
+    const c = id.charCodeAt(i)
+    if (c < 0x30 || c > 0x39) return false
+  }
+  return true
+}
+
 /** Trim, lowercase, drop leading zeros (keeping one digit). */
 export function canonicalId(id: string): string {
+  // Hot path (two ids per message): a plain decimal id needs no trimmed or lowered copy.
+  if (plainDecimal(id)) return id
   let s = id.trim().toLowerCase()
   if (s.length > 1 && s.charCodeAt(0) === 0x30) {
     s = s.replace(/^0+/, '')
@@ -50,6 +63,10 @@ export class ReceiptIdCanon {
 
   /** Canonical key of a submit_sm_resp message_id. */
   submitId(id: string): string {
+    if (plainDecimal(id)) {
+      if (this.format === 'auto') this.respDecimal = true
+      return this.prefix + id
+    }
     const c = canonicalId(id)
     if (this.format === 'auto') {
       if (DEC.test(c)) this.respDecimal = true
@@ -65,6 +82,8 @@ export class ReceiptIdCanon {
 
   /** Canonical key of the `id:` in receipt text. */
   textId(id: string): string {
+    // A plain decimal text id has no hex letter: in 'auto' and 'same' it is the key as it stands.
+    if ((this.format === 'auto' || this.format === 'same') && plainDecimal(id)) return this.prefix + id
     const c = canonicalId(id)
     if (this.format === 'auto') {
       if (this.respDecimal && !this.respHexLetters && HEX.test(c) && HEX_LETTER.test(c)) this.format = 'hex'
