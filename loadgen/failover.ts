@@ -124,7 +124,7 @@ function outageFigures(w: Watch, f: FaultWindow): OperatorFailover['outages'][nu
   const endBin = Math.floor(f.end / BIN_MS)
   for (let b = startBin; b < w.reroutedFirst.data.length; b++) {
     const t = w.reroutedFirst.at(b)
-    if (first === null && t >= f.start) first = t
+    if (first === null && t !== Infinity && t >= f.start) first = t
     if (b < endBin) during += w.reroutedCount.at(b)
   }
   // Drain: the latest arrival of anything sent while the operator was down, after the outage ended.

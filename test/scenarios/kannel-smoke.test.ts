@@ -1,0 +1,41 @@
+// scenarios/kannel-smoke.yaml, 8 s of it, through the real Kannel: every message accepted, routed to
+// its own operator, and every final receipt back through Kannel's dlr-url (EXPIRED included).
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { expectAllOperatorsBalance, finals, runShort, scenario, sim, skipWithoutKannel } from './helpers.js'
+
+const skip = skipWithoutKannel('test/scenarios/kannel-smoke.test.ts')
+
+describe.skipIf(skip)('kannel-smoke through Kannel', () => {
+  it('accepts everything and gets every receipt back, matching the simulator one for one', async () => {
+    const res = await runShort(scenario('kannel-smoke'), { durationCapMs: 8000 })
+    const r = res.results
+    const t = r.totals
+    expectAllOperatorsBalance(r)
+    expect(t.planned).toBeGreaterThan(600) // 100/s for 8 s, Poisson
+    expect(t.dropped).toBe(0)
+    expect(t.accepted).toBe(t.sent)
+    expect(t.missing).toBe(0)
+    expect(finals(t)).toBe(t.accepted)
+    expect(t.misrouted).toBe(0)
+    expect(t.duplicate_submits).toBe(0)
+    expect(t.duplicate_receipts).toBe(0)
+    expect(t.unknown_receipts).toBe(0)
+    expect(r.statuses).toEqual({ KANNEL_ACCEPTED: t.sent })
+    for (const id of ['telco-a', 'telco-b', 'telco-c']) {
+      const o = r.operators[id]!.totals
+      const s = sim(res, id)
+      // Each message reached its own operator exactly once, and each receipt it sent came back.
+      expect(s.statuses).toEqual({ ESME_ROK: o.sent })
+      expect(s.receipts.sent.DELIVRD ?? 0).toBe(o.delivered)
+      expect(s.receipts.sent.UNDELIV ?? 0).toBe(o.undelivered)
+      expect(s.receipts.sent.EXPIRED ?? 0).toBe(o.expired)
+      expect(s.receipts.sent.REJECTD ?? 0).toBe(o.rejected_by_operator)
+    }
+    expect(t.expired).toBeGreaterThan(0) // Kannel's %d=34 callback is understood, not lost
+    expect(res.exitCode).toBe(0) // the scenario's own thresholds pass
+    expect(r.failover).toBeUndefined()
+    for (const f of ['kannel.conf', 'bearerbox.log', 'smsbox.log']) expect(existsSync(join(res.outDir, 'kannel', f))).toBe(true)
+  }, 90_000)
+})
