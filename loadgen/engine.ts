@@ -121,8 +121,6 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   let lastSend = start
 
   const onAbort = () => interrupt()
-  if (opts.signal?.aborted) interrupt()
-  else opts.signal?.addEventListener('abort', onAbort, { once: true })
 
   function interrupt(): void {
     if (interrupted) return
@@ -248,6 +246,9 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     timer = setTimeout(tick, Math.max(1, Math.floor(wait)))
   }
 
+  // After the loop's state exists: a signal aborted before the start interrupts through kick().
+  if (opts.signal?.aborted) interrupt()
+  else opts.signal?.addEventListener('abort', onAbort, { once: true })
   kick()
   try {
     await finished

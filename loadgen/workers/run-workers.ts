@@ -130,12 +130,16 @@ export async function runLoadInWorkers(o: WorkersRunOptions): Promise<ResultsFil
         case 'done':
           m.results = msg.results
           lines.finish(w)
+          // Its share is written and here: end the thread even if a library left a handle open.
+          void m.worker.terminate()
           // A share that stopped early (abortOnFail) stops the run.
           if (msg.results.meta.interrupted) abort()
           return
         case 'failed':
           m.error ??= rebuildError(msg.error, `load generator worker ${w + 1}`)
           lines.finish(w)
+          // A failed run may leave binds open in the thread: end it (ours, by its handle).
+          void m.worker.terminate()
           return abort()
       }
     })
