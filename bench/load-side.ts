@@ -49,7 +49,7 @@ class CountingTransport implements Transport {
         sink.onReceipt(r)
         if (!r.final) return
         const n = ++this.finals
-        if (n % this.every === 0) send({ type: 'progress', finals: n, rss: process.memoryUsage.rss() })
+        if (n % this.every === 0) send({ type: 'progress', finals: n, rss: process.memoryUsage.rss(), memory: process.memoryUsage() })
         if (n === this.total) {
           this.lastFinalAt = performance.now()
           const cpu = process.cpuUsage()

@@ -3,13 +3,17 @@
 // slower than the system it tests measures itself. The LAST line is always
 //   full-cycle: <N> msg/s, baseline <M> msg/s, ratio <R>x
 // Options: --only full-cycle|soak|http|receipt-store, --seconds N, --messages N (soak),
-// --window N, --binds N, --rate N (full-cycle plan; default: probe for the ceiling).
+// --window N, --binds N, --rate N (planned msg/s; full-cycle default: probe for the ceiling,
+// soak default 40000).
 import { parseArgs } from 'node:util'
 import { header } from './format.js'
 import { fullCycle } from './full-cycle.js'
+import { soak } from './soak.js'
 
 const SECTIONS = ['full-cycle', 'soak', 'http', 'receipt-store'] as const
 type Section = (typeof SECTIONS)[number]
+/** Soak rate unless --rate: below what the pair sustains on a 2-core machine, so nothing is dropped. */
+const SOAK_RATE = 40_000
 
 function usage(why: string): never {
   process.stderr.write(`bench: ${why}\nusage: npm run bench -- [--only ${SECTIONS.join('|')}] [--seconds N] [--messages N] [--window N] [--binds N] [--rate N]\n`)
@@ -52,5 +56,11 @@ let summary: string | undefined
 if (want('full-cycle')) {
   const r = await fullCycle({ seconds, window, binds, rate, log })
   summary = `full-cycle: ${Math.round(r.mtsimRate)} msg/s, baseline ${Math.round(r.baselineRate)} msg/s, ratio ${(r.mtsimRate / r.baselineRate).toFixed(1)}x`
+}
+if (want('soak')) {
+  // Without --only soak (a plain `npm run bench`), a short soak; --messages asks for a long one.
+  const messages = Math.round(positive('messages', args.messages, only === 'soak' ? 10_000_000 : 1_000_000))
+  const problems = await soak({ messages, rate: rate || SOAK_RATE, window, binds, rssLimit: 256 * 1048576, log })
+  if (problems.length) process.exitCode = 1
 }
 if (summary) log(summary)

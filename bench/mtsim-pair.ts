@@ -44,6 +44,7 @@ export async function runPair(o: PairOptions, outName: string): Promise<PairResu
     load.on('started', () => (simStart = sim.ask('usage')))
     load.on('finished', () => (simEnd = sim.ask('usage')))
     load.on('progress', (m) => {
+      if (process.env.MTSIM_BENCH_MEMORY) process.stderr.write(JSON.stringify(m.memory) + '\n')
       void sim.ask('usage').then((u) => o.onProgress?.(m.finals as number, m.rss as number, u.rss as number))
     })
     const run: LoadRun = {
