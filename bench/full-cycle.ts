@@ -1,8 +1,10 @@
 // Full cycle (submit_sm, submit_sm_resp, deliver_sm receipt, deliver_sm_resp) through the real
 // product path, simulator and load generator in separate processes, at the highest rate the pair
 // sustains; then the `smpp` package's client and server through the same cycle. The plan is an
-// open loop: a short probe above capacity finds the ceiling, the measured run plans a little
-// above it (so the window never idles) with a max lag long enough that nothing is dropped.
+// open loop, so the ceiling is found by short probes at rising rates (far above capacity the load
+// generator would spend its time making and dropping messages it cannot send: the engine plans
+// every message that falls due). The measured run plans a little above the best probe, so the
+// window never idles, with a max lag long enough that nothing is dropped.
 import { runBaseline, type BaselineResult } from './baseline.js'
 import { int, mb, perMsgUs } from './format.js'
 import { runPair, type PairResult } from './mtsim-pair.js'
@@ -21,20 +23,27 @@ export interface FullCycleResult {
   baselineRate: number
 }
 
-const PROBE_RATE = 1_000_000
-const PROBE_SECONDS = 2
+const PROBE_START = 20_000
+const PROBE_STEP = 1.4
+const PROBE_SECONDS = 3
+/** A probe that delivers this share of its planned rate (start-up included) sustained it. */
+const SUSTAINED = 0.95
 /** The smpp package's rate on these machines (reference/SMPP.md), to size its run to ~seconds. */
 const BASELINE_EXPECTED_RATE = 30_000
 
 export async function fullCycle(o: FullCycleOptions): Promise<FullCycleResult> {
   let rate = o.rate
   if (rate <= 0) {
-    const probe = await runPair(
-      { messages: PROBE_RATE * PROBE_SECONDS, rate: PROBE_RATE, window: o.window, binds: o.binds, maxLagMs: 200, progressEvery: 1e9 },
-      'full-cycle-probe',
-    )
-    rate = Math.round((probe.totals.delivered / probe.elapsedMs) * 1000 * 1.1)
-    o.log(`probe: ${int(probe.totals.delivered)} delivered in ${(probe.elapsedMs / 1000).toFixed(1)} s; planning ${int(rate)} msg/s`)
+    let best = 0
+    for (let r = PROBE_START; ; r = Math.round(r * PROBE_STEP)) {
+      const messages = r * PROBE_SECONDS
+      const p = await runPair({ messages, rate: r, window: o.window, binds: o.binds, maxLagMs: 2000, progressEvery: 1e9 }, 'full-cycle-probe')
+      const achieved = (p.totals.delivered / p.elapsedMs) * 1000
+      best = Math.max(best, achieved)
+      o.log(`probe: planned ${int(r)} msg/s, ${int(achieved)} msg/s delivered (${p.totals.dropped} dropped)`)
+      if (achieved < r * SUSTAINED) break
+    }
+    rate = Math.round(best * 1.1)
   }
   const messages = Math.round(rate * o.seconds)
   const r = await runPair({ messages, rate, window: o.window, binds: o.binds, maxLagMs: o.seconds * 1000, progressEvery: 1e9 }, 'full-cycle')

@@ -107,14 +107,23 @@ export class Metrics {
     if (op >= 0) this.operators[op].totals[key] += n
   }
 
+  // planned, sent, answer and final run once per message: they name their counters directly,
+  // since bump()'s keyed access with a different key per call site goes megamorphic (2% of the
+  // load generator's CPU in the full-cycle bench profile).
+
   planned(op: number): void {
-    this.bump(op, 'planned')
+    this.overall.totals.planned++
+    this.operators[op].totals.planned++
     this.iv.planned++
   }
 
   sent(op: number, late: boolean, segments: number): void {
-    this.bump(op, 'sent')
-    this.bump(op, 'segments', segments)
+    const o = this.overall.totals
+    const t = this.operators[op].totals
+    o.sent++
+    t.sent++
+    o.segments += segments
+    t.segments += segments
     this.iv.sent++
     this.operators[op].interval.sent++
     if (late) {
@@ -130,7 +139,10 @@ export class Metrics {
 
   /** A submit answer (or failure); latencies in microseconds from the intended and the actual send time. */
   answer(op: number, kind: 'accepted' | 'rejected' | 'failed', status: string, correctedUs: number, uncorrectedUs: number): void {
-    this.bump(op, kind)
+    if (kind === 'accepted') {
+      this.overall.totals.accepted++
+      this.operators[op].totals.accepted++
+    } else this.bump(op, kind)
     this.iv[kind]++
     const scope = this.operators[op]
     scope.interval[kind]++
@@ -157,7 +169,10 @@ export class Metrics {
 
   /** The message's final outcome (its last segment's final receipt arrived). */
   final(op: number, kind: FinalKindValue, correctedUs: number, uncorrectedUs: number): void {
-    this.bump(op, FINAL_KEYS[kind])
+    if (kind === FinalKind.delivered) {
+      this.overall.totals.delivered++
+      this.operators[op].totals.delivered++
+    } else this.bump(op, FINAL_KEYS[kind])
     this.iv.receipts++
     const scope = this.operators[op]
     scope.interval.receipts++
