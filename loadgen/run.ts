@@ -51,9 +51,14 @@ export function defaultOutDir(name: string, now = new Date()): string {
   return join('out', 'runs', `${name.replace(/[^A-Za-z0-9_.-]+/g, '_')}-${stamp}`)
 }
 
-export function exitCodeFor(results: ResultsFile): number {
-  if (results.meta.interrupted) return ExitCode.interrupted
-  return results.thresholds.some((t) => !t.ok) ? ExitCode.thresholdsFailed : ExitCode.ok
+/**
+ * As k6: 105 when the run was stopped from outside (Ctrl-C, SIGTERM); otherwise 99 when a
+ * threshold failed, also when an abortOnFail threshold is what stopped the run; else 0.
+ */
+export function exitCodeFor(results: ResultsFile, stoppedFromOutside = false): number {
+  if (results.meta.interrupted && stoppedFromOutside) return ExitCode.interrupted
+  if (results.thresholds.some((t) => !t.ok)) return ExitCode.thresholdsFailed
+  return results.meta.interrupted ? ExitCode.interrupted : ExitCode.ok
 }
 
 /** Forwards the simulator's arrivals to the engine once it has started (the network starts first). */
@@ -117,7 +122,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
         onStart: () => net.startTimeline(),
         faults: (start) => faultWindows(net, start),
       })
-      return { results, outDir, exitCode: exitCodeFor(results), simulator: network.operators.map((op) => op.stats()) }
+      return { results, outDir, exitCode: exitCodeFor(results, opts.signal?.aborted), simulator: network.operators.map((op) => op.stats()) }
     }
 
     let runStart = 0
@@ -138,7 +143,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       meta,
     })
     const simulator = network.operators.map((op) => op.stats())
-    return { results, outDir, exitCode: exitCodeFor(results), simulator }
+    return { results, outDir, exitCode: exitCodeFor(results, opts.signal?.aborted), simulator }
   } finally {
     // Reverse order: Kannel before the network it is bound to.
     for (const stop of teardown.reverse()) await stop().catch((err) => log(`teardown: ${(err as Error).message}`))

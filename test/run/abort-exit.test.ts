@@ -1,0 +1,38 @@
+// Exit codes when a run stops early: an abortOnFail threshold that fails is a threshold failure
+// (99, as k6), while a stop from outside (Ctrl-C, SIGTERM) is 105 — both write balanced results.
+import { describe, expect, it } from 'vitest'
+import { runScenario } from '../../loadgen/run.js'
+import { checkBooks } from '../../loadgen/results-writer.js'
+import { operator, outDir, scenario, stream } from './helpers.js'
+
+// Every submit is rejected, so accept_rate is 0 from the first second.
+const rejecting = () =>
+  scenario({
+    network: { operators: [operator('nope', '4790', { failures: { statuses: [{ status: 'ESME_RSYSERR', rate: 1 }] } })] },
+    gateway: { kind: 'direct' },
+    streams: [stream(400, 4, ['nope'])],
+    thresholds: { accept_rate: [{ threshold: 'rate>0.5', abortOnFail: true, delayAbortEval: '500ms' }] },
+  })
+
+describe('mtsim run stopping early', () => {
+  it('an abortOnFail threshold stops the run and exits 99, with balanced interrupted results', async () => {
+    const { results, exitCode } = await runScenario(rejecting(), { outDir: outDir('abort-threshold') })
+    expect(results.meta.interrupted).toBe(true)
+    expect(results.totals.planned).toBeLessThan(400)
+    expect(results.thresholds.map((t) => t.ok)).toEqual([false])
+    expect(checkBooks(results)).toEqual([])
+    expect(exitCode).toBe(99)
+  })
+
+  it('a stop from outside exits 105 even when thresholds fail', async () => {
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 700)
+    const s = rejecting()
+    s.thresholds = s.thresholds.map((t) => ({ ...t, abortOnFail: false }))
+    const { results, exitCode } = await runScenario(s, { outDir: outDir('abort-signal'), signal: controller.signal })
+    expect(results.meta.interrupted).toBe(true)
+    expect(results.thresholds.map((t) => t.ok)).toEqual([false])
+    expect(checkBooks(results)).toEqual([])
+    expect(exitCode).toBe(105)
+  })
+})
