@@ -17,6 +17,11 @@ export interface CorrelatorOptions {
   waitMs: number
   /** Tag in the message text -> plan seq (undefined: not one of ours). */
   parseTag: (text: string) => number | undefined
+  /**
+   * Operators (by index) whose SMSC sends ONE receipt for a whole multipart message (per_message):
+   * the first final receipt for any of its segment ids closes the message.
+   */
+  receiptPerMessage?: (op: number) => boolean
   /** Each message's first arrival at an operator (loadgen/failover.ts); called once per message. */
   onArrival?: (op: number, operatorId: string, nowMs: number, sentAtMs: number) => void
   earlyMax?: number
@@ -92,7 +97,7 @@ export class Correlator {
     this.waiting++
     this.deadlines.push(k, nowMs + this.opts.waitMs)
     const ids = outcome.messageIds
-    s.segsLeft[i] = ids.length || 1
+    s.segsLeft[i] = ids.length && !this.opts.receiptPerMessage?.(op) ? ids.length : 1
     if (ids.length) {
       s.ids[i] = ids
       for (let seg = 0; seg < ids.length; seg++) this.byId.set(ids[seg], k * SEG_SPAN + Math.min(seg, SEG_SPAN - 1))

@@ -96,7 +96,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const metrics = new Metrics(scenario.network.operators.map((o) => o.id))
   const failover = new FailoverTracker(metrics.operatorIds, opts.failover ?? {})
   const onArrival = failover.watching ? failover.arrival.bind(failover) : undefined
-  const correlator = new Correlator(metrics, { waitMs, parseTag, onArrival })
+  const correlator = new Correlator(metrics, { waitMs, parseTag, onArrival, receiptPerMessage: receiptPerMessage(scenario, metrics.operatorIds) })
   const merger = new PlanMerger(plan.streams)
   const traffic = opts.traffic ?? scenarioTraffic(scenario as Scenario, (plan as Plan).streams)
   const sources = plan.streams.map((_, i) => traffic(i))
@@ -314,4 +314,16 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
 
 function booksError(problems: string[], path: string): Error {
   return new Error(`mtsim bug: the books of this run do not balance (results written to ${path}):\n  ${problems.join('\n  ')}`)
+}
+
+/**
+ * Which operators send one receipt per multipart message: the scenario's receipts.multipart when
+ * set; in direct mode (mtsim binds straight to the simulated operators) each operator's own
+ * setting; otherwise per segment, as most SMSCs do.
+ */
+function receiptPerMessage(scenario: EngineScenario, operatorIds: readonly string[]): ((op: number) => boolean) | undefined {
+  const byId = new Map(scenario.network.operators.map((o) => [o.id, o.receipts.multipart]))
+  const direct = scenario.gateway?.kind === 'direct'
+  const flags = operatorIds.map((id) => (scenario.receipts.multipart ?? (direct ? byId.get(id) : undefined)) === 'per_message')
+  return flags.some(Boolean) ? (op) => flags[op] === true : undefined
 }

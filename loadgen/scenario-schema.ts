@@ -120,7 +120,17 @@ export const ScenarioSchema = Obj(
     }),
     gateway: GatewaySchema,
     streams: Type.Array(StreamSchema, { minItems: 1 }),
-    receipts: Type.Optional(Obj({ wait: Type.Optional(Duration('how long to wait for a final receipt, like "60s"')) })),
+    receipts: Type.Optional(
+      Obj({
+        wait: Type.Optional(Duration('how long to wait for a final receipt, like "60s"')),
+        multipart: Type.Optional(
+          Type.Union([Type.Literal('per_segment'), Type.Literal('per_message')], {
+            description:
+              'per_segment (a multipart message is final when every segment has its final receipt) or per_message (the SMSC sends one receipt for the whole message); default: per_segment, or in direct mode what each simulated operator does',
+          }),
+        ),
+      }),
+    ),
     scheduling: Type.Optional(Obj({
       late_after: Type.Optional(Duration('how late a send may be before it counts as late (default "10ms")')),
       max_lag: Type.Optional(Duration('how late a send may be before it is dropped (default "2s")')),

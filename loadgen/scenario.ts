@@ -60,7 +60,11 @@ export interface Scenario {
   networkFile: string | null
   gateway: GatewayConfig
   streams: StreamConfig[]
-  receipts: { waitMs: number }
+  /**
+   * multipart: how the SMSCs report receipts for multipart messages; unset = per_segment, or in
+   * direct mode each simulated operator's own receipts.multipart.
+   */
+  receipts: { waitMs: number; multipart?: 'per_segment' | 'per_message' }
   scheduling: { lateAfterMs: number; maxLagMs: number }
   thresholds: ThresholdDef[]
 }
@@ -118,7 +122,7 @@ function normalizeScenario(s: ScenarioFile, ctx: NetworkContext, file: string | 
     networkFile: ctx.networkFile,
     gateway: normalizeGateway(s.gateway, operators),
     streams: s.streams.map((st) => normalizeStream(st, network)),
-    receipts: { waitMs: parseDuration(s.receipts?.wait ?? '60s') },
+    receipts: { waitMs: parseDuration(s.receipts?.wait ?? '60s'), multipart: s.receipts?.multipart },
     scheduling: {
       lateAfterMs: parseDuration(s.scheduling?.late_after ?? '10ms'),
       maxLagMs: parseDuration(s.scheduling?.max_lag ?? '2s'),
