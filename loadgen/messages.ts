@@ -1,6 +1,6 @@
 // Where the engine's messages come from and how many segments each goes out as.
 import { Rng } from '../lib/rng.js'
-import { gsm7Length, isGsm7 } from '../smpp/text.js'
+import { gsm7Length, gsm7Septets } from '../smpp/text.js'
 import type { StreamPlan } from './plan.js'
 import type { Scenario } from './scenario.js'
 import { createTraffic } from './traffic.js'
@@ -26,8 +26,10 @@ export function scenarioTraffic(scenario: Scenario, streams: readonly StreamPlan
  */
 export function segmentCount(msg: OutboundMessage): number {
   if (msg.multipart === 'payload') return 1
-  const gsm = msg.encoding === 'gsm7' || (msg.encoding === 'auto' && isGsm7(msg.text))
-  const units = gsm ? gsm7Length(msg.text) : msg.text.length
+  // One pass for 'auto' (this runs once per message sent).
+  const septets = msg.encoding === 'auto' ? gsm7Septets(msg.text) : -1
+  const gsm = msg.encoding === 'gsm7' || septets >= 0
+  const units = septets >= 0 ? septets : gsm ? gsm7Length(msg.text) : msg.text.length
   if (units <= (gsm ? 160 : 70)) return 1
   return Math.ceil(units / (gsm ? 153 : 67))
 }

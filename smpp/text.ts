@@ -52,6 +52,18 @@ export function gsm7Length(text: string): number {
   return n
 }
 
+/** gsm7Length if every character is GSM-7, else -1: isGsm7 and gsm7Length in one pass. */
+export function gsm7Septets(text: string): number {
+  let n = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (basicOf(c) !== NONE) n++
+    else if (extOf(c) !== NONE) n += 2
+    else return -1
+  }
+  return n
+}
+
 /** Unpacked GSM 7-bit: one septet per octet. Characters outside the alphabet become '?'. */
 export function encodeGsm7(text: string): Buffer {
   const out = Buffer.allocUnsafe(text.length * 2)
@@ -127,7 +139,9 @@ let nextRef = 0
  * 16-bit reference. An extension char (2 septets) or a surrogate pair is never split.
  */
 export function segmentText(text: string, opts: SegmentOptions = {}): Segment[] {
-  const enc = opts.encoding === 'gsm7' || opts.encoding === 'ucs2' ? opts.encoding : isGsm7(text) ? 'gsm7' : 'ucs2'
+  // One pass tells GSM-7 from UCS-2 and counts septets (the hot path sends one short message each).
+  const septets = opts.encoding === 'ucs2' ? -1 : opts.encoding === 'gsm7' ? gsm7Length(text) : gsm7Septets(text)
+  const enc = opts.encoding === 'gsm7' || (opts.encoding !== 'ucs2' && septets >= 0) ? 'gsm7' : 'ucs2'
   const dataCoding = enc === 'gsm7' ? DataCoding.DEFAULT : DataCoding.UCS2
   const method = opts.method ?? 'udh'
   const encode = enc === 'gsm7' ? encodeGsm7 : encodeUcs2
@@ -135,7 +149,13 @@ export function segmentText(text: string, opts: SegmentOptions = {}): Segment[] 
     return [{ shortMessage: Buffer.alloc(0), dataCoding, esmClass: 0, tlvs: { messagePayload: encode(text) } }]
   }
   const single = enc === 'gsm7' ? 160 : 70
-  if (units(text, enc) <= single) return [{ shortMessage: encode(text), dataCoding, esmClass: 0 }]
+  if ((enc === 'gsm7' ? septets : text.length) <= single) {
+    if (enc === 'ucs2') return [{ shortMessage: encodeUcs2(text), dataCoding, esmClass: 0 }]
+    // Exactly `septets` octets: one Buffer, no oversized scratch and view.
+    const sm = Buffer.allocUnsafe(septets)
+    writeGsm7(sm, 0, text)
+    return [{ shortMessage: sm, dataCoding, esmClass: 0 }]
+  }
   const ref = opts.ref ?? (nextRef = (nextRef + 1) & 0xff)
   const wide = method === 'udh' && ref > 0xff
   const per = (enc === 'gsm7' ? 153 : 67) - (wide ? 1 : 0)
@@ -152,10 +172,6 @@ export function segmentText(text: string, opts: SegmentOptions = {}): Segment[] 
       : Buffer.from([5, 0x00, 3, ref & 0xff, total, i + 1])
     return { shortMessage: Buffer.concat([udh, body]), dataCoding, esmClass: EsmClass.UDHI }
   })
-}
-
-function units(text: string, enc: 'gsm7' | 'ucs2'): number {
-  return enc === 'gsm7' ? gsm7Length(text) : text.length
 }
 
 function split(text: string, enc: 'gsm7' | 'ucs2', per: number): string[] {

@@ -164,3 +164,11 @@ describe('formatReceiptAt', () => {
     }
   })
 })
+
+describe('gsm7Septets', () => {
+  it('is gsm7Length for GSM-7 text and -1 otherwise', async () => {
+    const { gsm7Septets } = await import('../../smpp/text.js')
+    for (const t of ['', 'Hello', 'a€[b', '{}\\~', '@£$¥']) expect(gsm7Septets(t)).toBe(gsm7Length(t))
+    for (const t of ['中', 'Hello 中', '`', 'ok 😀']) expect(gsm7Septets(t)).toBe(-1)
+  })
+})
