@@ -6,6 +6,7 @@
 // receipt in), 'done' {figures} or 'done' {error}.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { getHeapSpaceStatistics } from 'node:v8'
 import { runLoad } from '../loadgen/engine.js'
 import { buildPlan } from '../loadgen/plan.js'
 import { parseScenario } from '../loadgen/scenario.js'
@@ -49,7 +50,7 @@ class CountingTransport implements Transport {
         sink.onReceipt(r)
         if (!r.final) return
         const n = ++this.finals
-        if (n % this.every === 0) send({ type: 'progress', finals: n, rss: process.memoryUsage.rss(), memory: process.memoryUsage() })
+        if (n % this.every === 0) send({ type: 'progress', finals: n, rss: process.memoryUsage.rss(), memory: process.env.MTSIM_BENCH_MEMORY ? heapSpaces() : undefined })
         if (n === this.total) {
           this.lastFinalAt = performance.now()
           const cpu = process.cpuUsage()
@@ -71,6 +72,13 @@ class CountingTransport implements Transport {
   close(): Promise<void> {
     return this.inner.close()
   }
+}
+
+/** MTSIM_BENCH_MEMORY=1: heap space sizes in MB with each progress line (memory investigations). */
+function heapSpaces(): Record<string, number> {
+  const out: Record<string, number> = { rss: Math.round(process.memoryUsage.rss() / 1048576) }
+  for (const s of getHeapSpaceStatistics()) out[s.space_name.replace('_space', '')] = Math.round(s.space_used_size / 1048576)
+  return out
 }
 
 async function run(o: LoadRun): Promise<void> {

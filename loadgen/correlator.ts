@@ -173,11 +173,15 @@ export class Correlator {
   sweep(nowMs: number): void {
     const q = this.deadlines
     const s = this.store
-    while (q.length && q.peek(1) <= nowMs) {
+    while (q.length) {
       const k = q.peek(0)
-      q.shift()
       const i = s.slot(k)
-      if (s.holds(k) && s.state[i] === SlotState.awaiting) {
+      const open = s.holds(k) && s.state[i] === SlotState.awaiting
+      // Entries of messages already closed go now, not at their deadline: otherwise the queue holds
+      // receipts.wait worth of sends (60 s x the rate: 43 MB at 45k msg/s in the soak bench).
+      if (open && q.peek(1) > nowMs) break
+      q.shift()
+      if (open) {
         this.close(i)
         this.metrics.missing(s.op[i])
       }
