@@ -8,6 +8,8 @@
 import { parseArgs } from 'node:util'
 import { header } from './format.js'
 import { fullCycle } from './full-cycle.js'
+import { httpBench } from './http.js'
+import { receiptStoreBench } from './receipt-store.js'
 import { soak } from './soak.js'
 
 const SECTIONS = ['full-cycle', 'soak', 'http', 'receipt-store'] as const
@@ -56,6 +58,20 @@ let summary: string | undefined
 if (want('full-cycle')) {
   const r = await fullCycle({ seconds, window, binds, rate, log })
   summary = `full-cycle: ${Math.round(r.mtsimRate)} msg/s, baseline ${Math.round(r.baselineRate)} msg/s, ratio ${(r.mtsimRate / r.baselineRate).toFixed(1)}x`
+}
+if (want('receipt-store')) {
+  const problems = await receiptStoreBench(10_000_000, 400 * 1048576, log)
+  if (problems.length) {
+    log(`receipt store: FAILED: ${problems.join('; ')}`)
+    process.exitCode = 1
+  }
+}
+if (want('http')) {
+  const problems = await httpBench(Math.round(5000 * seconds), log)
+  if (problems.length) {
+    log(`http: FAILED: ${problems.join('; ')}`)
+    process.exitCode = 1
+  }
 }
 if (want('soak')) {
   // Without --only soak (a plain `npm run bench`), a short soak; --messages asks for a long one.

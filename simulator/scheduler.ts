@@ -16,7 +16,9 @@ const INITIAL_CAPACITY = 1024
 
 export class Scheduler {
   private due = new Float64Array(INITIAL_CAPACITY)
-  private token = new Float64Array(INITIAL_CAPACITY)
+  // Tokens are slots and indexes: u32 keeps an entry at 14 bytes (was 18 with f64), which is 40 MB
+  // less for 10 million pending receipts (npm run bench -- --only receipt-store).
+  private token = new Uint32Array(INITIAL_CAPACITY)
   private kind = new Uint16Array(INITIAL_CAPACITY)
   private n = 0
   private readonly tasks: Task[] = []
@@ -45,8 +47,9 @@ export class Scheduler {
     return this.n
   }
 
-  /** Runs task `kind` with `token` at clock time `at` (ms). */
+  /** Runs task `kind` with `token` (an integer 0..2^32-1) at clock time `at` (ms). */
   schedule(kind: number, at: number, token: number): void {
+    if (token >>> 0 !== token) throw new RangeError(`scheduler token ${token} is not an integer 0..2^32-1`)
     if (this.stopped) return
     if (this.n === this.due.length) this.grow()
     let i = this.n++
@@ -129,7 +132,7 @@ export class Scheduler {
   private grow(): void {
     const cap = this.due.length * 2
     const due = new Float64Array(cap)
-    const token = new Float64Array(cap)
+    const token = new Uint32Array(cap)
     const kind = new Uint16Array(cap)
     due.set(this.due)
     token.set(this.token)
