@@ -1,11 +1,15 @@
 // Which binds each account of an operator has: limits for new binds, and the receiver-capable
 // binds receipts are sent to, round-robin, skipping any whose socket is backed up.
-import type { SmppSession } from '../smpp/session.js'
 import type { BindConnection } from './bind.js'
 import type { Account } from './network.js'
 
 /** Past this many queued bytes a receiver bind gets no more receipts until it drains. */
 const RECEIVER_QUEUE_LIMIT = 256 * 1024
+/**
+ * The SMSC's own window for receipts: at most this many unacknowledged deliver_sm per bind. A
+ * client that never answers them gets no more (they wait in the compact store instead).
+ */
+export const RECEIPT_WINDOW = 1000
 
 export class AccountBinds {
   private readonly index = new Map<string, number>()
@@ -42,16 +46,17 @@ export class AccountBinds {
     }
   }
 
-  /** The next receiver-capable session of the account that can take more bytes now. */
-  pickReceiver(account: number): SmppSession | undefined {
+  /** The next receiver-capable bind of the account that can take more now (bytes and receipt window). */
+  pickReceiver(account: number): BindConnection | undefined {
     const list = this.receivers[account]!
     const n = list.length
     for (let k = 0; k < n; k++) {
       const idx = (this.roundRobin[account]! + k) % n
-      const s = list[idx]!.session
-      if (s.writable && s.queuedBytes < RECEIVER_QUEUE_LIMIT) {
+      const conn = list[idx]!
+      const s = conn.session
+      if (s.writable && s.queuedBytes < RECEIVER_QUEUE_LIMIT && conn.unacked.size < RECEIPT_WINDOW) {
         this.roundRobin[account] = idx + 1
-        return s
+        return conn
       }
     }
     return undefined

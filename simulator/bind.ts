@@ -32,6 +32,12 @@ export class BindConnection {
   outstanding = 0
   /** Set by the operator for per-bind throttles. */
   bucket: TokenBucket | undefined = undefined
+  /**
+   * Final receipts sent on this bind and not yet acknowledged: deliver_sm sequence -> receipt-store
+   * slot. A real SMSC keeps such receipts and sends them again when the bind drops before its
+   * deliver_sm_resp, so they are not lost with the connection.
+   */
+  readonly unacked = new Map<number, number>()
 
   constructor(
     readonly session: SmppSession,

@@ -15,6 +15,8 @@ export class OperatorCounters {
   receiptsAcked = 0
   receiptsLost = 0
   receiptsDuplicated = 0
+  /** Receipts sent again because their bind dropped before acknowledging them. */
+  receiptsResent = 0
   /** submit_sm_resp sent, by command_status code (a handful of keys). */
   readonly statuses = new Map<number, number>()
   /** deliver_sm receipts sent, indexed by message_state (STAT_TEXT gives the name). */
@@ -60,6 +62,7 @@ export class OperatorCounters {
         acked: this.receiptsAcked,
         lost: this.receiptsLost,
         duplicated: this.receiptsDuplicated,
+        resent: this.receiptsResent,
       },
       latency: { count: p.count, p50: p.p50, p90: p.p90, p99: p.p99, p999: p.p999, max: p.max },
     }

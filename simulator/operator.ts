@@ -157,14 +157,23 @@ export class Operator implements OperatorHandle, BindOwner {
   closed(conn: BindConnection): void {
     this.conns.delete(conn.id)
     if (conn.type) this.accounts.remove(conn)
+    if (conn.unacked.size) {
+      const slots = [...conn.unacked.values()]
+      conn.unacked.clear()
+      this.receipts.requeue(conn.account, slots)
+    }
   }
 
   drained(conn: BindConnection): void {
     if (conn.canReceive) this.receipts.release(conn.account)
   }
 
-  deliverSmResp(_conn: BindConnection, pdu: DeliverSmResp): void {
+  deliverSmResp(conn: BindConnection, pdu: DeliverSmResp): void {
     if (pdu.status === Status.ESME_ROK) this.counters.receiptsAcked++
+    const slot = conn.unacked.get(pdu.sequence)
+    if (slot === undefined) return // an intermediate or duplicate receipt's answer
+    conn.unacked.delete(pdu.sequence)
+    this.receipts.acknowledged(slot, conn.account)
   }
 
   submitRefused(conn: BindConnection, sequence: number, status: number): void {

@@ -21,6 +21,8 @@ export const RF = {
   DUPLICATE: 0x20,
   /** The destination was written with a leading '+'. */
   PLUS: 0x40,
+  /** Sent once on a bind that dropped before acknowledging it: the next send is a resend. */
+  RESEND: 0x80,
 } as const
 
 export class ReceiptStore {

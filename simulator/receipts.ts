@@ -3,11 +3,13 @@
 // Appendix B text, optional TLVs) to a receiver-capable bind of the SAME account, round-robin.
 // With no such bind (or all of them backed up, or a receipt_backlog fault) finals wait in a
 // per-account queue threaded through the store and go out when a bind appears or drains.
+// A final receipt keeps its slot until the client's deliver_sm_resp: if the bind drops first, the
+// receipt goes back to the queue and is sent again (counted as resent), as a real SMSC does.
 import { WeightedPicker } from '../lib/rng.js'
 import { MessageState, RegisteredDelivery, STAT_TEXT, stateOfStat } from '../smpp/constants.js'
 import type { ReceiptDeliverSm } from '../smpp/encode.js'
 import { formatReceiptAt } from '../smpp/receipt.js'
-import type { SmppSession } from '../smpp/session.js'
+import type { BindConnection } from './bind.js'
 import { DelaySampler } from './delay.js'
 import { Decision, type MessageDraws } from './draws.js'
 import type { OperatorConfig } from './network.js'
@@ -16,8 +18,8 @@ import { NIL_SLOT, RF, ReceiptStore } from './receipt-store.js'
 import type { Scheduler } from './scheduler.js'
 
 export interface ReceiptSink {
-  /** A bound receiver/transceiver session of the account that can take more bytes now, round-robin. */
-  pickReceiver(account: number): SmppSession | undefined
+  /** A bound receiver/transceiver bind of the account that can take more now, round-robin. */
+  pickReceiver(account: number): BindConnection | undefined
   /** True if the account has a receiver-capable bind at all (maybe momentarily full). */
   hasReceiver(account: number): boolean
 }
@@ -139,8 +141,8 @@ export class ReceiptEngine {
   release(account: number): void {
     const s = this.store
     while (this.waitHead[account] !== NIL_SLOT && !this.backlog) {
-      const session = this.sink.pickReceiver(account)
-      if (!session) {
+      const conn = this.sink.pickReceiver(account)
+      if (!conn) {
         // The binds exist but their queues are full without being backed up yet: after the
         // session's flush either 'drain' calls us again or the bytes went out and we retry here.
         if (this.sink.hasReceiver(account) && !this.retryScheduled) {
@@ -152,8 +154,25 @@ export class ReceiptEngine {
       const i = this.waitHead[account]!
       this.waitHead[account] = s.due[i]!
       if (this.waitHead[account] === NIL_SLOT) this.waitTail[account] = NIL_SLOT
-      this.deliverFinal(session, i)
+      this.deliverFinal(conn, i)
     }
+  }
+
+  /** The client acknowledged the receipt in store slot `i`: it is done, and its bind has window room again. */
+  acknowledged(i: number, account: number): void {
+    this.store.free(i)
+    if (this.waitHead[account] !== NIL_SLOT) this.release(account)
+  }
+
+  /** The bind these receipts went out on dropped before acknowledging them: send them again. */
+  requeue(account: number, slots: Iterable<number>): void {
+    const s = this.store
+    for (const i of slots) {
+      // The duplicate (if any) went out with the first send; the resend is one receipt.
+      s.flags[i] = (s.flags[i]! & ~RF.DUPLICATE) | RF.RESEND
+      this.wait(account, i)
+    }
+    this.release(account)
   }
 
   releaseAll(): void {
@@ -171,8 +190,8 @@ export class ReceiptEngine {
     const stage = f & RF.STAGE_MASK
     if (f & RF.WANTS_INTERMEDIATE && stage < this.interStates.length) {
       // Intermediate notifications are best effort (as on real SMSCs): skipped when nobody can take them.
-      const session = this.backlog ? undefined : this.sink.pickReceiver(s.account[i]!)
-      if (session) this.send(session, i, this.interStates[stage]!, '000')
+      const conn = this.backlog ? undefined : this.sink.pickReceiver(s.account[i]!)
+      if (conn) this.send(conn, i, this.interStates[stage]!, '000')
       s.flags[i] = (f & ~RF.STAGE_MASK) | (stage + 1)
       const finalAt = this.startedAt + s.due[i]!
       if (stage + 1 < this.interStates.length) {
@@ -189,8 +208,8 @@ export class ReceiptEngine {
       return
     }
     const account = s.account[i]!
-    const session = this.backlog ? undefined : this.sink.pickReceiver(account)
-    if (session) this.deliverFinal(session, i)
+    const conn = this.backlog ? undefined : this.sink.pickReceiver(account)
+    if (conn) this.deliverFinal(conn, i)
     else this.wait(account, i)
   }
 
@@ -202,24 +221,28 @@ export class ReceiptEngine {
     this.waitTail[account] = i
   }
 
-  private deliverFinal(session: SmppSession, i: number): void {
+  private deliverFinal(conn: BindConnection, i: number): void {
     const s = this.store
     const o = s.outcome[i]!
     const state = this.outcomeState[o]!
     const err = this.cfg.outcomes[o]!.err
-    this.send(session, i, state, err)
-    if (s.flags[i]! & RF.DUPLICATE) {
-      this.send(session, i, state, err)
+    const flags = s.flags[i]!
+    const seq = this.send(conn, i, state, err, (flags & RF.RESEND) !== 0)
+    if (flags & RF.DUPLICATE) {
+      this.send(conn, i, state, err, false)
       this.counters.receiptsDuplicated++
     }
-    s.free(i)
+    // Kept until the deliver_sm_resp (operator.deliverSmResp -> acknowledged), or sent again when
+    // the bind drops first (operator.closed -> requeue).
+    if (seq) conn.unacked.set(seq, i)
+    else s.free(i)
   }
 
   /**
    * Hot path: one receipt per message. The deliver_sm goes through session.sendReceipt, which
    * encodes this one reused record straight into the session's queue (no PDU, TLV or Date objects).
    */
-  private send(session: SmppSession, i: number, state: number, err: string): void {
+  private send(conn: BindConnection, i: number, state: number, err: string, resend = false): number {
     const s = this.store
     const num = s.messageId[i]!
     const id = this.cfg.idFormat === 'hex' ? num.toString(16) : String(num)
@@ -240,7 +263,10 @@ export class ReceiptEngine {
       r.messageState = state
       r.networkErrorCode = Number.isFinite(errCode) ? errCode : 0
     }
-    session.sendReceipt(r)
-    this.counters.receiptsSent[state]!++
+    const seq = conn.session.sendReceipt(r)
+    // A resend is the same receipt again: counted apart, so sent-by-stat stays one per receipt.
+    if (resend) this.counters.receiptsResent++
+    else this.counters.receiptsSent[state]!++
+    return seq
   }
 }

@@ -31,13 +31,15 @@ export interface OperatorStats {
   /** Accepted for a destination the operator does not serve (unknown_destination: accept). */
   misrouted: number
   receipts: {
-    /** Scheduled, not yet sent (incl. waiting for a receiver bind, held by a backlog). */
+    /** Scheduled, not yet sent (incl. waiting for a receiver bind, held by a backlog), or sent and not yet acknowledged. */
     pending: number
     /** deliver_sm receipts sent, by stat (DELIVRD, UNDELIV, ENROUTE...). */
     sent: Record<string, number>
     acked: number
     lost: number
     duplicated: number
+    /** Final receipts sent again after their bind dropped before the deliver_sm_resp (not in `sent`). */
+    resent: number
   }
   /** submit_sm -> submit_sm_resp as sent by this operator. */
   latency: LatencySummary

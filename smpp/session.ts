@@ -136,10 +136,13 @@ export class SmppSession {
   }
 
   /** Queue a receipt deliver_sm with the next sequence number (encode.ts writeReceiptDeliverSm). */
-  sendReceipt(r: ReceiptDeliverSm): void {
-    if (this.closed) return
-    writeReceiptDeliverSm(this.out, this.nextSequence(), r)
+  /** Queues a receipt deliver_sm; returns its sequence_number (0 when closed: nothing was queued). */
+  sendReceipt(r: ReceiptDeliverSm): number {
+    if (this.closed) return 0
+    const seq = this.nextSequence()
+    writeReceiptDeliverSm(this.out, seq, r)
     this.queued()
+    return seq
   }
 
   sendEnquireLinkResp(sequence: number): void {

@@ -38,7 +38,7 @@ export function emptyStats(id: string): OperatorStats {
     disconnects: 0,
     bindRefusals: 0,
     misrouted: 0,
-    receipts: { pending: 0, sent: {}, acked: 0, lost: 0, duplicated: 0 },
+    receipts: { pending: 0, sent: {}, acked: 0, lost: 0, duplicated: 0, resent: 0 },
     latency: { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 },
   }
 }

@@ -19,14 +19,9 @@ describe.skipIf(skip)('operator-outage-failover through Kannel', () => {
     expectAllOperatorsBalance(r)
     expect(t.accepted).toBe(t.sent)
     expect(finals(t) + t.missing).toBe(t.accepted)
-    // A receipt the simulator writes into telco-b's bind in the instant the outage drops it is never
-    // answered, and the simulator (unlike a real SMSC) does not send it again: seen once in ~10
-    // runs on a loaded machine. Any missing message must be explained by such a receipt.
-    const unacked = ['telco-a', 'telco-b', 'telco-c'].reduce((n, id) => {
-      const rc = sim(res, id).receipts
-      return n + Object.values(rc.sent).reduce((a, b) => a + b, 0) - rc.acked
-    }, 0)
-    expect(t.missing).toBeLessThanOrEqual(unacked)
+    // A receipt telco-b had written into its bind when the outage dropped it is sent again after
+    // Kannel rebinds (simulator receipt redelivery): nothing is missing.
+    expect(t.missing).toBe(0)
 
     expect(r.faults).toHaveLength(1)
     const f = r.failover?.operators['telco-b']

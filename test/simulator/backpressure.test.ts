@@ -8,6 +8,7 @@ import { ReceiptEngine, type ReceiptSink } from '../../simulator/receipts.js'
 import { Scheduler } from '../../simulator/scheduler.js'
 import type { NetworkHandle } from '../../simulator/types.js'
 import type { SmppSession } from '../../smpp/session.js'
+import type { BindConnection } from '../../simulator/bind.js'
 import { Esme, operatorConfig, startOne, waitFor } from './helper.js'
 
 let net: NetworkHandle | undefined
@@ -23,9 +24,11 @@ describe('slow receiver', () => {
     const cfg = parseNetwork({ operators: [operatorConfig({ receipts: { delay: { distribution: 'fixed', value: '10ms' } } })] }, 't').operators[0]!
     const sent: unknown[] = []
     // Receipts go out through sendReceipt (the deliver_sm fast path); the record is reused, so copy it.
+    // sendReceipt returns the deliver_sm sequence: here the count so far (never 0).
     const session = { send: (p: unknown) => sent.push(p), sendReceipt: (r: object) => sent.push({ ...r }), nextSequence: () => sent.length + 1 } as unknown as SmppSession
+    const conn = { session, unacked: new Map<number, number>() } as unknown as BindConnection
     let full = true
-    const sink: ReceiptSink = { pickReceiver: () => (full ? undefined : session), hasReceiver: () => false }
+    const sink: ReceiptSink = { pickReceiver: () => (full ? undefined : conn), hasReceiver: () => false }
     const counters = new OperatorCounters()
     const engine = new ReceiptEngine(cfg.receipts, new MessageDraws(1, 'op'), scheduler, 0, counters, sink, 1)
     for (let i = 1; i <= 1000; i++) engine.accept(i, '4790000001', 'mtsim', 0, 0, 1, 0, '', i)
@@ -37,8 +40,12 @@ describe('slow receiver', () => {
     full = false
     engine.release(0)
     expect(sent.length).toBe(1000)
-    expect(engine.pending).toBe(0)
     expect(counters.receiptsSent[2]).toBe(1000)
+    // Sent, not yet acknowledged: still held (a dropped bind would get them sent again).
+    expect(conn.unacked.size).toBe(1000)
+    expect(engine.pending).toBe(1000)
+    for (const slot of conn.unacked.values()) engine.acknowledged(slot, 0)
+    expect(engine.pending).toBe(0)
   })
 
   it('a receiver that pauses reading still gets every receipt once it reads again', async () => {
