@@ -28,6 +28,7 @@ const PLAIN_COUNTERS: [string, string, (s: OperatorStats) => number][] = [
   ['receipts_acked_total', 'deliver_sm receipts answered by the client', (s) => s.receipts.acked],
   ['receipts_lost_total', 'receipts deliberately never sent (loss_rate)', (s) => s.receipts.lost],
   ['receipts_duplicated_total', 'receipts deliberately sent twice (duplicate_rate)', (s) => s.receipts.duplicated],
+  ['receipts_resent_total', 'receipts sent again because their bind dropped before acknowledging them', (s) => s.receipts.resent],
 ]
 
 const PLAIN_GAUGES: [string, string, (s: OperatorStats, faults: number) => number][] = [
