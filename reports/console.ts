@@ -4,6 +4,7 @@ import type { ResultsFile } from '../loadgen/results-format.js'
 import type { Comparison } from './compare.js'
 import { formatDeltaValue, formatChange } from './delta-format.js'
 import { resultsFigures, runFigures, statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtObserved } from './metrics.js'
+import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
 
 export interface ConsoleOptions {
   comparison?: Comparison
@@ -69,6 +70,12 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
   if (errors.length) {
     out.push('')
     out.push(table(['error status', 'code', 'count', 'share'], errors.map((s) => [s.name, s.code || '-', fmtInt(s.count), fmtPct(s.share)])))
+  }
+  const failover = failoverRows(r)
+  if (failover.length) {
+    out.push('')
+    out.push('failover (times from run start; "first at backup" after the outage began)')
+    out.push(table(FAILOVER_HEAD, failover))
   }
   if (r.thresholds.length) {
     out.push('')

@@ -3,6 +3,7 @@
 import type { ResultsFile } from '../loadgen/results-format.js'
 import type { Comparison } from './compare.js'
 import { runLine } from './console.js'
+import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
 import { formatDeltaValue, formatChange } from './delta-format.js'
 import { resultsFigures, runFigures, statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtObserved } from './metrics.js'
 
@@ -40,6 +41,11 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
         `| ${cell(id)} | ${fmtInt(o.totals.sent)} | ${fmtInt(o.totals.accepted)} | ${fmtPct(of.deliveryRate)} | ${of.latency.submit.count ? fmtMs(of.latency.submit.p99) : '-'} | ${of.latency.receipt.count ? fmtMs(of.latency.receipt.p99) : '-'} |`,
       )
     }
+  }
+  const failover = failoverRows(r)
+  if (failover.length) {
+    out.push('', `| ${FAILOVER_HEAD.join(' | ')} |`, `|${FAILOVER_HEAD.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`)
+    for (const row of failover) out.push(`| ${row.map(cell).join(' | ')} |`)
   }
   if (r.thresholds.length) {
     out.push('', '| | scope | threshold | observed |', '|---|---|---|---:|')
