@@ -21,6 +21,8 @@ export interface FullCycleOptions {
 export interface FullCycleResult {
   mtsimRate: number
   baselineRate: number
+  /** Books that did not balance in the measured run (empty when every message was accounted for). */
+  problems: string[]
 }
 
 const PROBE_START = 20_000
@@ -53,7 +55,13 @@ export async function fullCycle(o: FullCycleOptions): Promise<FullCycleResult> {
   const b = await runBaseline(Math.round(BASELINE_EXPECTED_RATE * o.seconds), o.window)
   const baselineRate = (b.messages / b.elapsedMs) * 1000
   printBaseline(o.log, b, baselineRate)
-  return { mtsimRate, baselineRate }
+  const t = r.totals
+  const problems: string[] = []
+  if (t.delivered !== messages || t.missing || t.duplicate_receipts || t.unknown_receipts || r.sim.receiptsSent !== t.delivered) {
+    problems.push(`books: delivered ${t.delivered} of ${messages}, missing ${t.missing}, duplicates ${t.duplicate_receipts}, unknown ${t.unknown_receipts}, simulator receipts ${r.sim.receiptsSent}`)
+  }
+  if (b.messages !== Math.round(BASELINE_EXPECTED_RATE * o.seconds)) problems.push(`baseline completed ${b.messages} cycles`)
+  return { mtsimRate, baselineRate, problems }
 }
 
 export function printPair(log: (line: string) => void, r: PairResult, title: string): void {
