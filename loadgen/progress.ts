@@ -62,17 +62,19 @@ export class Progress {
   /** The final line (always printed when enabled, so the log shows how the run ended). */
   end(s: ProgressSnapshot, note = ''): void {
     if (!this.enabled) return
-    const line = formatLine(s) + (note ? `  ${note}` : '')
+    const line = formatLine(s, true) + (note ? `  ${note}` : '')
     this.out.write(this.out.isTTY && this.lineOpen ? `\r\x1b[K${line}\n` : line + '\n')
     this.lineOpen = false
   }
 }
 
-export function formatLine(s: ProgressSnapshot): string {
-  const eta = s.draining ? 'draining receipts' : `ETA ${formatDuration(Math.max(0, s.durationMs - s.elapsedMs))}`
+/** One progress line; the final one (`ended`) has no rates or ETA, only where the run ended. */
+export function formatLine(s: ProgressSnapshot, ended = false): string {
+  const eta = ended ? '' : s.draining ? '  draining receipts' : `  ETA ${formatDuration(Math.max(0, s.durationMs - s.elapsedMs))}`
+  const rates = ended ? '' : `${s.sentRate.toFixed(0)}/${s.plannedRate.toFixed(0)} msg/s sent/planned  `
   return (
-    `${formatDuration(s.elapsedMs)}  ${s.sentRate.toFixed(0)}/${s.plannedRate.toFixed(0)} msg/s sent/planned  ` +
+    `${formatDuration(s.elapsedMs)}  ${rates}` +
     `sent ${s.sent}/${s.plannedTotal}  in flight ${s.inFlight}  accepted ${s.accepted}  ` +
-    `receipts ${s.receipts} (awaiting ${s.awaiting})  errors ${s.errors}  ${eta}`
+    `receipts ${s.receipts} (awaiting ${s.awaiting})  errors ${s.errors}${eta}`
   )
 }
