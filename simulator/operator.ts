@@ -243,7 +243,9 @@ export class Operator implements OperatorHandle, BindOwner {
     }
     if (status !== Status.ESME_ROK) return void this.respond(conn, pdu.sequence, status, 0, now, segKey)
     if (!served && whole) c.misrouted++
-    const id = ++this.lastMessageId
+    // 32-bit ids (the receipt store keeps them in 4 bytes), wrapping after 4,294,967,294: unique
+    // among far more messages than can be pending at once. 0xFFFFFFFF is the store's list end.
+    const id = (this.lastMessageId = this.lastMessageId >= 0xfffffffe ? 1 : this.lastMessageId + 1)
     const respondAt = this.respond(conn, pdu.sequence, Status.ESME_ROK, id, now, segKey)
     const text = part ? part.text : this.ctx.observer || cfg.receipts.textExcerpt ? decodeShortMessage(pdu) : ''
     if (part === undefined || cfg.receipts.multipart === 'per_segment' || whole) {

@@ -28,8 +28,11 @@ export const RF = {
 export class ReceiptStore {
   /** ms since network start when the next stage is due; reused as the `next` link while waiting for a bind. */
   due = new Uint32Array(INITIAL_CAPACITY)
-  /** Numeric message id; reused as the free-list link while the slot is free. */
-  messageId = new Float64Array(INITIAL_CAPACITY)
+  /**
+   * Numeric message id (an operator's ids are 32-bit, see operator.ts); reused as the free-list
+   * link while the slot is free. 4 bytes rather than a double keeps an entry within 32 bytes.
+   */
+  messageId = new Uint32Array(INITIAL_CAPACITY)
   /** The handset number as a number (MSISDNs have at most 15 digits, exact in a double). NaN: see side map. */
   destination = new Float64Array(INITIAL_CAPACITY)
   /** Unix seconds of the submit (for `submit date:`). */
@@ -145,7 +148,7 @@ export class ReceiptStore {
       return b
     }
     this.due = g(this.due, (n) => new Uint32Array(n))
-    this.messageId = g(this.messageId, (n) => new Float64Array(n))
+    this.messageId = g(this.messageId, (n) => new Uint32Array(n))
     this.destination = g(this.destination, (n) => new Float64Array(n))
     this.submitTime = g(this.submitTime, (n) => new Uint32Array(n))
     this.source = g(this.source, (n) => new Uint16Array(n))
