@@ -205,8 +205,11 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   let fail: (err: unknown) => void = () => {}
   const finished = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)))
 
+  /** Set when the loop has finished or failed: answers that arrive while the transport closes must not restart it. */
+  let over = false
+
   function kick(): void {
-    if (immediate) return
+    if (immediate || over) return
     if (timer) clearTimeout(timer)
     timer = undefined
     immediate = setImmediate(tick)
@@ -214,11 +217,21 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
 
   // A throw inside the loop (a bug, or a traffic/transport error) ends the run instead of hanging it.
   function tick(): void {
+    if (over) return
     try {
       step()
     } catch (err) {
+      stopLoop()
       fail(err)
     }
+  }
+
+  function stopLoop(): void {
+    over = true
+    if (timer) clearTimeout(timer)
+    if (immediate) clearImmediate(immediate)
+    timer = undefined
+    immediate = undefined
   }
 
   function step(): void {
@@ -235,7 +248,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     while (t >= intervalStart + intervalMs) rollInterval(now)
     const drained = planDone && backlog.length === 0
     if (drained && stopAt === Infinity) stopAt = lastSend + waitMs + (opts.drainSlackMs ?? 60_000)
-    if (drained && ((correlator.inFlight === 0 && correlator.awaiting === 0) || now >= stopAt)) return finish()
+    if (drained && ((correlator.inFlight === 0 && correlator.awaiting === 0) || now >= stopAt)) return stopLoop(), finish()
     // Work due now: yield to I/O, then go on. Otherwise sleep until the next send, interval or sweep.
     // Sends went out and more wait with room for them: go on after I/O. (Sends that wait only for a
     // full operator wake us through their answers, or the 1 ms timer below: no busy loop.)

@@ -86,4 +86,27 @@ describe('engine errors', () => {
     expect(fake.capacity()).toBe(0) // closed
     expect(fake.counters.sent).toBe(50)
   })
+
+  it('after a throw the loop stays stopped: answers arriving while the transport closes do not restart it', async () => {
+    // A small window and slow answers keep sends waiting in the backlog when the throw comes, so
+    // the answers delivered by close() would kick the loop again if nothing stopped it.
+    const fake = new FakeTransport({ seed: 2, window: 5, latencyMs: { min: 30, max: 30 }, receiptDelayMs: { min: 1, max: 2 } })
+    let calls = 0
+    let callsAtReject = -1
+    const broken = () => ({
+      message(seq: number) {
+        calls++
+        if (seq === 200) throw new Error('traffic broke at 200')
+        return messages()(0).message(seq)
+      },
+    })
+    await expect(
+      runLoad({ scenario: scenario(), plan: constantPlan([{ rate: 2000, count: 4000 }]), transport: fake, outDir: outDir(), traffic: broken }).catch((err) => {
+        callsAtReject = calls
+        throw err
+      }),
+    ).rejects.toThrow('traffic broke at 200')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(calls).toBe(callsAtReject)
+  })
 })
