@@ -150,7 +150,14 @@ export class SmppClient implements LinkHooks, FlightOwner {
     p.dataCoding = seg.dataCoding
     p.shortMessage = seg.shortMessage
     p.tlvs = seg.tlvs
-    this.outstanding++ // before request(): a closed session answers synchronously
+    if (this.tx.session!.isClosed) {
+      // A closed session would answer request() synchronously, before its sequence is recorded in
+      // the flight (which may then be recycled with a stale sequence): fail the segment here.
+      flight.fail('failed', 'DISCONNECTED')
+      this.resolveSegment(flight)
+      return
+    }
+    this.outstanding++
     try {
       flight.seqs.push(this.tx.session!.request(p, flight.onResp))
     } catch {
