@@ -6,6 +6,7 @@ import { EarlyReceipts, RecentlyClosed } from './early-receipts.js'
 import { FinalKind, finalKindOf, type Metrics } from './metrics.js'
 import { RingQueue } from './ring-queue.js'
 import type { IncomingReceipt, SubmitOutcome } from './transport.js'
+import type { Scenario } from './scenario.js'
 
 /** Gateway ids map to k * SEG_SPAN + segment index. */
 const SEG_SPAN = 256
@@ -238,4 +239,16 @@ export class Correlator {
     for (let j = 0; j < n; j++) this.metrics.unknownReceipt()
     this.retire()
   }
+}
+
+/**
+ * Which operators send one receipt per multipart message: the scenario's receipts.multipart when
+ * set; in direct mode (mtsim binds straight to the simulated operators) each operator's own
+ * setting; otherwise per segment, as most SMSCs do.
+ */
+export function receiptPerMessage(scenario: Pick<Scenario, 'network' | 'receipts'> & { gateway?: { kind: string } }, operatorIds: readonly string[]): ((op: number) => boolean) | undefined {
+  const byId = new Map(scenario.network.operators.map((o) => [o.id, o.receipts.multipart]))
+  const direct = scenario.gateway?.kind === 'direct'
+  const flags = operatorIds.map((id) => (scenario.receipts.multipart ?? (direct ? byId.get(id) : undefined)) === 'per_message')
+  return flags.some(Boolean) ? (op) => flags[op] === true : undefined
 }

@@ -11,7 +11,8 @@ import type { Plan } from './plan.js'
 import { PlanMerger, type StreamSchedule } from './plan-merge.js'
 import { countsOf, Progress, type ProgressSnapshot } from './progress.js'
 import type { FaultWindow, ResultsFile } from './results-format.js'
-import { buildResults, checkBooks, mtsimVersion, writeResults } from './results-writer.js'
+import { booksError, buildResults, checkBooks, mtsimVersion, writeResults } from './results-writer.js'
+import { receiptPerMessage } from './correlator.js'
 import { Backlog } from './backlog.js'
 import { FailoverTracker } from './failover.js'
 import type { Scenario } from './scenario.js'
@@ -323,20 +324,4 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     interrupted ? 'interrupted' : 'done',
   )
   return results
-}
-
-function booksError(problems: string[], path: string): Error {
-  return new Error(`mtsim bug: the books of this run do not balance (results written to ${path}):\n  ${problems.join('\n  ')}`)
-}
-
-/**
- * Which operators send one receipt per multipart message: the scenario's receipts.multipart when
- * set; in direct mode (mtsim binds straight to the simulated operators) each operator's own
- * setting; otherwise per segment, as most SMSCs do.
- */
-function receiptPerMessage(scenario: EngineScenario, operatorIds: readonly string[]): ((op: number) => boolean) | undefined {
-  const byId = new Map(scenario.network.operators.map((o) => [o.id, o.receipts.multipart]))
-  const direct = scenario.gateway?.kind === 'direct'
-  const flags = operatorIds.map((id) => (scenario.receipts.multipart ?? (direct ? byId.get(id) : undefined)) === 'per_message')
-  return flags.some(Boolean) ? (op) => flags[op] === true : undefined
 }

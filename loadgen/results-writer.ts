@@ -82,3 +82,8 @@ export function mtsimVersion(): string {
   }
   return (version = 'unknown')
 }
+
+/** The books did not balance: a bug in mtsim, reported loudly (the results were still written to `path`). */
+export function booksError(problems: string[], path: string): Error {
+  return new Error(`mtsim bug: the books of this run do not balance (results written to ${path}):\n  ${problems.join('\n  ')}`)
+}

@@ -22,7 +22,7 @@ import type { RunMeta } from '../engine.js'
 import type { Plan } from '../plan.js'
 import { countsOf, Progress } from '../progress.js'
 import type { FaultWindow, ResultsFile } from '../results-format.js'
-import { checkBooks, writeResults } from '../results-writer.js'
+import { booksError, checkBooks, writeResults } from '../results-writer.js'
 import type { Scenario } from '../scenario.js'
 import { TimeseriesLog } from '../timeseries.js'
 import { ArrivalRouter } from './arrival-router.js'
@@ -170,7 +170,7 @@ function finish(o: WorkersRunOptions, shares: ResultsFile[], runStart: number, p
   for (const p of results.timeseries) series.append(p)
   series.close()
   const path = writeResults(o.outDir, results)
-  if (problems.length) throw new Error(`mtsim bug: the books of this run do not balance (results written to ${path}):\n  ${problems.join('\n  ')}`)
+  if (problems.length) throw booksError(problems, path)
   const t = results.totals
   progress.end(
     {
