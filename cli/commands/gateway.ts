@@ -11,6 +11,7 @@ import type { NetworkHandle } from '../../simulator/types.js'
 import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { startKannel, type KannelHandle } from '../../gateways/kannel/index.js'
 import { describeNetwork, DEFAULT_CONTROL_PORT } from './simulate.js'
+import { portOption, waitForStop } from '../options.js'
 
 export interface GatewayOptions {
   dir?: string
@@ -40,38 +41,6 @@ export function parseFailover(value: string | undefined): Record<string, string>
   return map
 }
 
-function controlPort(value: string | number | undefined): number {
-  const n = Number(value ?? DEFAULT_CONTROL_PORT)
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new MtsimError('MTSIM_ERR_USAGE', [`--control-port: expected a TCP port from 0 to 65535 (0 picks a free one), found ${JSON.stringify(String(value))}`])
-  }
-  return n
-}
-
-function waitForStop(deps: GatewayDeps, write: (t: string) => void): { done: Promise<string>; dispose(): void } {
-  let signalled = 0
-  let resolve!: (why: string) => void
-  const done = new Promise<string>((r) => (resolve = r))
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (++signalled > 1) {
-      write(`\n${sig} again: exiting now (Kannel is killed, not shut down)\n`)
-      process.exit(ExitCode.interrupted)
-    }
-    resolve(sig)
-  }
-  if (deps.signals !== false) {
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
-  }
-  void deps.stop?.then(() => resolve('stopped'))
-  return {
-    done,
-    dispose() {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    },
-  }
-}
 
 export function describeKannel(k: KannelHandle, firstNumber: string | undefined): string {
   const q = (s: string) => encodeURIComponent(s)
@@ -93,7 +62,7 @@ export function describeKannel(k: KannelHandle, firstNumber: string | undefined)
 /** Runs the command; returns the exit code. Exported so tests run it in-process. */
 export async function runGatewayKannel(file: string, opts: GatewayOptions, deps: GatewayDeps = {}): Promise<number> {
   const write = deps.write ?? ((t: string) => void process.stdout.write(t))
-  const port = controlPort(opts.controlPort)
+  const port = portOption('--control-port', opts.controlPort, DEFAULT_CONTROL_PORT)
   const failover = parseFailover(opts.failover)
   const config = loadNetwork(file)
   const dir = opts.dir ?? join('out', `kannel-${new Date().toISOString().replace(/[:.]/g, '-')}`)
@@ -101,7 +70,7 @@ export async function runGatewayKannel(file: string, opts: GatewayOptions, deps:
   const network = await start(config)
   let control: Awaited<ReturnType<typeof startControlApi>> | undefined
   let kannel: KannelHandle | undefined
-  const stop = waitForStop(deps, write)
+  const stop = waitForStop({ signals: deps.signals, stop: deps.stop, write, secondSignal: 'exiting now (Kannel is killed, not shut down)' })
   try {
     control = await startControlApi(network, { host: '127.0.0.1', port })
     write(describeNetwork(network, control.url, false))

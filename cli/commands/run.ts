@@ -2,9 +2,9 @@ import type { Command } from 'commander'
 import { action } from '../handle-errors.js'
 import { loadScenario } from '../../loadgen/scenario.js'
 import { runScenario } from '../../loadgen/run.js'
-import { parseDuration } from '../../lib/duration.js'
 import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { writeReport, formatConsoleSummary, loadResults } from '../../reports/index.js'
+import { durationOption, portOption } from '../options.js'
 
 export interface RunCliOptions {
   out?: string
@@ -30,20 +30,10 @@ export function parseSegment(value: string): { index: number; count: number } {
 
 function parseOptions(o: RunCliOptions) {
   const usage = (what: string) => new MtsimError('MTSIM_ERR_USAGE', [what])
-  let durationCapMs: number | undefined
-  if (o.duration !== undefined) {
-    try {
-      durationCapMs = parseDuration(o.duration)
-    } catch {
-      throw usage(`--duration: expected a duration like "30s" or "5m", found "${o.duration}"`)
-    }
-  }
+  const durationCapMs = durationOption('--duration', o.duration)
   const rateScale = o.rateScale === undefined ? undefined : Number(o.rateScale)
   if (rateScale !== undefined && !(rateScale > 0)) throw usage(`--rate-scale: expected a number above 0, found "${o.rateScale}"`)
-  const controlPort = o.controlPort === undefined ? undefined : Number(o.controlPort)
-  if (controlPort !== undefined && !(Number.isInteger(controlPort) && controlPort >= 0 && controlPort <= 65535)) {
-    throw usage(`--control-port: expected a port from 0 to 65535, found "${o.controlPort}"`)
-  }
+  const controlPort = portOption('--control-port', o.controlPort)
   const workers = o.workers === undefined ? undefined : Number(o.workers)
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw usage(`--workers: expected a whole number of 1 or more, found "${o.workers}"`)
   return { durationCapMs, rateScale, controlPort, workers, segment: o.segment ? parseSegment(o.segment) : undefined }

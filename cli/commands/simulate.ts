@@ -6,7 +6,8 @@ import { loadNetwork, type NetworkConfig } from '../../simulator/network.js'
 import { startControlApi } from '../../simulator/control-api.js'
 import type { ActiveFault, NetworkHandle, OperatorStats } from '../../simulator/types.js'
 import { MtsimError, ExitCode } from '../../lib/errors.js'
-import { parseDuration, formatDuration } from '../../lib/duration.js'
+import { formatDuration } from '../../lib/duration.js'
+import { durationOption, portOption, waitForStop } from '../options.js'
 
 export interface SimulateOptions {
   controlPort?: string | number
@@ -32,59 +33,12 @@ export interface SimulateDeps {
 
 export const DEFAULT_CONTROL_PORT = 8900
 
-function controlPort(value: string | number | undefined): number {
-  if (value === undefined) return DEFAULT_CONTROL_PORT
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new MtsimError('MTSIM_ERR_USAGE', [`--control-port: expected a TCP port from 0 to 65535 (0 picks a free one), found ${JSON.stringify(String(value))}`])
-  }
-  return n
-}
-
-function runFor(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  try {
-    return parseDuration(value)
-  } catch {
-    throw new MtsimError('MTSIM_ERR_USAGE', [`--duration: expected a duration like "30s" or "5m", found ${JSON.stringify(value)}`])
-  }
-}
-
-/** Resolves on --duration, the first SIGINT/SIGTERM or deps.stop; a second signal exits at once. */
-function waitForStop(ms: number | undefined, deps: SimulateDeps, write: (t: string) => void): { done: Promise<string>; dispose(): void } {
-  let timer: NodeJS.Timeout | undefined
-  let signalled = 0
-  let resolve!: (why: string) => void
-  const done = new Promise<string>((r) => (resolve = r))
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (++signalled > 1) {
-      write(`\n${sig} again: exiting now without a summary\n`)
-      process.exit(ExitCode.interrupted)
-    }
-    resolve(sig)
-  }
-  if (ms !== undefined) timer = setTimeout(() => resolve(`--duration ${formatDuration(ms)} reached`), ms)
-  if (deps.signals !== false) {
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
-  }
-  void deps.stop?.then(() => resolve('stopped'))
-  return {
-    done,
-    dispose() {
-      clearTimeout(timer)
-      // Listeners stay until the network is closed, so a second Ctrl-C during shutdown still works.
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    },
-  }
-}
 
 /** Runs the command; returns the exit code. Exported so tests run it in-process. */
 export async function runSimulate(file: string, opts: SimulateOptions, deps: SimulateDeps = {}): Promise<number> {
   const write = deps.write ?? ((t: string) => void process.stdout.write(t))
-  const port = controlPort(opts.controlPort)
-  const duration = runFor(opts.duration)
+  const port = portOption('--control-port', opts.controlPort, DEFAULT_CONTROL_PORT)
+  const duration = durationOption('--duration', opts.duration)
   const host = opts.controlHost ?? '127.0.0.1'
   const config = loadNetwork(file)
   const workers = workerCount(opts.workers)
@@ -106,7 +60,7 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
   write(duration === undefined ? 'running until Ctrl-C\n' : `running for ${formatDuration(duration)} (or until Ctrl-C)\n`)
   deps.onReady?.({ controlUrl: control.url, network })
 
-  const stop = waitForStop(duration, deps, write)
+  const stop = waitForStop({ afterMs: duration, signals: deps.signals, stop: deps.stop, write, secondSignal: 'exiting now without a summary' })
   const why = await stop.done
   write(`\nstopping (${why})\n`)
   try {
