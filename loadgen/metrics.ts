@@ -63,16 +63,8 @@ export class Scope {
   }
 }
 
-interface IntervalCounts {
-  planned: number
-  sent: number
-  accepted: number
-  rejected: number
-  failed: number
-  dropped: number
-  late: number
-  receipts: number
-}
+/** The per-interval counts of a TimePoint (the time series' columns). */
+type IntervalCounts = Pick<TimePoint, 'planned' | 'sent' | 'accepted' | 'rejected' | 'failed' | 'dropped' | 'late' | 'receipts'>
 
 export class Metrics {
   /** Overall counts. Its histograms stay empty: latencies are recorded per operator only (half the
