@@ -1,5 +1,5 @@
 // Bench child: memory of N pending receipts. `engine`: one operator's ReceiptEngine (the compact
-// ReceiptStore plus the scheduler entry each one waits in), filled through the real accept() path
+// ReceiptStore plus its timing wheel, one scheduler entry in all), filled through the real accept() path
 // with receipts due far in the future. `store`: the ReceiptStore alone, filled as accept() fills it.
 // Reports RSS before and after, and the store's own figure.
 import { MessageDraws } from '../simulator/draws.js'
@@ -31,14 +31,9 @@ for (let i = 1; i <= total; i++) {
     continue
   }
   const j = store.alloc()
-  store.flags[j] = 0
-  store.due[j] = 3_600_000
-  store.messageId[j] = i
+  store.init(j, 0, 3_600_000, i, 0, 0, 0, i >>> 0)
   store.setDestination(j, destination)
   store.setSource(j, senders[i & 3]!)
-  store.submitTime[j] = 1_800_000_000
-  store.account[j] = 0
-  store.outcome[j] = 0
   store.setText(j, '')
 }
 const fillMs = performance.now() - t0
@@ -48,9 +43,11 @@ process.send!({
   type: 'done',
   pending: store.size,
   scheduled: scheduler.size,
+  inWheel: engine.wheel.size,
   before,
   after,
   fillMs,
   storeBytesPerEntry: store.bytesPerEntry,
+  wheelBytes: engine.wheel.byteLength,
   storeCapacity: store.capacity,
 })

@@ -1,6 +1,6 @@
 // Pending receipts' memory: 10 million receipts waiting in one simulated operator (a slow or
 // absent receiver), measured in a fresh process so the RSS difference is theirs alone: once for
-// the ReceiptStore alone, once through ReceiptEngine.accept (store + one scheduler entry each).
+// the ReceiptStore alone, once through ReceiptEngine.accept (store + timing wheel + the wheel's one scheduler entry).
 // The limit applies to the whole cost (the engine figure).
 import { Side } from './child.js'
 import { int, mb } from './format.js'
@@ -17,7 +17,7 @@ async function measure(mode: 'store' | 'engine', count: number, limitBytes: numb
     const d = await side.next('done')
     const grew = (d.after as number) - (d.before as number)
     log(
-      `receipt ${mode === 'store' ? 'store alone' : 'engine (store + scheduler)'}: ${int(d.pending as number)} pending receipts (${int(d.scheduled as number)} scheduled) filled in ${((d.fillMs as number) / 1000).toFixed(1)} s; ` +
+      `receipt ${mode === 'store' ? 'store alone' : 'engine (store + wheel + scheduler)'}: ${int(d.pending as number)} pending receipts (${int(d.inWheel as number)} in the wheel, ${int(d.scheduled as number)} scheduler entries) filled in ${((d.fillMs as number) / 1000).toFixed(1)} s; ` +
         `RSS ${mb(d.before as number)} -> ${mb(d.after as number)} (+${mb(grew)}, ${(grew / count).toFixed(1)} bytes/receipt; ` +
         `store arrays ${(d.storeBytesPerEntry as number).toFixed(0)} bytes/slot x ${int(d.storeCapacity as number)} slots)`,
     )

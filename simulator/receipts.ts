@@ -15,6 +15,7 @@ import { Decision, type MessageDraws } from './draws.js'
 import type { OperatorConfig } from './network.js'
 import type { OperatorCounters } from './operator-stats.js'
 import { NIL_SLOT, RF, ReceiptStore } from './receipt-store.js'
+import { ReceiptWheel } from './receipt-wheel.js'
 import type { Scheduler } from './scheduler.js'
 
 export interface ReceiptSink {
@@ -31,6 +32,8 @@ const MAX_STAGES = 3
 
 export class ReceiptEngine {
   readonly store: ReceiptStore
+  /** When each pending receipt is due (4 bytes each; see receipt-wheel.ts). */
+  readonly wheel: ReceiptWheel
   private readonly finalDelay: DelaySampler
   private readonly interDelay: DelaySampler | undefined
   private readonly interStates: number[]
@@ -43,6 +46,8 @@ export class ReceiptEngine {
   private retryScheduled = false
   /** The one deliver_sm record every receipt is written from (see send()). */
   private readonly out: ReceiptDeliverSm
+  /** Wall-clock ms of the minute the network started in: `submit date:` is stored as minutes since it. */
+  private readonly wallBaseMs = Math.floor(Date.now() / 60_000) * 60_000
 
   constructor(
     private readonly cfg: ReceiptConfig,
@@ -67,6 +72,7 @@ export class ReceiptEngine {
       cfg.outcomes.map((o) => o.weight),
     )
     this.kind = scheduler.register(this.due)
+    this.wheel = new ReceiptWheel(this.store, scheduler, startedAt, this.due)
     this.waitHead = new Array<number>(accounts).fill(NIL_SLOT)
     this.waitTail = new Array<number>(accounts).fill(NIL_SLOT)
   }
@@ -117,18 +123,22 @@ export class ReceiptEngine {
     }
     const s = this.store
     const i = s.alloc()
-    s.flags[i] = (wantsFinal ? RF.WANTS_FINAL : 0) | (wantsInter ? RF.WANTS_INTERMEDIATE : 0) | (lost ? RF.LOST : 0) | (dup ? RF.DUPLICATE : 0)
-    s.due[i] = Math.max(0, Math.round(finalAt - this.startedAt))
-    s.messageId[i] = messageId
+    const flags = (wantsFinal ? RF.WANTS_FINAL : 0) | (wantsInter ? RF.WANTS_INTERMEDIATE : 0) | (lost ? RF.LOST : 0) | (dup ? RF.DUPLICATE : 0)
+    // Rounded up: the wheel runs a receipt at its whole ms, never before finalAt.
+    const due = Math.max(0, Math.ceil(finalAt - this.startedAt))
+    // Minute resolution, as `submit date:` shows it; a run past 45 days keeps the last minute.
+    const minute = Math.min(0xffff, Math.max(0, Math.floor((Date.now() - this.wallBaseMs) / 60_000)))
+    s.init(i, flags, due, messageId, minute, account, outcome, drawKey)
     s.setDestination(i, destination)
     s.setSource(i, source)
-    s.submitTime[i] = Math.floor(Date.now() / 1000)
-    s.account[i] = account
-    s.outcome[i] = outcome
-    s.drawKey[i] = drawKey
     s.setText(i, text)
-    const first = wantsInter ? Math.min(interAt, finalAt) : finalAt
-    this.scheduler.schedule(this.kind, first, i)
+    if (wantsInter && interAt < finalAt) this.scheduleStage(i, interAt)
+    else this.wheel.add(i, due, true)
+  }
+
+  /** An intermediate stage at clock time `at`: in the wheel, or the scheduler when beyond its fine horizon. */
+  private scheduleStage(i: number, at: number): void {
+    if (!this.wheel.add(i, at - this.startedAt, false)) this.scheduler.schedule(this.kind, at, i)
   }
 
   /** receipt_backlog: while on, due finals queue up; turning it off releases them together. */
@@ -152,7 +162,7 @@ export class ReceiptEngine {
         return
       }
       const i = this.waitHead[account]!
-      this.waitHead[account] = s.due[i]!
+      this.waitHead[account] = s.due(i)
       if (this.waitHead[account] === NIL_SLOT) this.waitTail[account] = NIL_SLOT
       this.deliverFinal(conn, i)
     }
@@ -169,7 +179,7 @@ export class ReceiptEngine {
     const s = this.store
     for (const i of slots) {
       // The duplicate (if any) went out with the first send; the resend is one receipt.
-      s.flags[i] = (s.flags[i]! & ~RF.DUPLICATE) | RF.RESEND
+      s.setFlags(i, (s.flags(i) & ~RF.DUPLICATE) | RF.RESEND)
       this.wait(account, i)
     }
     this.release(account)
@@ -186,19 +196,21 @@ export class ReceiptEngine {
 
   private due = (i: number, now: number): void => {
     const s = this.store
-    const f = s.flags[i]!
+    const f = s.flags(i)
     const stage = f & RF.STAGE_MASK
     if (f & RF.WANTS_INTERMEDIATE && stage < this.interStates.length) {
       // Intermediate notifications are best effort (as on real SMSCs): skipped when nobody can take them.
-      const conn = this.backlog ? undefined : this.sink.pickReceiver(s.account[i]!)
+      const conn = this.backlog ? undefined : this.sink.pickReceiver(s.account(i))
       if (conn) this.send(conn, i, this.interStates[stage]!, '000')
-      s.flags[i] = (f & ~RF.STAGE_MASK) | (stage + 1)
-      const finalAt = this.startedAt + s.due[i]!
+      s.setFlags(i, (f & ~RF.STAGE_MASK) | (stage + 1))
+      const finalAt = this.startedAt + s.due(i)
       if (stage + 1 < this.interStates.length) {
-        const delay = this.interDelay!.sample(this.draws.for(s.drawKey[i]!, Decision.INTERMEDIATE_DELAY + stage + 1))
-        this.scheduler.schedule(this.kind, Math.min(now + delay, finalAt), i)
+        const nextAt = now + this.interDelay!.sample(this.draws.for(s.drawKey(i), Decision.INTERMEDIATE_DELAY + stage + 1))
+        // Not later than the final's time (which the wheel keeps as the store's due).
+        if (nextAt < finalAt) this.scheduleStage(i, nextAt)
+        else this.wheel.add(i, s.due(i), true)
       }
-      else if (f & RF.WANTS_FINAL) this.scheduler.schedule(this.kind, finalAt, i)
+      else if (f & RF.WANTS_FINAL) this.wheel.add(i, s.due(i), true)
       else s.free(i)
       return
     }
@@ -207,7 +219,7 @@ export class ReceiptEngine {
       s.free(i)
       return
     }
-    const account = s.account[i]!
+    const account = s.account(i)
     const conn = this.backlog ? undefined : this.sink.pickReceiver(account)
     if (conn) this.deliverFinal(conn, i)
     else this.wait(account, i)
@@ -215,18 +227,18 @@ export class ReceiptEngine {
 
   private wait(account: number, i: number): void {
     // The due time is spent, so its field becomes the queue's next link.
-    this.store.due[i] = NIL_SLOT
+    this.store.setDue(i, NIL_SLOT)
     if (this.waitTail[account] === NIL_SLOT) this.waitHead[account] = i
-    else this.store.due[this.waitTail[account]!] = i
+    else this.store.setDue(this.waitTail[account]!, i)
     this.waitTail[account] = i
   }
 
   private deliverFinal(conn: BindConnection, i: number): void {
     const s = this.store
-    const o = s.outcome[i]!
+    const o = s.outcome(i)
     const state = this.outcomeState[o]!
     const err = this.cfg.outcomes[o]!.err
-    const flags = s.flags[i]!
+    const flags = s.flags(i)
     const seq = this.send(conn, i, state, err, (flags & RF.RESEND) !== 0)
     if (flags & RF.DUPLICATE) {
       this.send(conn, i, state, err, false)
@@ -244,10 +256,10 @@ export class ReceiptEngine {
    */
   private send(conn: BindConnection, i: number, state: number, err: string, resend = false): number {
     const s = this.store
-    const num = s.messageId[i]!
+    const num = s.messageId(i)
     const id = this.cfg.idFormat === 'hex' ? num.toString(16) : String(num)
     const r = this.out
-    r.text = formatReceiptAt(id, state === MessageState.DELIVERED ? 1 : 0, s.submitTime[i]! * 1000, Date.now(), STAT_TEXT[state]!, err, s.textOf(i), this.cfg.textLabel)
+    r.text = formatReceiptAt(id, state === MessageState.DELIVERED ? 1 : 0, this.wallBaseMs + s.submitMinute(i) * 60_000, Date.now(), STAT_TEXT[state]!, err, s.textOf(i), this.cfg.textLabel)
     r.sourceAddr = s.destinationOf(i)
     const sender = s.sourceOf(i)
     if (sender !== r.destinationAddr) {

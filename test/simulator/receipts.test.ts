@@ -3,6 +3,8 @@ import { MessageState } from '../../smpp/constants.js'
 import { parseReceipt, receiptIdMatches } from '../../smpp/receipt.js'
 import { segmentText } from '../../smpp/text.js'
 import { ReceiptStore } from '../../simulator/receipt-store.js'
+import { ReceiptWheel } from '../../simulator/receipt-wheel.js'
+import { Scheduler } from '../../simulator/scheduler.js'
 import type { NetworkHandle } from '../../simulator/types.js'
 import { Esme, sleep, startOne, waitFor } from './helper.js'
 
@@ -159,25 +161,42 @@ describe('delivery receipts', () => {
 })
 
 describe('receipt store', () => {
-  it('spends at most 32 bytes per pending receipt (issue 6) and recycles slots', () => {
+  it('recycles slots and keeps odd destinations and senders', () => {
     const s = new ReceiptStore()
-    expect(s.bytesPerEntry).toBeLessThanOrEqual(32)
     const slots: number[] = []
     for (let i = 0; i < 5000; i++) {
       const k = s.alloc()
-      s.flags[k] = 0
+      s.init(k, 0, i, i, 0, 0, 0, i)
       s.setDestination(k, i % 2 ? '+4790000' + i : '0047' + i)
       s.setSource(k, 'S' + (i % 3))
       slots.push(k)
     }
-    expect(s.capacity).toBe(8192)
-    expect(s.bytesPerEntry).toBeLessThanOrEqual(32)
+    expect(s.capacity).toBe(16_384) // one chunk
     expect(s.destinationOf(slots[3]!)).toBe('+47900003')
     expect(s.destinationOf(slots[4]!)).toBe('00474')
     expect(s.sourceOf(slots[5]!)).toBe('S2')
+    expect(s.due(slots[4999]!)).toBe(4999)
     for (const k of slots) s.free(k)
     expect(s.size).toBe(0)
     for (let i = 0; i < 5000; i++) s.alloc()
-    expect(s.capacity).toBe(8192)
+    expect(s.capacity).toBe(16_384)
+    expect(s.size).toBe(5000)
+  })
+
+  it('grows by fixed chunks: store + wheel spend at most 32 bytes per pending receipt at 1M (issue 6)', () => {
+    const scheduler = new Scheduler(() => 0, false)
+    const s = new ReceiptStore()
+    const wheel = new ReceiptWheel(s, scheduler, 0, () => {})
+    for (let i = 0; i < 1_000_000; i++) {
+      const k = s.alloc()
+      s.init(k, 0, 3_600_000, i, 0, 0, 0, i)
+      wheel.add(k, 3_600_000, true)
+    }
+    // 62 chunks of 16,384 entries, not the 2^20 slots a doubling array would hold.
+    expect(s.capacity).toBe(62 * 16_384)
+    expect(s.bytesPerEntry).toBe(31)
+    expect((s.byteLength + wheel.byteLength) / s.size).toBeLessThanOrEqual(32)
+    expect(wheel.size).toBe(1_000_000)
+    expect(scheduler.size).toBe(1) // the wheel's one entry, not one per receipt
   })
 })
