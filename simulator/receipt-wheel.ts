@@ -17,6 +17,8 @@ const FINE_BITS = 14
 const FINE = 1 << FINE_BITS
 const WORDS = FINE >>> 5
 const COARSE = 4096
+/** The scheduler token of the tick for receipts already due when added (times are tokens otherwise). */
+const READY = 0xffffffff
 
 export class ReceiptWheel {
   private readonly head = new Uint32Array(FINE).fill(NIL_SLOT)
@@ -26,6 +28,10 @@ export class ReceiptWheel {
   private readonly coarseHead = new Uint32Array(COARSE).fill(NIL_SLOT)
   private readonly coarseTail = new Uint32Array(COARSE).fill(NIL_SLOT)
   private farHead = NIL_SLOT
+  /** Receipts due when added (a zero delay): run by the next scheduler pass, in the same batch as the submit_sm_resp before them. */
+  private readyHead = NIL_SLOT
+  private readyTail = NIL_SLOT
+  private readyArmed = false
   private farTail = NIL_SLOT
   /** Receipts in the fine wheel, and in total. */
   private fineCount = 0
@@ -63,7 +69,21 @@ export class ReceiptWheel {
   add(i: number, at: number, final: boolean): boolean {
     // An empty wheel catches up with the clock at once (nothing in between to run), so after a
     // quiet spell a new receipt is not measured against a stale cursor.
-    if (this.count === 0 && !this.running) this.cursor = Math.max(this.cursor, this.firstNotDue(this.scheduler.clock()))
+    const now = this.scheduler.clock()
+    if (this.startedAt + at <= now && !this.running) {
+      // Not rounded up to the next whole ms: due now goes out with this scheduler pass's other work.
+      this.count++
+      this.store.setLink(i, NIL_SLOT)
+      if (this.readyHead === NIL_SLOT) this.readyHead = i
+      else this.store.setLink(this.readyTail, i)
+      this.readyTail = i
+      if (!this.readyArmed) {
+        this.readyArmed = true
+        this.scheduler.schedule(this.kind, this.startedAt + at, READY)
+      }
+      return true
+    }
+    if (this.count === 0 && !this.running) this.cursor = Math.max(this.cursor, this.firstNotDue(now))
     const t = Math.max(this.cursor, Math.ceil(at))
     if (t < this.cursor + FINE) {
       this.count++
@@ -116,6 +136,7 @@ export class ReceiptWheel {
     if (token === this.armedAt) this.armedAt = Infinity
     this.running = true
     try {
+      if (token === READY) this.runReady(now)
       this.advance(now)
     } finally {
       this.running = false
@@ -142,6 +163,18 @@ export class ReceiptWheel {
     while (t > 0 && this.startedAt + t - 1 > now) t--
     while (this.startedAt + t <= now) t++
     return t
+  }
+
+  private runReady(now: number): void {
+    let i = this.readyHead
+    this.readyHead = this.readyTail = NIL_SLOT
+    this.readyArmed = false
+    while (i !== NIL_SLOT) {
+      const next = this.store.link(i)
+      this.count--
+      this.task(i, now)
+      i = next
+    }
   }
 
   private runBucket(b: number, now: number): void {

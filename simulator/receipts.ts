@@ -133,7 +133,7 @@ export class ReceiptEngine {
     s.setSource(i, source)
     s.setText(i, text)
     if (wantsInter && interAt < finalAt) this.scheduleStage(i, interAt)
-    else this.wheel.add(i, due, true)
+    else this.wheel.add(i, finalAt - this.startedAt, true) // ceil(at) is `due`; a zero delay goes out with the response
   }
 
   /** An intermediate stage at clock time `at`: in the wheel, or the scheduler when beyond its fine horizon. */

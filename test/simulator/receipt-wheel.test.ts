@@ -111,4 +111,14 @@ describe('receipt wheel', () => {
     r.runTo(1_010_000)
     expect(r.ran.at(-1)).toEqual([i, 1_010_000])
   })
+
+  it('a receipt already due when added (zero delay) runs in the next scheduler pass at that time, not the next whole ms', () => {
+    const r = rig(0.5)
+    r.runTo(10.25, 0.25) // clock 10.25: 9.75 ms since start
+    r.add(9.75)
+    r.add(9.5)
+    expect(r.scheduler.runDue(10.25)).toBe(1) // one tick for both
+    expect(r.ran).toEqual([[0, 10.25], [1, 10.25]])
+    expect(r.wheel.size).toBe(0)
+  })
 })
