@@ -1,25 +1,13 @@
 // Acceptance review of issue 2: "throttling: messages/s per bind or per operator with a burst,
 // answered with a chosen status (ESME_RTHROTTLED by default), optionally counting each multipart
 // segment against the cap" - counted exactly, over real binds.
-import { afterEach, describe, expect, it } from 'vitest'
-import type { NetworkHandle } from '../../simulator/types.js'
+import { describe, expect, it } from 'vitest'
 import { Status, statusName } from '../../smpp/constants.js'
 import { segmentText } from '../../smpp/text.js'
-import { Esme, startOne } from '../simulator/helper.js'
+import { Esme, startOne, perTest } from '../simulator/helper.js'
 
-let net: NetworkHandle | undefined
-const clients: Esme[] = []
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  await net?.close()
-  net = undefined
-})
-
-async function bound(): Promise<Esme> {
-  const c = await Esme.bound(net!.operators[0]!.port, 'transceiver')
-  clients.push(c)
-  return c
-}
+const t = perTest()
+const bound = t.bound
 
 /** Submits one after another (so the bucket sees them in a known order); returns the statuses. */
 async function inTurn(c: Esme, n: number, fields: Parameters<Esme['submit']>[0] = {}): Promise<number[]> {
@@ -33,24 +21,24 @@ const SLOW = 0.001
 
 describe('throttle', () => {
   it('per bind: each bind has its own burst', async () => {
-    net = await startOne({ throttle: { rate: SLOW, burst: 3, per: 'bind' } })
+    t.net = await startOne({ throttle: { rate: SLOW, burst: 3, per: 'bind' } })
     const [a, b] = [await bound(), await bound()]
     const statuses = [...(await inTurn(a, 5)), ...(await inTurn(b, 5))]
     expect(statuses.filter((s) => s === Status.ESME_ROK).length).toBe(6)
-    expect(net.operators[0]!.stats().statuses).toEqual({ ESME_ROK: 6, ESME_RTHROTTLED: 4 })
+    expect(t.net.operators[0]!.stats().statuses).toEqual({ ESME_ROK: 6, ESME_RTHROTTLED: 4 })
   })
 
   it('per operator: all binds share one burst, answered with the chosen status', async () => {
-    net = await startOne({ throttle: { rate: SLOW, burst: 3, per: 'operator', status: 'ESME_RMSGQFUL' } })
+    t.net = await startOne({ throttle: { rate: SLOW, burst: 3, per: 'operator', status: 'ESME_RMSGQFUL' } })
     const [a, b] = [await bound(), await bound()]
     await inTurn(a, 2)
     await inTurn(b, 5)
-    expect(net.operators[0]!.stats().statuses).toEqual({ ESME_ROK: 3, ESME_RMSGQFUL: 4 })
+    expect(t.net.operators[0]!.stats().statuses).toEqual({ ESME_ROK: 3, ESME_RMSGQFUL: 4 })
   })
 
   it('counts a multipart message once by default, each segment with count_segments', async () => {
     const send = async (countSegments: boolean) => {
-      net = await startOne({ throttle: { rate: SLOW, burst: 4, count_segments: countSegments } })
+      t.net = await startOne({ throttle: { rate: SLOW, burst: 4, count_segments: countSegments } })
       const c = await bound()
       const got: string[] = []
       for (let m = 0; m < 3; m++) {
@@ -60,8 +48,8 @@ describe('throttle', () => {
       }
       got.push(...(await inTurn(c, 2)).map(statusName))
       c.close()
-      await net.close()
-      net = undefined
+      await t.net.close()
+      t.net = undefined
       return got
     }
     const OK = 'ESME_ROK'

@@ -1,21 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Status } from '../../smpp/constants.js'
-import type { NetworkHandle } from '../../simulator/types.js'
-import { Esme, startOne, waitFor } from './helper.js'
+import { Esme, startOne, waitFor, perTest } from './helper.js'
 
-let net: NetworkHandle | undefined
-const clients: Esme[] = []
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  await net?.close()
-  net = undefined
-})
-
-async function client(): Promise<Esme> {
-  const c = await Esme.connect(net!.operators[0]!.port)
-  clients.push(c)
-  return c
-}
+const t = perTest()
+const client = t.connect
 
 const accounts = {
   smpp: {
@@ -28,37 +16,37 @@ const accounts = {
 
 describe('binds and bind state', () => {
   it('answers each authentication failure with its own status', async () => {
-    net = await startOne(accounts)
+    t.net = await startOne(accounts)
     expect(await (await client()).bind('transceiver', 'nobody', 'secret')).toBe(Status.ESME_RINVSYSID)
     expect(await (await client()).bind('transceiver', 'esme', 'wrong')).toBe(Status.ESME_RINVPASWD)
     expect(await (await client()).bind('receiver', 'txonly', 'pw')).toBe(Status.ESME_RBINDFAIL)
     expect(await (await client()).bind('transmitter', 'txonly', 'pw')).toBe(Status.ESME_ROK)
     // max_binds 1: the second transmitter bind of txonly is refused
     expect(await (await client()).bind('transmitter', 'txonly', 'pw')).toBe(Status.ESME_RBINDFAIL)
-    const s = net.operators[0]!.stats()
+    const s = t.net.operators[0]!.stats()
     expect(s.bindRefusals).toBe(4)
     expect(s.binds).toEqual({ transmitter: 1, receiver: 0, transceiver: 0 })
   })
 
   it('refuses a second bind on the same connection with ESME_RALYBND', async () => {
-    net = await startOne()
+    t.net = await startOne()
     const c = await client()
     expect(await c.bind('transmitter')).toBe(Status.ESME_ROK)
     expect(await c.bind('transceiver')).toBe(Status.ESME_RALYBND)
   })
 
   it('answers submit_sm before a bind and on a receiver bind with ESME_RINVBNDSTS', async () => {
-    net = await startOne()
+    t.net = await startOne()
     const unbound = await client()
     expect((await unbound.submit())?.status).toBe(Status.ESME_RINVBNDSTS)
     const rx = await client()
     expect(await rx.bind('receiver')).toBe(Status.ESME_ROK)
     expect((await rx.submit())?.status).toBe(Status.ESME_RINVBNDSTS)
-    expect(net.operators[0]!.stats().statuses).toEqual({ ESME_RINVBNDSTS: 2 })
+    expect(t.net.operators[0]!.stats().statuses).toEqual({ ESME_RINVBNDSTS: 2 })
   })
 
   it('answers enquire_link unbound and bound, unbind then closes, unknown commands get generic_nack', async () => {
-    net = await startOne()
+    t.net = await startOne()
     const c = await client()
     expect((await c.request({ command: 'enquire_link', status: 0, sequence: 0 }))?.command).toBe('enquire_link_resp')
     await c.bind('transceiver')
@@ -80,14 +68,14 @@ describe('binds and bind state', () => {
 
   it('refuses binds at the configured bind_refusal_rate, the same way for the same seed', async () => {
     const run = async () => {
-      net = await startOne({ failures: { bind_refusal_rate: 0.5, bind_refusal_status: 'ESME_RSYSERR' } }, { seed: 11 })
+      t.net = await startOne({ failures: { bind_refusal_rate: 0.5, bind_refusal_status: 'ESME_RSYSERR' } }, { seed: 11 })
       const statuses: number[] = []
       for (let i = 0; i < 20; i++) {
         const c = await client()
         statuses.push(await c.bind('transceiver'))
         c.close()
       }
-      await net.close()
+      await t.net.close()
       return statuses
     }
     const a = await run()

@@ -1,26 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Status } from '../../smpp/constants.js'
-import type { NetworkHandle } from '../../simulator/types.js'
-import { Esme, sleep, startOne, waitFor } from './helper.js'
+import { Esme, sleep, startOne, waitFor, perTest } from './helper.js'
 
-let net: NetworkHandle | undefined
-const clients: Esme[] = []
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  await net?.close()
-  net = undefined
-})
-
-async function connect(): Promise<Esme> {
-  const c = await Esme.connect(net!.operators[0]!.port)
-  clients.push(c)
-  return c
-}
+const t = perTest()
+const connect = t.connect
 
 describe('faults', () => {
   it('timeline outage drops binds, refuses new ones, then recovers', async () => {
-    net = await startOne({ timeline: [{ at: '400ms', event: 'outage', duration: '150ms' }] })
-    const op = net.operators[0]!
+    t.net = await startOne({ timeline: [{ at: '400ms', event: 'outage', duration: '150ms' }] })
+    const op = t.net.operators[0]!
     const before = await connect()
     expect(await before.bind('transceiver')).toBe(Status.ESME_ROK)
     await waitFor(() => before.closed, 2000, 'bind dropped by the outage')
@@ -34,15 +22,15 @@ describe('faults', () => {
     const s = op.stats()
     expect(s.disconnects).toBe(1)
     expect(s.bindRefusals).toBe(1)
-    const [h] = net.faultHistory()
+    const [h] = t.net.faultHistory()
     expect(h).toMatchObject({ source: 'timeline', start: expect.any(Number), fault: { kind: 'outage', at: 400, duration: 150 } })
     expect(h!.start).toBeGreaterThanOrEqual(395)
     expect(h!.end - h!.start).toBe(150)
   })
 
   it('black hole (injected) answers enquire_link but never submits; clearFaults restores', async () => {
-    net = await startOne()
-    const op = net.operators[0]!
+    t.net = await startOne()
+    const op = t.net.operators[0]!
     const c = await connect()
     await c.bind('transceiver')
     const fault = op.injectFault({ kind: 'black_hole', at: 0, duration: 10_000 })
@@ -58,18 +46,18 @@ describe('faults', () => {
     expect(op.clearFaults()).toBe(1)
     expect(op.state()).toBe('up')
     expect((await c.submit())?.status).toBe(Status.ESME_ROK)
-    expect(net.faultHistory()[0]!.end).toBeLessThan(10_000)
+    expect(t.net.faultHistory()[0]!.end).toBeLessThan(10_000)
   })
 
   it('latency spike replaces the latency while it lasts', async () => {
-    net = await startOne({ latency: { distribution: 'fixed', value: '1ms' } })
-    const op = net.operators[0]!
+    t.net = await startOne({ latency: { distribution: 'fixed', value: '1ms' } })
+    const op = t.net.operators[0]!
     const c = await Esme.bound(op.port)
-    clients.push(c)
+    t.clients.push(c)
     op.injectFault({ kind: 'latency_spike', at: 0, duration: 5000, latency: { kind: 'fixed', value: 80 } })
-    let t = performance.now()
+    const started = performance.now()
     await c.submit()
-    expect(performance.now() - t).toBeGreaterThanOrEqual(75)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(75)
     op.clearFaults()
     await c.submit()
     // What the operator applied (its own histogram, not wall-clock time): 80 ms, then 1 ms again.
@@ -80,10 +68,10 @@ describe('faults', () => {
   })
 
   it('throttle change sets a new rate for its duration', async () => {
-    net = await startOne()
-    const op = net.operators[0]!
+    t.net = await startOne()
+    const op = t.net.operators[0]!
     const c = await Esme.bound(op.port)
-    clients.push(c)
+    t.clients.push(c)
     op.injectFault({ kind: 'throttle_change', at: 0, duration: 5000, rate: 0.01 })
     const during = await Promise.all(Array.from({ length: 5 }, () => c.submit()))
     expect(during.map((r) => r?.status)).toEqual([0, 88, 88, 88, 88])
@@ -93,17 +81,17 @@ describe('faults', () => {
   })
 
   it('receipt backlog holds receipts and releases them together at its end', async () => {
-    net = await startOne({
+    t.net = await startOne({
       receipts: { delay: { distribution: 'uniform', min: '1ms', max: '30ms' } },
       timeline: [{ at: '0ms', event: 'receipt_backlog', duration: '200ms' }],
     })
-    const op = net.operators[0]!
+    const op = t.net.operators[0]!
     const c = await Esme.bound(op.port)
-    clients.push(c)
+    t.clients.push(c)
     const arrivals: number[] = []
     const origin = c.session.onPdu
     c.session.onPdu = (pdu) => {
-      arrivals.push(performance.now() - net!.startedAt)
+      arrivals.push(performance.now() - t.net!.startedAt)
       origin(pdu)
     }
     await Promise.all(Array.from({ length: 10 }, () => c.submit({ registeredDelivery: 1 })))

@@ -1,5 +1,6 @@
 // Test helpers: a network from an inline config, and a tiny ESME built on smpp/session.ts.
 import net from 'node:net'
+import { afterEach } from 'vitest'
 import { parseNetwork } from '../../simulator/network.js'
 import { startNetwork, type StartOptions } from '../../simulator/start-network.js'
 import type { NetworkHandle } from '../../simulator/types.js'
@@ -116,3 +117,28 @@ export async function waitFor(check: () => boolean, timeoutMs = 3000, what = 'co
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * The network a test starts and the clients it opens, all closed after each test. Register once
+ * per file (`const t = perTest()`), then `t.net = await startOne(...)` and `await t.bound()`.
+ */
+export function perTest() {
+  const t = {
+    net: undefined as NetworkHandle | undefined,
+    clients: [] as Esme[],
+    track(c: Esme): Esme {
+      t.clients.push(c)
+      return c
+    },
+    /** A connected, unbound client of the first operator. */
+    connect: async (): Promise<Esme> => t.track(await Esme.connect(t.net!.operators[0]!.port)),
+    /** A client of the first operator, bound as `type`. */
+    bound: async (type: BindKind = 'transceiver'): Promise<Esme> => t.track(await Esme.bound(t.net!.operators[0]!.port, type)),
+  }
+  afterEach(async () => {
+    for (const c of t.clients.splice(0)) c.close()
+    await t.net?.close()
+    t.net = undefined
+  })
+  return t
+}
