@@ -14,17 +14,11 @@ import type { IncomingReceipt, OutboundMessage, ReceiptSink, SubmitOutcome, Tran
 import { createTransport } from '../loadgen/transports/index.js'
 import { BENCH_ACCOUNT, BENCH_OPERATOR, benchNetwork } from './bench-network.js'
 import { trackPeakRss } from './side-report.js'
+import type { PairOptions } from './mtsim-pair.js'
 
-export interface LoadRun {
+/** The pair's options (bench/mtsim-pair.ts) plus what the load side is told at start. */
+export interface LoadRun extends Omit<PairOptions, 'onProgress' | 'execArgv'> {
   port: number
-  messages: number
-  /** Planned messages per second (an open loop; set above what the pair sustains to find the ceiling). */
-  rate: number
-  window: number
-  binds: number
-  maxLagMs: number
-  /** Send a progress message every this many final receipts. */
-  progressEvery: number
   outDir: string
 }
 

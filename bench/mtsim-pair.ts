@@ -7,10 +7,12 @@ import type { LoadRun } from './load-side.js'
 
 export interface PairOptions {
   messages: number
+  /** Planned messages per second (an open loop; set above what the pair sustains to find the ceiling). */
   rate: number
   window: number
   binds: number
   maxLagMs: number
+  /** Progress every this many final receipts. */
   progressEvery: number
   /** Told every progressEvery final receipts, with both sides' RSS. */
   onProgress?: (finals: number, loadRss: number, simRss: number) => void

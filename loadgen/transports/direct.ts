@@ -10,18 +10,12 @@ import type { BindType } from '../../simulator/network.js'
 import type { OperatorHandle } from '../../simulator/types.js'
 import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from '../transport.js'
 import type { SmppClientStats } from './smpp-client.js'
-import { BindPool } from './smpp.js'
+import { BindPool, type LinkSettings } from './smpp.js'
 
-export interface DirectTargetOptions {
+export interface DirectTargetOptions extends LinkSettings {
   /** Binds per operator: one number for all, or per operator id (others get `defaultBinds`). */
   binds: number | Readonly<Record<string, number>>
   defaultBinds: number
-  mode: 'transceiver' | 'tx+rx'
-  window: number
-  responseTimeoutMs: number
-  enquireLinkMs: number
-  reconnectInitialMs: number
-  reconnectMaxMs: number
   startTimeoutMs?: number
 }
 

@@ -7,19 +7,23 @@ import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from '../
 import { ReceiptIdCanon, type ReceiptIdFormat } from './receipt-ids.js'
 import { SmppClient, type SmppClientOptions, type SmppClientStats } from './smpp-client.js'
 
-export interface SmppTargetOptions {
-  host: string
-  port: number
-  systemId: string
-  password: string
-  systemType: string
-  binds: number
+/** How each bind behaves, whatever it binds to (the smpp target, or direct binds to the simulated operators). */
+export interface LinkSettings {
   mode: 'transceiver' | 'tx+rx'
   window: number
   responseTimeoutMs: number
   enquireLinkMs: number
   reconnectInitialMs: number
   reconnectMaxMs: number
+}
+
+export interface SmppTargetOptions extends LinkSettings {
+  host: string
+  port: number
+  systemId: string
+  password: string
+  systemType: string
+  binds: number
   receiptIdFormat?: ReceiptIdFormat
   /** Put before every message id this target reports (direct mode: "<operator id>:"). */
   idPrefix?: string
