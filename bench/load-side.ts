@@ -38,6 +38,9 @@ class CountingTransport implements Transport {
   get name(): string {
     return this.inner.name
   }
+  get receiptsCarryIds(): boolean | undefined {
+    return this.inner.receiptsCarryIds
+  }
   start(sink: ReceiptSink): Promise<void> {
     return this.inner.start({
       onReceipt: (r: IncomingReceipt) => {
@@ -70,7 +73,8 @@ class CountingTransport implements Transport {
 
 /** MTSIM_BENCH_MEMORY=1: heap space sizes in MB with each progress line (memory investigations). */
 function heapSpaces(): Record<string, number> {
-  const out: Record<string, number> = { rss: Math.round(process.memoryUsage.rss() / 1048576) }
+  const m = process.memoryUsage()
+  const out: Record<string, number> = { rss: Math.round(m.rss / 1048576), heapTotal: Math.round(m.heapTotal / 1048576), heapUsed: Math.round(m.heapUsed / 1048576), external: Math.round(m.external / 1048576), arrayBuffers: Math.round(m.arrayBuffers / 1048576) }
   for (const s of getHeapSpaceStatistics()) out[s.space_name.replace('_space', '')] = Math.round(s.space_used_size / 1048576)
   return out
 }

@@ -25,8 +25,8 @@ export class MessageStore {
   finalMask: Uint32Array
   /** The in-process network saw it arrive (a second arrival is a duplicate submit). */
   arrived: Uint8Array
-  /** Gateway ids, kept only to forget them when the slot closes. */
-  ids: (string[] | undefined)[]
+  /** Accepted without gateway ids: its receipts name our seq (HTTP dlr-url). */
+  bySeqOnly: Uint8Array
 
   constructor(initialCapacity = 4096) {
     let cap = 16
@@ -41,7 +41,7 @@ export class MessageStore {
     this.worst = new Uint8Array(cap)
     this.finalMask = new Uint32Array(cap)
     this.arrived = new Uint8Array(cap)
-    this.ids = new Array(cap).fill(undefined)
+    this.bySeqOnly = new Uint8Array(cap)
   }
 
   /** Ring capacity (the high-water mark of the live window, rounded up to a power of two). */
@@ -77,7 +77,7 @@ export class MessageStore {
     this.worst[i] = 0
     this.finalMask[i] = 0
     this.arrived[i] = 0
-    this.ids[i] = undefined
+    this.bySeqOnly[i] = 0
     return k
   }
 
@@ -98,7 +98,7 @@ export class MessageStore {
     this.worst = move(this.worst, new Uint8Array(cap))
     this.finalMask = move(this.finalMask, new Uint32Array(cap))
     this.arrived = move(this.arrived, new Uint8Array(cap))
-    this.ids = move(this.ids, new Array(cap).fill(undefined))
+    this.bySeqOnly = move(this.bySeqOnly, new Uint8Array(cap))
     this.mask = mask
   }
 }

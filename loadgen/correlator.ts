@@ -1,15 +1,14 @@
 // Ties answers, receipts and (in-process) arrivals back to the messages sent, and turns them into
-// metrics. State lives in MessageStore (typed arrays, live window only); gateway id -> message maps
-// hold only messages still open. Times are performance.now() milliseconds.
+// metrics. State lives in MessageStore (typed arrays, live window only); the gateway id index holds
+// open messages and a bounded number of recently closed ones; the seq map holds open messages only.
+// Times are performance.now() milliseconds.
 import { MessageStore, SlotState } from './awaiting.js'
 import { EarlyReceipts, RecentlyClosed } from './early-receipts.js'
+import { IdIndex, MAX_K, kOf, opOf, packId, segOf } from './id-index.js'
 import { FinalKind, finalKindOf, type Metrics } from './metrics.js'
 import { RingQueue } from './ring-queue.js'
 import type { IncomingReceipt, SubmitOutcome } from './transport.js'
 import type { Scenario } from './scenario.js'
-
-/** Gateway ids map to k * SEG_SPAN + segment index. */
-const SEG_SPAN = 256
 /** Key under which a receipt carrying our seq (HTTP dlr-url) waits or is remembered. */
 const seqKey = (seq: number) => `#${seq}`
 
@@ -25,15 +24,22 @@ export interface CorrelatorOptions {
   receiptPerMessage?: (op: number) => boolean
   /** Each message's first arrival at an operator (loadgen/failover.ts); called once per message. */
   onArrival?: (op: number, operatorId: string, nowMs: number, sentAtMs: number) => void
+  /**
+   * Whether receipts may name our seq instead of a gateway id (HTTP dlr-url) or the in-process
+   * network reports arrivals: then a seq -> message map is kept. Default true; the SMPP transport's
+   * receipts always carry ids, so the engine turns it off there (one Map set and delete per message).
+   */
+  bySeq?: boolean
   earlyMax?: number
   earlyHoldMs?: number
+  /** Closed messages remembered (ids, seqs) so late receipts count as duplicates: at least half of this. */
   recentMax?: number
 }
 
 export class Correlator {
   readonly store = new MessageStore()
-  private readonly byId = new Map<string, number>()
-  private readonly bySeq = new Map<number, number>()
+  private readonly byId: IdIndex
+  private readonly bySeq: Map<number, number> | undefined
   /** (k, deadline ms) in acceptance order: deadlines are monotonic since waitMs is fixed. */
   private readonly deadlines = new RingQueue(2)
   private readonly early: EarlyReceipts
@@ -50,7 +56,15 @@ export class Correlator {
     private readonly opts: CorrelatorOptions,
   ) {
     this.early = new EarlyReceipts(opts.earlyMax ?? 50_000, opts.earlyHoldMs ?? Math.max(30_000, opts.waitMs))
-    this.recent = new RecentlyClosed(opts.recentMax ?? 100_000)
+    const recentMax = opts.recentMax ?? 100_000
+    this.recent = new RecentlyClosed(recentMax)
+    this.byId = new IdIndex(Math.max(1, recentMax >> 1), (v) => this.isOpen(kOf(v)))
+    this.bySeq = opts.bySeq === false ? undefined : new Map()
+  }
+
+  private isOpen(k: number): boolean {
+    const s = this.store
+    return s.holds(k) && s.state[s.slot(k)] !== SlotState.closed
   }
 
   /** Sent, no answer yet. */
@@ -68,14 +82,15 @@ export class Correlator {
     return this.early.size
   }
 
-  /** Gateway ids and seqs currently mapped (bounded by the live window). */
+  /** Gateway ids (open and recently closed) and seqs (open) currently mapped. */
   get mappedIds(): number {
-    return this.byId.size + this.bySeq.size
+    return this.byId.size + (this.bySeq?.size ?? 0)
   }
 
   sent(seq: number, op: number, intendedMs: number, sentMs: number): number {
     const k = this.store.open(seq, op, intendedMs, sentMs)
-    this.bySeq.set(seq, k)
+    if (k > MAX_K) throw new Error(`more than ${MAX_K} sends in one run: split it with --segment`)
+    this.bySeq?.set(seq, k)
     this.open++
     return k
   }
@@ -99,10 +114,8 @@ export class Correlator {
     this.deadlines.push(k, nowMs + this.opts.waitMs)
     const ids = outcome.messageIds
     s.segsLeft[i] = ids.length && !this.opts.receiptPerMessage?.(op) ? ids.length : 1
-    if (ids.length) {
-      s.ids[i] = ids
-      for (let seg = 0; seg < ids.length; seg++) this.byId.set(ids[seg], k * SEG_SPAN + Math.min(seg, SEG_SPAN - 1))
-    }
+    s.bySeqOnly[i] = ids.length ? 0 : 1
+    for (let seg = 0; seg < ids.length; seg++) this.byId.set(ids[seg], packId(k, seg, op))
     if (this.early.size === 0) return
     for (let seg = 0; seg < ids.length; seg++) this.early.take(ids[seg], (r, at) => this.apply(k, seg, r, at))
     this.early.take(seqKey(s.seq[i]), (r, at) => this.apply(k, 0, r, at))
@@ -111,11 +124,14 @@ export class Correlator {
   receipt(r: IncomingReceipt, nowMs: number): void {
     if (r.messageId !== undefined) {
       const v = this.byId.get(r.messageId)
-      if (v !== undefined) return this.apply(Math.floor(v / SEG_SPAN), v % SEG_SPAN, r, nowMs)
-      return this.unmatched(r.messageId, r, nowMs)
+      if (v === undefined) return this.unmatched(r.messageId, r, nowMs)
+      const k = kOf(v)
+      // Retired from the store: closed long ago, so anything more is an extra receipt.
+      if (!this.store.holds(k)) return this.metrics.duplicateReceipt(opOf(v))
+      return this.apply(k, segOf(v), r, nowMs)
     }
     if (r.seq !== undefined) {
-      const k = this.bySeq.get(r.seq)
+      const k = this.bySeq?.get(r.seq)
       if (k !== undefined && this.store.state[this.store.slot(k)] !== SlotState.inFlight) return this.apply(k, 0, r, nowMs)
       return this.unmatched(seqKey(r.seq), r, nowMs)
     }
@@ -158,7 +174,7 @@ export class Correlator {
   arrival(operatorId: string, text: string, nowUs: number): void {
     const seq = this.opts.parseTag(text)
     if (seq === undefined) return
-    const k = this.bySeq.get(seq)
+    const k = this.bySeq?.get(seq)
     if (k === undefined) return
     const s = this.store
     const i = s.slot(k)
@@ -187,7 +203,7 @@ export class Correlator {
         this.metrics.missing(s.op[i])
       }
     }
-    const mapped = this.byId.size + this.bySeq.size
+    const mapped = this.mappedIds
     if (mapped > this.peakMapped) this.peakMapped = mapped
     const givenUp = this.early.expire(nowMs)
     for (let n = 0; n < givenUp; n++) this.metrics.unknownReceipt()
@@ -200,7 +216,8 @@ export class Correlator {
     s.state[i] = SlotState.closed
     this.waiting--
     // Receipts by seq (no gateway ids) are remembered here, so a late one is a duplicate, not unknown.
-    if (!s.ids[i]) this.recent.add(seqKey(s.seq[i]), s.op[i])
+    // (Gateway ids stay in byId, which remembers closed messages itself.)
+    if (s.bySeqOnly[i]) this.recent.add(seqKey(s.seq[i]), s.op[i])
   }
 
   private retire(): void {
@@ -208,16 +225,7 @@ export class Correlator {
     while (s.base < s.next) {
       const i = s.slot(s.base)
       if (s.state[i] !== SlotState.closed) break
-      const ids = s.ids[i]
-      const op = s.op[i]
-      if (ids) {
-        for (const id of ids) {
-          this.byId.delete(id)
-          this.recent.add(id, op)
-        }
-        s.ids[i] = undefined
-      }
-      this.bySeq.delete(s.seq[i])
+      this.bySeq?.delete(s.seq[i])
       s.base++
     }
   }

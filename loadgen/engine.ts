@@ -97,7 +97,11 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const metrics = new Metrics(scenario.network.operators.map((o) => o.id))
   const failover = new FailoverTracker(metrics.operatorIds, opts.failover ?? {})
   const onArrival = failover.watching ? failover.arrival.bind(failover) : undefined
-  const correlator = new Correlator(metrics, { waitMs, parseTag, onArrival, receiptPerMessage: receiptPerMessage(scenario, metrics.operatorIds) })
+  const correlator = new Correlator(metrics, {
+    waitMs, parseTag, onArrival, receiptPerMessage: receiptPerMessage(scenario, metrics.operatorIds),
+    // Seqs are looked up only for seq-keyed receipts and in-process arrivals.
+    bySeq: opts.observerHook !== undefined || transport.receiptsCarryIds !== true,
+  })
   const merger = new PlanMerger(plan.streams)
   const traffic = opts.traffic ?? scenarioTraffic(scenario as Scenario, (plan as Plan).streams)
   const sources = plan.streams.map((_, i) => traffic(i))
@@ -128,7 +132,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     interrupted = true
     planDone = true
     // Due but never sent: counted as dropped so planned = sent + dropped still holds.
-    backlog.drain((due) => metrics.dropped(due.op))
+    backlog.drain((op) => metrics.dropped(op))
     stopAt = performance.now() + (opts.graceMs ?? 2000)
     kick()
   }
@@ -136,10 +140,12 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   function takeDue(t: number): void {
     while (!planDone && merger.peekTime() <= t) {
       merger.take()
-      const msg = sources[merger.stream].message(merger.seq)
-      const op = metrics.operatorIndex(msg.operator)
+      // Only the operator now (it picks the queue); the message is built when it goes out.
+      const source = sources[merger.stream]
+      const operator = source.operatorOf ? source.operatorOf(merger.seq) : source.message(merger.seq).operator
+      const op = metrics.operatorIndex(operator)
       metrics.planned(op)
-      backlog.push({ t: merger.t, msg, op })
+      backlog.push(op, merger.t, merger.seq, merger.stream)
     }
     if (!planDone && merger.peekTime() === Infinity) planDone = true
   }
@@ -148,24 +154,25 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   function sendDue(now: number): number {
     const t = now - start
     let budget = SENDS_PER_TICK
-    for (const queue of backlog.waiting()) {
-      while (queue.length && budget > 0) {
-        const due = queue.peek()
-        if (t - due.t > maxLagMs) {
-          backlog.shift(queue)
-          metrics.dropped(due.op)
+    for (let op = 0; op < backlog.operators; op++) {
+      while (backlog.waiting(op) > 0 && budget > 0) {
+        const dueT = backlog.headTime(op)
+        if (t - dueT > maxLagMs) {
+          backlog.shift(op)
+          metrics.dropped(op)
           continue
         }
         if (transport.capacity() <= 0) return SENDS_PER_TICK - budget
+        const msg = sources[backlog.headStream(op)].message(backlog.headSeq(op))
         // This operator's binds are full: its sends wait; the other operators' go on.
-        if (canSend && !canSend(due.msg)) break
-        backlog.shift(queue)
+        if (canSend && !canSend(msg)) break
+        backlog.shift(op)
         budget--
-        const intended = start + due.t
-        const k = correlator.sent(due.msg.seq, due.op, intended, now)
-        metrics.sent(due.op, now - intended > lateAfterMs, segmentCount(due.msg))
+        const intended = start + dueT
+        const k = correlator.sent(msg.seq, op, intended, now)
+        metrics.sent(op, now - intended > lateAfterMs, segmentCount(msg))
         lastSend = now
-        transport.send(due.msg, (o: SubmitOutcome) => answered(k, o))
+        transport.send(msg, (o: SubmitOutcome) => answered(k, o))
       }
     }
     return SENDS_PER_TICK - budget

@@ -9,6 +9,8 @@ import type { OutboundMessage } from './transport.js'
 /** Makes the message for a plan seq (one per stream; loadgen/traffic.ts Traffic). */
 export interface MessageSource {
   message(seq: number): OutboundMessage
+  /** message(seq).operator without building the message (the backlog needs only that). */
+  operatorOf?(seq: number): string
 }
 
 /**

@@ -1,6 +1,7 @@
-// A FIFO of fixed-width numeric records in growable typed-array columns: the send backlog and the
-// receipt-deadline queue. No object per entry; it grows by doubling and never shrinks, so its
-// capacity is the high-water mark of what was queued at once (not of the run's message count).
+// A FIFO of fixed-width numeric records in growable typed-array columns: the send backlog (per
+// operator) and the receipt-deadline queue. No object per entry; it grows by doubling and never
+// shrinks, so its capacity is the high-water mark of what was queued at once (not of the run's
+// message count).
 
 export class RingQueue {
   private cols: Float64Array[]
@@ -53,44 +54,5 @@ export class RingQueue {
     })
     this.head = 0
     this.mask = cap - 1
-  }
-}
-
-/** A growable circular FIFO of objects (the send backlog): O(1) push and shift, no array shifting. */
-export class Fifo<T> {
-  private items: (T | undefined)[] = new Array(64)
-  private head = 0
-  private count = 0
-
-  get length(): number {
-    return this.count
-  }
-
-  get capacity(): number {
-    return this.items.length
-  }
-
-  push(item: T): void {
-    if (this.count === this.items.length) {
-      const old = this.items
-      this.items = new Array(old.length * 2)
-      for (let j = 0; j < this.count; j++) this.items[j] = old[(this.head + j) % old.length]
-      this.head = 0
-    }
-    this.items[(this.head + this.count) % this.items.length] = item
-    this.count++
-  }
-
-  /** The oldest item (check length first). */
-  peek(): T {
-    return this.items[this.head] as T
-  }
-
-  shift(): T {
-    const item = this.items[this.head] as T
-    this.items[this.head] = undefined
-    this.head = (this.head + 1) % this.items.length
-    this.count--
-    return item
   }
 }

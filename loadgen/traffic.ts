@@ -30,6 +30,8 @@ export interface OutboundMessage {
 
 export interface Traffic {
   message(seq: number): OutboundMessage
+  /** message(seq).operator, from the destination draw alone. */
+  operatorOf(seq: number): string
 }
 
 /** GSM-7 padding for `length`: plain words, so padding never changes a message's encoding. */
@@ -115,6 +117,15 @@ class StreamTraffic implements Traffic {
     this.senders = new Picker(this.t.senders, (s) => s.weight)
     this.templates = new Picker(this.t.templates, (x) => x.weight)
     for (const op of scenario.network.operators) for (const p of op.prefixes) this.routes.add(p, op.id)
+  }
+
+  operatorOf(seq: number): string {
+    // The same first draws as message(), in the same order.
+    const d = this.draw
+    d.reset(seq)
+    const dest = this.destinations.pick(d.next())
+    if (dest.kind === 'operator') return dest.operator
+    return this.routes.lookup(String(dest.first + d.int(dest.last - dest.first + 1))) ?? ''
   }
 
   message(seq: number): OutboundMessage {

@@ -28,6 +28,11 @@ export interface ReceiptSink {
 
 export interface Transport {
   readonly name: string
+  /**
+   * True when every receipt it hands on names a gateway message id, never our seq (SMPP): the
+   * engine then keeps no seq -> message map. Absent or false: receipts may carry seq (HTTP dlr-url).
+   */
+  readonly receiptsCarryIds?: boolean
   start(receipts: ReceiptSink): Promise<void>
   /** How many more sends it can take right now (free window slots over all binds/connections). */
   capacity(): number

@@ -17,6 +17,7 @@ export {
   encodeGenericNack,
 } from './encode.js'
 export { decodePdu, PduError } from './decode.js'
+export { deliverSmView, viewDeliverSm, type DeliverSmView } from './deliver-view.js'
 export { Framer } from './framer.js'
 export { SmppSession, type SessionOptions, type ResponseCallback } from './session.js'
 export * from './text.js'

@@ -44,6 +44,12 @@ export class SmppSession {
   onClose: (err?: Error) => void = noop
   /** The socket drained after backedUp was true: producers may resume. */
   onDrain: () => void = noop
+  /**
+   * Optional fast path: sees every request frame (not responses) before it is decoded; returning
+   * true means it was handled (answered) and it goes no further. Returning false hands the frame to
+   * the full decoder and onPdu as usual. Not called while `debug` is set, so tracing sees every PDU.
+   */
+  onRequestFrame: ((frame: Buffer) => boolean) | undefined = undefined
   /** Optional tracing; only called when set. */
   debug: ((event: string, detail?: unknown) => void) | undefined = undefined
 
@@ -227,6 +233,7 @@ export class SmppSession {
   }
 
   private handleFrame = (frame: Buffer): void => {
+    if (this.onRequestFrame !== undefined && this.debug === undefined && frame[4]! < 0x80 && this.onRequestFrame(frame)) return
     let pdu: Pdu
     try {
       pdu = decodePdu(frame)

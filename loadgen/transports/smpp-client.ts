@@ -17,12 +17,14 @@ import {
   type Pdu,
   type Segment,
   type SubmitSm,
+  deliverSmView,
+  viewDeliverSm,
 } from '../../smpp/index.js'
 import type { OutboundMessage, ReceiptSink, SubmitOutcome } from '../transport.js'
 import { ReceiptIdCanon } from './receipt-ids.js'
 import { BindLink, type LinkHooks, type LinkOptions } from './smpp-link.js'
 import { Flight, type FlightOwner } from './smpp-flight.js'
-import { readReceipt } from './smpp-receipt.js'
+import { readReceipt, readReceiptView } from './smpp-receipt.js'
 
 export interface SmppClientOptions extends Omit<LinkOptions, 'bind'> {
   mode: 'transceiver' | 'tx+rx'
@@ -56,6 +58,7 @@ export class SmppClient implements LinkHooks, FlightOwner {
   private readonly pool: Flight[] = []
   private readonly pdu: SubmitSm = { command: 'submit_sm', commandId: CommandId.submit_sm, status: 0, sequence: 0, ...smBody() }
   private readonly canon: ReceiptIdCanon
+  private readonly view = deliverSmView()
   private startWaiter: (() => void) | undefined
   private drainWaiter: (() => void) | undefined
   private closed = false
@@ -246,6 +249,21 @@ export class SmppClient implements LinkHooks, FlightOwner {
       default:
         if (pdu.commandId < RESPONSE_BIT) link.session?.sendGenericNack(pdu.sequence, Status.ESME_RINVCMDID)
     }
+  }
+
+  /**
+   * Receipts straight from the frame (no PDU object): the load generator reads one per message.
+   * Anything the view cannot settle (MO, UCS-2 text, odd fields) goes the full way through onPdu.
+   */
+  onRequestFrame(link: BindLink, frame: Buffer): boolean {
+    const v = this.view
+    if (!viewDeliverSm(frame, v)) return false
+    const r = readReceiptView(frame, v, this.canon)
+    if (r === undefined) return false
+    link.session?.sendDeliverSmResp(v.sequence, Status.ESME_ROK)
+    this.counters.receipts++
+    this.sink.onReceipt(r)
+    return true
   }
 
   private deliverSm(link: BindLink, pdu: DeliverSm): void {

@@ -25,6 +25,8 @@ export type LinkState = 'idle' | 'connecting' | 'bound' | 'closed'
 export interface LinkHooks {
   /** Every PDU that is not a response to one of our requests. */
   onPdu(link: BindLink, pdu: Pdu): void
+  /** A request frame before it is decoded; true when handled (the receipt fast path). */
+  onRequestFrame?(link: BindLink, frame: Buffer): boolean
   /** The bind succeeded: the link can carry traffic. */
   onBound(link: BindLink): void
   /** The bound connection (or a connection attempt) ended; pending requests were already failed. */
@@ -68,6 +70,8 @@ export class BindLink {
     })
     this.session = session
     session.onPdu = (pdu) => this.hooks.onPdu(this, pdu)
+    const hooks = this.hooks
+    if (hooks.onRequestFrame) session.onRequestFrame = (frame) => hooks.onRequestFrame!(this, frame)
     session.onClose = (err) => this.lost(session, err?.message ?? 'connection closed')
     socket.once('connect', () => {
       session.request(

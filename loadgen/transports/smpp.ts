@@ -101,6 +101,8 @@ export class BindPool {
 
 export class SmppTransport implements Transport {
   readonly name: string
+  /** deliver_sm receipts always name the submit_sm_resp id. */
+  readonly receiptsCarryIds = true
   private readonly pool: BindPool
 
   constructor(opts: SmppTargetOptions) {

@@ -31,6 +31,9 @@ class StartingLine implements Transport {
   get name(): string {
     return this.inner.name
   }
+  get receiptsCarryIds(): boolean | undefined {
+    return this.inner.receiptsCarryIds
+  }
   async start(receipts: ReceiptSink): Promise<void> {
     await this.inner.start(receipts)
     post({ type: 'ready' })

@@ -8,9 +8,9 @@ import { formatTag, parseTag } from '../../loadgen/tag.js'
 const ok = (...ids: string[]) => ({ kind: 'accepted' as const, status: 'ESME_ROK', messageIds: ids })
 const final = (messageId: string, stat = 'DELIVRD') => ({ messageId, stat, final: true })
 
-function setup(waitMs = 1000) {
+function setup(waitMs = 1000, recentMax?: number, bySeq?: boolean) {
   const metrics = new Metrics(['alpha', 'beta'])
-  return { metrics, c: new Correlator(metrics, { waitMs, parseTag }), t: metrics.overall.totals }
+  return { metrics, c: new Correlator(metrics, { waitMs, parseTag, recentMax, bySeq }), t: metrics.overall.totals }
 }
 
 describe('correlator', () => {
@@ -109,7 +109,7 @@ describe('correlator', () => {
   })
 
   it('keeps its state bounded by what is open, not by the message count (200k messages)', () => {
-    const { c, t } = setup(50)
+    const { c, t } = setup(50, 10_000)
     let now = 0
     const inFlight: number[] = []
     for (let seq = 0; seq < 200_000; seq++) {
@@ -121,9 +121,51 @@ describe('correlator', () => {
       if (seq % 100 === 0) c.sweep(now)
     }
     // Live window: ~100 in flight + ~2000 awaiting (+ lost ones up to 50 ms = 5000): far below 200k.
+    // Ids: two generations of max(5k, 2 x open) (open and recently closed), seqs: open ones only.
     expect(c.store.capacity).toBeLessThanOrEqual(16_384)
-    expect(c.peakMapped).toBeLessThan(20_000)
+    expect(c.peakMapped).toBeLessThan(40_000)
     expect(t.missing).toBeGreaterThan(1500)
     expect(t.delivered).toBeGreaterThan(190_000)
+  })
+})
+
+describe('correlator: late receipts of closed messages', () => {
+  it('charges a receipt for a message closed and retired long ago to its operator as a duplicate', () => {
+    const { metrics, c, t } = setup(1000, 1000)
+    const k = c.sent(0, 1, 0, 0)
+    c.answer(k, ok('old'), 1)
+    c.receipt(final('old'), 2)
+    // 400 more messages close behind it, so its slot retires from the store.
+    for (let seq = 1; seq <= 400; seq++) {
+      const kk = c.sent(seq, 0, 3, 3)
+      c.answer(kk, ok(`m${seq}`), 4)
+      c.receipt(final(`m${seq}`), 5)
+    }
+    c.sweep(6)
+    expect(c.store.base).toBeGreaterThan(k)
+    c.receipt(final('old'), 7)
+    expect(t.duplicate_receipts).toBe(1)
+    expect(metrics.operators[1].totals.duplicate_receipts).toBe(1)
+    expect(t.unknown_receipts).toBe(0)
+  })
+
+  it('forgets closed ids after two generations (unknown), but never an open one (still matched)', () => {
+    const { c, t } = setup(60_000, 200, false) // generations of 100 ids; receipts by id only (SMPP)
+    const slow = c.sent(0, 0, 0, 0)
+    c.answer(slow, ok('slow'), 1) // its receipt comes after 1000 other messages
+    const first = c.sent(1, 0, 0, 0)
+    c.answer(first, ok('first'), 1)
+    c.receipt(final('first'), 2)
+    for (let seq = 2; seq < 1002; seq++) {
+      const k = c.sent(seq, 0, 3, 3)
+      c.answer(k, ok(`m${seq}`), 4)
+      c.receipt(final(`m${seq}`), 5)
+    }
+    expect(c.mappedIds).toBeLessThanOrEqual(200 + 1)
+    c.receipt(final('slow'), 6)
+    expect(t.delivered).toBe(1002)
+    c.receipt(final('first'), 7) // closed 1000 ids ago: no longer remembered
+    expect(t.unknown_receipts + c.earlyHeld).toBe(1)
+    expect(t.duplicate_receipts).toBe(0)
   })
 })

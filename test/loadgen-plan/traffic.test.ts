@@ -117,3 +117,19 @@ describe('tag', () => {
     expect(parseId('1a')).toBe(46)
   })
 })
+
+describe('traffic operatorOf', () => {
+  it('names the same operator as the built message, for operator and range destinations alike', () => {
+    const tr = traffic({
+      destinations: [{ operator: 'telco-a', weight: 2 }, { operator: 'telco-b' }, { range: '4791000000-4791000009' }, { range: '+5550000-5550003' }],
+      templates: ['Code {{otp}}', { text: 'Hi {{name}}', weight: 2 }],
+    })
+    const seen = new Set<string>()
+    for (let seq = 0; seq < 5000; seq++) {
+      const op = tr.operatorOf(seq)
+      expect(op).toBe(tr.message(seq).operator)
+      seen.add(op)
+    }
+    expect([...seen].sort()).toEqual(['', 'telco-a', 'telco-b'])
+  })
+})
