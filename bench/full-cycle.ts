@@ -1,10 +1,10 @@
 // Full cycle (submit_sm, submit_sm_resp, deliver_sm receipt, deliver_sm_resp) through the real
 // product path, simulator and load generator in separate processes, at the highest rate the pair
 // sustains; then the `smpp` package's client and server through the same cycle. The plan is an
-// open loop, so the ceiling is found by short probes at rising rates (far above capacity the load
-// generator would spend its time making and dropping messages it cannot send: the engine plans
-// every message that falls due). The measured run plans a little above the best probe, so the
-// window never idles, with a max lag long enough that nothing is dropped.
+// open loop, so the ceiling is found by short probes: rising rates until one is not sustained,
+// then halving the gap between the last sustained and the first failed rate. The measured run
+// plans the highest sustained rate (above it the generator falls behind its plan and the figure
+// says more about the backlog than the pair), with a max lag long enough that nothing is dropped.
 import { runBaseline, type BaselineResult } from './baseline.js'
 import { int, mb, perMsgUs } from './format.js'
 import { runPair, type PairResult } from './mtsim-pair.js'
@@ -25,28 +25,45 @@ export interface FullCycleResult {
   problems: string[]
 }
 
-const PROBE_START = 20_000
-const PROBE_STEP = 1.4
+const PROBE_START = 40_000
+const PROBE_STEP = 1.25
 const PROBE_SECONDS = 3
-/** A probe that delivers this share of its planned rate (start-up included) sustained it. */
-const SUSTAINED = 0.95
+/** Bisection stops when the gap is this close (share of the sustained rate). */
+const PROBE_PRECISION = 0.03
+/** A probe that delivers this share of its planned rate (start-up and last receipts included) sustained it. */
+const SUSTAINED = 0.97
 /** The smpp package's rate on these machines (reference/SMPP.md), to size its run to ~seconds. */
 const BASELINE_EXPECTED_RATE = 30_000
 
-export async function fullCycle(o: FullCycleOptions): Promise<FullCycleResult> {
-  let rate = o.rate
-  if (rate <= 0) {
-    let best = 0
-    for (let r = PROBE_START; ; r = Math.round(r * PROBE_STEP)) {
-      const messages = r * PROBE_SECONDS
-      const p = await runPair({ messages, rate: r, window: o.window, binds: o.binds, maxLagMs: 2000, progressEvery: 1e9 }, 'full-cycle-probe')
-      const achieved = (p.totals.delivered / p.elapsedMs) * 1000
-      best = Math.max(best, achieved)
-      o.log(`probe: planned ${int(r)} msg/s, ${int(achieved)} msg/s delivered (${p.totals.dropped} dropped)`)
-      if (achieved < r * SUSTAINED) break
-    }
-    rate = Math.round(best * 1.1)
+/** Highest planned rate the pair sustains, by probing. */
+export async function probeCeiling(o: FullCycleOptions): Promise<number> {
+  const probe = async (r: number): Promise<boolean> => {
+    const p = await runPair({ messages: Math.round(r * PROBE_SECONDS), rate: r, window: o.window, binds: o.binds, maxLagMs: 2000, progressEvery: 1e9 }, 'full-cycle-probe')
+    const achieved = (p.totals.delivered / p.elapsedMs) * 1000
+    const ok = achieved >= r * SUSTAINED && p.totals.dropped === 0
+    o.log(`probe: planned ${int(r)} msg/s, ${int(achieved)} msg/s delivered (${p.totals.dropped} dropped): ${ok ? 'sustained' : 'not sustained'}`)
+    return ok
   }
+  let good = 0
+  let bad = 0
+  for (let r = PROBE_START; ; r = Math.round(r * PROBE_STEP)) {
+    if (await probe(r)) good = r
+    else {
+      bad = r
+      break
+    }
+  }
+  if (good === 0) return Math.round(bad / 2)
+  while (bad - good > good * PROBE_PRECISION) {
+    const mid = Math.round((good + bad) / 2)
+    if (await probe(mid)) good = mid
+    else bad = mid
+  }
+  return good
+}
+
+export async function fullCycle(o: FullCycleOptions): Promise<FullCycleResult> {
+  const rate = o.rate > 0 ? o.rate : await probeCeiling(o)
   const messages = Math.round(rate * o.seconds)
   const r = await runPair({ messages, rate, window: o.window, binds: o.binds, maxLagMs: o.seconds * 1000, progressEvery: 1e9 }, 'full-cycle')
   const mtsimRate = (r.totals.delivered / r.elapsedMs) * 1000

@@ -5,11 +5,6 @@ import type { Account } from './network.js'
 
 /** Past this many queued bytes a receiver bind gets no more receipts until it drains. */
 const RECEIVER_QUEUE_LIMIT = 256 * 1024
-/**
- * The SMSC's own window for receipts: at most this many unacknowledged deliver_sm per bind. A
- * client that never answers them gets no more (they wait in the compact store instead).
- */
-export const RECEIPT_WINDOW = 1000
 
 export class AccountBinds {
   private readonly index = new Map<string, number>()
@@ -17,7 +12,11 @@ export class AccountBinds {
   private readonly receivers: BindConnection[][]
   private readonly roundRobin: number[]
 
-  constructor(readonly accounts: readonly Account[]) {
+  /** @param receiptWindow most unacknowledged receipts per bind (network receipts.window). */
+  constructor(
+    readonly accounts: readonly Account[],
+    private readonly receiptWindow: number,
+  ) {
     accounts.forEach((a, i) => this.index.set(a.systemId, i))
     this.count = new Array<number>(accounts.length).fill(0)
     this.receivers = Array.from({ length: accounts.length }, () => [])
@@ -54,7 +53,7 @@ export class AccountBinds {
       const idx = (this.roundRobin[account]! + k) % n
       const conn = list[idx]!
       const s = conn.session
-      if (s.writable && s.queuedBytes < RECEIVER_QUEUE_LIMIT && conn.unacked.size < RECEIPT_WINDOW) {
+      if (s.writable && s.queuedBytes < RECEIVER_QUEUE_LIMIT && conn.unacked.size < this.receiptWindow) {
         this.roundRobin[account] = idx + 1
         return conn
       }

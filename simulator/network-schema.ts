@@ -95,6 +95,9 @@ const ReceiptsSchema = Obj({
   ),
   loss_rate: Type.Optional(Probability('the share of receipts never sent, 0 to 1')),
   duplicate_rate: Type.Optional(Probability('the share of receipts sent twice, 0 to 1')),
+  window: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'the most receipt deliver_sm sent and not yet answered per bind, 1 or more (default 1000)' }),
+  ),
   format: Type.Optional(
     Obj({
       text_label: Type.Optional(Type.Union([Type.Literal('text'), Type.Literal('Text')], { description: '"text" or "Text"' })),

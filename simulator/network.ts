@@ -68,6 +68,8 @@ export interface OperatorConfig {
     /** Keep the first 20 characters of each message for the receipt's text: field. */
     textExcerpt: boolean
     multipart: 'per_segment' | 'per_message'
+    /** Most unacknowledged receipt deliver_sm per bind (the SMSC's own window). */
+    window: number
   }
   timeline: Fault[]
 }
@@ -188,6 +190,12 @@ function status(value: string | number | undefined, fallback: number): number {
   return value === undefined ? fallback : (parseStatus(value) ?? fallback)
 }
 
+/**
+ * The SMSC's own window for receipts: at most this many unacknowledged deliver_sm per bind. A
+ * client that never answers them gets no more (they wait in the compact store instead).
+ */
+export const DEFAULT_RECEIPT_WINDOW = 1000
+
 function normalizeOperator(op: OperatorFile): OperatorConfig {
   const r = op.receipts
   return {
@@ -246,6 +254,7 @@ function normalizeOperator(op: OperatorFile): OperatorConfig {
       tlvs: r?.format?.tlvs ?? true,
       textExcerpt: r?.format?.text_excerpt ?? false,
       multipart: r?.multipart ?? 'per_segment',
+      window: r?.window ?? DEFAULT_RECEIPT_WINDOW,
     },
     timeline: (op.timeline ?? []).map(normalizeFault).sort((a, b) => a.at - b.at),
   }

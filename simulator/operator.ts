@@ -66,7 +66,7 @@ export class Operator implements OperatorHandle, BindOwner {
     this.rng = Rng.derive(ctx.seed, config.id)
     this.draws = new MessageDraws(ctx.seed, config.id)
     this.scheduler = ctx.scheduler
-    this.accounts = new AccountBinds(config.accounts)
+    this.accounts = new AccountBinds(config.accounts, config.receipts.window)
     for (const p of config.prefixes) this.prefixes.add(p, true)
     this.latency = config.latency ? new DelaySampler(config.latency) : undefined
     this.throttle = new Throttle(config.throttle, ctx.startedAt)

@@ -4,7 +4,7 @@
 // receipt window; the rest wait in the store.
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseReceipt } from '../../smpp/receipt.js'
-import { RECEIPT_WINDOW } from '../../simulator/account-binds.js'
+import { DEFAULT_RECEIPT_WINDOW as RECEIPT_WINDOW } from '../../simulator/network.js'
 import type { NetworkHandle } from '../../simulator/types.js'
 import { Esme, startOne, waitFor } from './helper.js'
 
