@@ -88,8 +88,8 @@ describe('engine wiring', () => {
     expect(r.totals.sent).toBe(200_000)
     expect(r.totals.delivered).toBe(200_000)
     expect(d!.storeCapacity).toBeLessThanOrEqual(65_536)
-    // Ids: two generations of 50k (open and recently closed ones); seqs: open ones only.
-    expect(d!.mappedIds).toBeLessThan(110_000)
+    // Ids: two generations of max(8k, 2 x open) (open and recently closed ones); seqs: open ones only.
+    expect(d!.mappedIds).toBeLessThan(40_000)
     expect(d!.earlyHeld).toBe(0)
   })
 })
