@@ -113,6 +113,8 @@ async function run(o: LoadRun): Promise<void> {
     plan,
     transport,
     outDir: o.outDir,
+    // results.json gets the series from timeseries.ndjson; the soak's memory must not grow with its hours.
+    keepTimeseries: false,
     onStart: (t) => {
       startedAt = t
       const cpu = process.cpuUsage()

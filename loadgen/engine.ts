@@ -70,6 +70,12 @@ export interface RunOptions {
   failover?: Readonly<Record<string, string>>
   /** Called with each interval's progress figures (load generator workers report them to the main thread). */
   onProgress?: (s: ProgressSnapshot) => void
+  /**
+   * Keep the time series in memory for the returned results (default true). False: results.json
+   * still gets every point (copied from timeseries.ndjson) but the returned results' timeseries is
+   * empty, so memory does not grow with the run's duration (bench soak).
+   */
+  keepTimeseries?: boolean
   /** Called once at the end with the engine's bookkeeping sizes (bench, memory tests). */
   diagnostics?: (d: EngineDiagnostics) => void
 }
@@ -106,7 +112,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const traffic = opts.traffic ?? scenarioTraffic(scenario as Scenario, (plan as Plan).streams)
   const sources = plan.streams.map((_, i) => traffic(i))
   const backlog = new Backlog()
-  const series = new TimeseriesLog(join(opts.outDir, 'timeseries.ndjson'))
+  const series = new TimeseriesLog(join(opts.outDir, 'timeseries.ndjson'), opts.keepTimeseries ?? true)
   const progress = new Progress(opts.progress ?? false)
   const abortDefs = scenario.thresholds.filter((d) => d.abortOnFail)
   const canSend = transport.canSend?.bind(transport)
@@ -317,11 +323,11 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const failoverFigures = failover.figures(results.faults, results.operators)
   if (failoverFigures) results.failover = failoverFigures
   if (!interrupted && results.totals.planned !== plan.planned) {
-    throw booksError([`planned ${results.totals.planned} != the plan's ${plan.planned}`], writeResults(opts.outDir, results))
+    throw booksError([`planned ${results.totals.planned} != the plan's ${plan.planned}`], writeResults(opts.outDir, results, series.path))
   }
   const problems = checkBooks(results)
   if (correlator.contractViolations) problems.push(`${correlator.contractViolations} answers for sends not in flight (transport ${transport.name} broke its one-callback contract)`)
-  const path = writeResults(opts.outDir, results)
+  const path = writeResults(opts.outDir, results, series.path)
   if (problems.length) throw booksError(problems, path)
   progress.end(
     {

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../lib/atomic-write.js'
+import { ndjsonLines } from './timeseries.js'
 import type { Metrics } from './metrics.js'
 import {
   RESULTS_SCHEMA, RESULTS_VERSION, type FaultWindow, type ResultsFile, type ThresholdOutcome, type TimePoint, type Totals,
@@ -63,10 +64,29 @@ export function checkBooks(r: ResultsFile): string[] {
   return out
 }
 
-export function writeResults(outDir: string, results: ResultsFile): string {
+/**
+ * Writes results.json atomically, in chunks: the time series (by far its largest part on a long run)
+ * one point per line, from `results.timeseries` or, when the run did not keep them in memory, from
+ * its timeseries.ndjson (`seriesFile`), so no copy of the whole file is ever one string.
+ */
+export function writeResults(outDir: string, results: ResultsFile, seriesFile?: string): string {
   const path = join(outDir, RESULTS_FILE)
-  writeFileAtomic(path, JSON.stringify(results, null, 2) + '\n')
+  writeFileAtomic(path, resultsChunks(results, seriesFile))
   return path
+}
+
+function* resultsChunks(results: ResultsFile, seriesFile: string | undefined): Generator<string> {
+  const { timeseries, ...rest } = results
+  const head = JSON.stringify(rest, null, 2) // "{\n  ...\n}"
+  yield head.slice(0, head.lastIndexOf('\n}')) + ',\n  "timeseries": ['
+  let n = 0
+  const points: Iterable<string> = seriesFile && timeseries.length === 0 ? ndjsonLines(seriesFile) : stringified(timeseries)
+  for (const p of points) yield (n++ ? ',\n    ' : '\n    ') + p
+  yield n ? '\n  ]\n}\n' : ']\n}\n'
+}
+
+function* stringified(points: readonly TimePoint[]): Generator<string> {
+  for (const p of points) yield JSON.stringify(p)
 }
 
 let version: string | undefined

@@ -14,6 +14,21 @@ import { constantPlan, messages, outDir, scenario } from './helpers.js'
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [])
 
 describe('engine results', () => {
+  it('without keeping the time series in memory, still writes every point to results.json (from the ndjson)', async () => {
+    const dir = outDir()
+    const fake = new FakeTransport({ seed: 9, receiptDelayMs: { min: 2, max: 10 } })
+    const returned = await runLoad({
+      scenario: scenario({ waitMs: 200 }), plan: constantPlan([{ rate: 1000, count: 2500 }]), transport: fake, outDir: dir, traffic: messages(), keepTimeseries: false,
+    })
+    expect(returned.timeseries).toEqual([])
+    const r = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsFile
+    const fromLog = lines(join(dir, 'timeseries.ndjson')).map((l) => JSON.parse(l) as TimePoint)
+    expect(fromLog.length).toBeGreaterThanOrEqual(3)
+    expect(r.timeseries).toEqual(fromLog)
+    expect({ ...r, timeseries: [] }).toEqual(returned)
+    expect(r.timeseries.reduce((n, p) => n + p.sent, 0)).toBe(2500)
+  })
+
   it('writes results.json per the format and the time series as the run goes', async () => {
     const dir = outDir()
     const series = join(dir, 'timeseries.ndjson')
