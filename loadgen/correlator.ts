@@ -9,6 +9,7 @@ import { FinalKind, finalKindOf, type Metrics } from './metrics.js'
 import { RingQueue } from './ring-queue.js'
 import type { IncomingReceipt, SubmitOutcome } from './transport.js'
 import type { Scenario } from './scenario.js'
+
 /**
  * Closed messages remembered, so a late receipt is a duplicate rather than unknown: at least half
  * of this many (a simulated or real SMSC sends its duplicates right after the first receipt, or on
