@@ -160,7 +160,13 @@ export function parseReceiptStatus(str: string): ReceiptStatus | undefined {
 function canonicalStatus(str: string): ReceiptStatus | undefined {
   if (!str.startsWith('id:')) return undefined
   const idEnd = str.indexOf(' ', 3)
-  if (idEnd <= 3 || idEnd > 67 || !str.startsWith(' sub:', idEnd) || /\s/.test(str.slice(3, idEnd))) return undefined
+  if (idEnd <= 3 || idEnd > 67 || !str.startsWith(' sub:', idEnd)) return undefined
+  // Plain ASCII ids only (no slice and regex per receipt); control, space or non-ASCII
+  // characters take parseReceipt's way, which decides on whitespace as it always did.
+  for (let i = 3; i < idEnd; i++) {
+    const c = str.charCodeAt(i)
+    if (c <= 0x20 || c >= 0x7f) return undefined
+  }
   const statAt = str.indexOf(' stat:', idEnd)
   if (statAt < 0) return undefined
   const statEnd = str.indexOf(' ', statAt + 6)

@@ -133,6 +133,9 @@ describe('parseReceiptStatus', () => {
     `id:8 sub:001 stat:ACCEPTD`, // no err
     `id:9 sub:001 stat: err:1`, // empty stat
     `id:\t9 sub:001 stat:DELIVRD err:1`,
+    `id:9\u00a0x sub:001 stat:DELIVRD err:1`, // non-ASCII whitespace inside the id: not a receipt
+    `id:9é sub:001 stat:DELIVRD err:1`, // non-ASCII id: the general parser's answer
+    `id:9\x01 sub:001 stat:DELIVRD err:1`, // a control character: the general parser's answer
     `hello, this is an ordinary message`,
     `id: sub:001 stat:DELIVRD err:000`,
   ]
