@@ -1,11 +1,12 @@
 // The baseline for `npm run bench`: the `smpp` npm package's own server and client doing the same
 // full cycle as mtsim (submit_sm, submit_sm_resp, deliver_sm receipt, deliver_sm_resp), each side
 // in its own process. Run by bench/main.ts through fork(): `baseline-peer.js server` or
-// `baseline-peer.js client PORT MESSAGES WINDOW`. Each side reports {cpuUs, peakRss, ...} over IPC.
+// `baseline-peer.js client PORT MESSAGES WINDOW [WARMUP_MS]`. Each side reports {cpuUs, peakRss, ...}
+// over IPC. With a warm-up, the client's rate counts only the receipts after it (as mtsim's does).
 import smpp from 'smpp'
 import { sideReport, trackPeakRss } from './side-report.js'
 
-const [mode, portArg, messagesArg, windowArg] = process.argv.slice(2)
+const [mode, portArg, messagesArg, windowArg, warmupArg] = process.argv.slice(2)
 
 if (mode === 'server') {
   const peak = trackPeakRss()
@@ -48,10 +49,18 @@ if (mode === 'server') {
   let inFlight = 0
   let receipts = 0
   let started = 0
+  let receiptsAtWarm = 0
   const session = smpp.connect({ url: `smpp://127.0.0.1:${portArg}` }, () => {
     session.socket.setNoDelay(true)
     session.bind_transceiver({ system_id: 'bench', password: 'bench' }, () => {
       started = performance.now()
+      const warmupMs = Number(warmupArg ?? 0)
+      if (warmupMs > 0) {
+        setTimeout(() => {
+          receiptsAtWarm = receipts
+          started = performance.now()
+        }, warmupMs)
+      }
       pump()
     })
   })
@@ -69,7 +78,7 @@ if (mode === 'server') {
     inFlight--
     if (receipts === total) {
       const elapsedMs = performance.now() - started
-      process.send!(sideReport(peak, { messages: receipts, elapsedMs }), () => {
+      process.send!(sideReport(peak, { messages: receipts - receiptsAtWarm, total: receipts, elapsedMs }), () => {
         session.close()
         process.exit(0)
       })

@@ -14,6 +14,8 @@ export interface PairOptions {
   maxLagMs: number
   /** Progress every this many final receipts. */
   progressEvery: number
+  /** The first ms of the plan are not measured (rate and CPU count from there); default 0. */
+  warmupMs?: number
   /** Told every progressEvery final receipts, with both sides' RSS. */
   onProgress?: (finals: number, loadRss: number, simRss: number) => void
   execArgv?: string[]
@@ -26,6 +28,8 @@ export interface SideFigures {
 
 export interface PairResult {
   finals: number
+  /** Final receipts after the warm-up: what elapsedMs and the CPU figures cover. */
+  measured: number
   elapsedMs: number
   load: SideFigures
   sim: SideFigures & { submits: number; receiptsSent: number; receiptsAcked: number; pending: number }
@@ -57,6 +61,7 @@ export async function runPair(o: PairOptions, outName: string): Promise<PairResu
       binds: o.binds,
       maxLagMs: o.maxLagMs,
       progressEvery: o.progressEvery,
+      warmupMs: o.warmupMs ?? 0,
       outDir: join(process.cwd(), 'out', 'bench', outName),
     }
     const done = load.next('done')
@@ -68,6 +73,7 @@ export async function runPair(o: PairOptions, outName: string): Promise<PairResu
     const last = await sim.ask('usage') // after the engine closed: the final counters
     return {
       finals: d.finals as number,
+      measured: d.measured as number,
       elapsedMs: d.elapsedMs as number,
       load: { cpuUs: d.cpuUs as number, peakRss: d.peakRss as number },
       sim: {
