@@ -8,8 +8,10 @@
 // Every run (probes, the measured run, the baseline) starts with WARMUP_MS at its rate that is not
 // measured: both sides are fresh processes whose first seconds run slower (JIT tiers, heap and
 // table sizes settling) and would otherwise count against whichever rate is being tried.
-// A short probe can pass by luck on a noisy machine: a measured run that does not sustain its plan
-// is repeated at 98% of what it delivered (at most MEASURE_TRIES runs), and every run is printed.
+// This machine's speed drifts with its host's load over tens of seconds, so the measured runs
+// and the baseline alternate for ROUNDS rounds and each side's figure is the median of its rounds
+// (every round is printed). A round that did not hold its probed plan counts with what it
+// delivered, and the next round plans just below that.
 import { runBaseline, type BaselineResult } from './baseline.js'
 import { int, mb, perMsgUs } from './format.js'
 import { runPair, type PairResult } from './mtsim-pair.js'
@@ -38,8 +40,8 @@ const PROBE_SECONDS = 3
 const PROBE_PRECISION = 0.03
 /** A probe that delivers this share of its planned rate (start-up and last receipts included) sustained it. */
 const SUSTAINED = 0.97
-/** Measured runs at most, each planned just below what the one before delivered. */
-const MEASURE_TRIES = 3
+/** Interleaved rounds of (mtsim measured run, baseline run). */
+const ROUNDS = 3
 /** The smpp package's rate on these machines (reference/SMPP.md), to size its run to ~seconds. */
 const BASELINE_EXPECTED_RATE = 30_000
 
@@ -73,31 +75,39 @@ export async function probeCeiling(o: FullCycleOptions): Promise<number> {
 
 export async function fullCycle(o: FullCycleOptions): Promise<FullCycleResult> {
   let rate = o.rate > 0 ? o.rate : await probeCeiling(o)
-  let messages = 0
-  let r: PairResult
-  let mtsimRate = 0
-  for (let attempt = 1; ; attempt++) {
-    messages = Math.round((rate * (o.seconds * 1000 + WARMUP_MS)) / 1000)
-    r = await runPair({ messages, rate, window: o.window, binds: o.binds, maxLagMs: o.seconds * 1000, progressEvery: 1e9, warmupMs: WARMUP_MS }, 'full-cycle')
-    mtsimRate = (r.measured / r.elapsedMs) * 1000
-    printPair(o.log, r, `full-cycle mtsim (plan ${int(rate)} msg/s, window ${o.window} x ${o.binds} bind${o.binds > 1 ? 's' : ''})`)
-    // A rate given with --rate is measured as it is; a probed one must hold for the whole run.
-    if (o.rate > 0 || mtsimRate >= rate * SUSTAINED || attempt === MEASURE_TRIES) break
-    rate = Math.round(Math.min(rate * 0.95, mtsimRate * 0.98))
-    o.log(`  not sustained for ${o.seconds} s: measuring again at ${int(rate)} msg/s`)
-  }
-
   const baselineTotal = Math.round((BASELINE_EXPECTED_RATE * (o.seconds * 1000 + WARMUP_MS)) / 1000)
-  const b = await runBaseline(baselineTotal, o.window, WARMUP_MS)
-  const baselineRate = (b.messages / b.elapsedMs) * 1000
-  printBaseline(o.log, b, baselineRate)
-  const t = r.totals
+  const mtsimRates: number[] = []
+  const baselineRates: number[] = []
   const problems: string[] = []
-  if (t.delivered !== messages || t.missing || t.duplicate_receipts || t.unknown_receipts || r.sim.receiptsSent !== t.delivered) {
-    problems.push(`books: delivered ${t.delivered} of ${messages}, missing ${t.missing}, duplicates ${t.duplicate_receipts}, unknown ${t.unknown_receipts}, simulator receipts ${r.sim.receiptsSent}`)
+  for (let round = 1; round <= ROUNDS; round++) {
+    const messages = Math.round((rate * (o.seconds * 1000 + WARMUP_MS)) / 1000)
+    const r = await runPair({ messages, rate, window: o.window, binds: o.binds, maxLagMs: o.seconds * 1000, progressEvery: 1e9, warmupMs: WARMUP_MS }, 'full-cycle')
+    const achieved = (r.measured / r.elapsedMs) * 1000
+    mtsimRates.push(achieved)
+    printPair(o.log, r, `full-cycle mtsim, round ${round} of ${ROUNDS} (plan ${int(rate)} msg/s, window ${o.window} x ${o.binds} bind${o.binds > 1 ? 's' : ''})`)
+    const t = r.totals
+    if (t.delivered !== messages || t.missing || t.duplicate_receipts || t.unknown_receipts || r.sim.receiptsSent !== t.delivered) {
+      problems.push(`books: delivered ${t.delivered} of ${messages}, missing ${t.missing}, duplicates ${t.duplicate_receipts}, unknown ${t.unknown_receipts}, simulator receipts ${r.sim.receiptsSent}`)
+    }
+    const b = await runBaseline(baselineTotal, o.window, WARMUP_MS)
+    const baselineRate = (b.messages / b.elapsedMs) * 1000
+    baselineRates.push(baselineRate)
+    printBaseline(o.log, b, baselineRate, `round ${round} of ${ROUNDS}`)
+    if (b.total !== baselineTotal) problems.push(`baseline completed ${b.total} of ${baselineTotal} cycles`)
+    // A probed rate this round did not hold for the whole run: the next one plans just below what it delivered.
+    if (o.rate <= 0 && achieved < rate * SUSTAINED) rate = Math.round(Math.min(rate * 0.95, achieved * 0.98))
   }
-  if (b.total !== baselineTotal) problems.push(`baseline completed ${b.total} of ${baselineTotal} cycles`)
+  const mtsimRate = median(mtsimRates)
+  const baselineRate = median(baselineRates)
+  const list = (xs: number[]) => xs.map((x) => int(x)).join(', ')
+  o.log(`full-cycle medians of ${ROUNDS} interleaved rounds: mtsim ${int(mtsimRate)} msg/s (${list(mtsimRates)}), baseline ${int(baselineRate)} msg/s (${list(baselineRates)})`)
   return { mtsimRate, baselineRate, problems }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
 export function printPair(log: (line: string) => void, r: PairResult, title: string): void {
@@ -113,8 +123,8 @@ export function printPair(log: (line: string) => void, r: PairResult, title: str
   )
 }
 
-function printBaseline(log: (line: string) => void, b: BaselineResult, rate: number): void {
-  log(`full-cycle smpp package (baseline): ${int(b.messages)} cycles in ${(b.elapsedMs / 1000).toFixed(2)} s after a ${WARMUP_MS / 1000}-s warm-up = ${int(rate)} msg/s`)
+function printBaseline(log: (line: string) => void, b: BaselineResult, rate: number, round: string): void {
+  log(`full-cycle smpp package (baseline), ${round}: ${int(b.messages)} cycles in ${(b.elapsedMs / 1000).toFixed(2)} s after a ${WARMUP_MS / 1000}-s warm-up = ${int(rate)} msg/s`)
   log(`  client: ${perMsgUs(b.client.cpuUs, b.total)} CPU/msg, peak RSS ${mb(b.client.peakRss)} (CPU since process start, over all ${int(b.total)} cycles)`)
   log(`  server: ${perMsgUs(b.server.cpuUs, b.total)} CPU/msg, peak RSS ${mb(b.server.peakRss)}; cycles ${b.server.cycles}`)
 }
