@@ -45,10 +45,13 @@ const ROUNDS = 3
 /** The smpp package's rate on these machines (reference/SMPP.md), to size its run to ~seconds. */
 const BASELINE_EXPECTED_RATE = 30_000
 
+/** Cycles for a run of `seconds` measured at `rate`, after the warm-up at the same rate. */
+const cyclesFor = (rate: number, seconds: number): number => Math.round((rate * (seconds * 1000 + WARMUP_MS)) / 1000)
+
 /** Highest planned rate the pair sustains, by probing. */
 export async function probeCeiling(o: FullCycleOptions): Promise<number> {
   const probe = async (r: number): Promise<boolean> => {
-    const messages = Math.round((r * (PROBE_SECONDS * 1000 + WARMUP_MS)) / 1000)
+    const messages = cyclesFor(r, PROBE_SECONDS)
     const p = await runPair({ messages, rate: r, window: o.window, binds: o.binds, maxLagMs: 2000, progressEvery: 1e9, warmupMs: WARMUP_MS }, 'full-cycle-probe')
     const achieved = (p.measured / p.elapsedMs) * 1000
     const ok = achieved >= r * SUSTAINED && p.totals.dropped === 0
@@ -75,12 +78,12 @@ export async function probeCeiling(o: FullCycleOptions): Promise<number> {
 
 export async function fullCycle(o: FullCycleOptions): Promise<FullCycleResult> {
   let rate = o.rate > 0 ? o.rate : await probeCeiling(o)
-  const baselineTotal = Math.round((BASELINE_EXPECTED_RATE * (o.seconds * 1000 + WARMUP_MS)) / 1000)
+  const baselineTotal = cyclesFor(BASELINE_EXPECTED_RATE, o.seconds)
   const mtsimRates: number[] = []
   const baselineRates: number[] = []
   const problems: string[] = []
   for (let round = 1; round <= ROUNDS; round++) {
-    const messages = Math.round((rate * (o.seconds * 1000 + WARMUP_MS)) / 1000)
+    const messages = cyclesFor(rate, o.seconds)
     const r = await runPair({ messages, rate, window: o.window, binds: o.binds, maxLagMs: o.seconds * 1000, progressEvery: 1e9, warmupMs: WARMUP_MS }, 'full-cycle')
     const achieved = (r.measured / r.elapsedMs) * 1000
     mtsimRates.push(achieved)
@@ -110,7 +113,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
-export function printPair(log: (line: string) => void, r: PairResult, title: string): void {
+function printPair(log: (line: string) => void, r: PairResult, title: string): void {
   const t = r.totals
   const n = r.measured
   log(`${title}: ${int(n)} cycles in ${(r.elapsedMs / 1000).toFixed(2)} s after a ${WARMUP_MS / 1000}-s warm-up = ${int((n / r.elapsedMs) * 1000)} msg/s`)

@@ -11,8 +11,6 @@ import type { TimePoint } from './results-format.js'
 export class TimeseriesLog {
   readonly points: TimePoint[] = []
   private fd: number | undefined
-  /** Points appended (kept in memory or not). */
-  count = 0
 
   constructor(
     readonly path: string,
@@ -24,7 +22,6 @@ export class TimeseriesLog {
 
   append(point: TimePoint): void {
     if (this.keep) this.points.push(point)
-    this.count++
     if (this.fd !== undefined) writeSync(this.fd, JSON.stringify(point) + '\n')
   }
 

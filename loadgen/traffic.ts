@@ -124,8 +124,7 @@ class StreamTraffic implements Traffic {
     const d = this.draw
     d.reset(seq)
     const dest = this.destinations.pick(d.next())
-    if (dest.kind === 'operator') return dest.operator
-    return this.routes.lookup(String(dest.first + d.int(dest.last - dest.first + 1))) ?? ''
+    return dest.kind === 'operator' ? dest.operator : (this.routes.lookup(rangeNumber(dest, d)) ?? '')
   }
 
   message(seq: number): OutboundMessage {
@@ -141,7 +140,7 @@ class StreamTraffic implements Traffic {
       destination = prefix + String(d.int(10 ** rest)).padStart(rest, '0')
       operator = dest.operator
     } else {
-      destination = String(dest.first + d.int(dest.last - dest.first + 1))
+      destination = rangeNumber(dest, d)
       operator = this.routes.lookup(destination) ?? ''
     }
     const source = this.senders.pick(d.next()).sender
@@ -161,6 +160,11 @@ class StreamTraffic implements Traffic {
       registeredDelivery: t.registeredDelivery,
     }
   }
+}
+
+/** A number drawn from a destination range (message() and operatorOf() draw it alike). */
+function rangeNumber(dest: Extract<DestinationConfig, { kind: 'range' }>, d: SeqDraw): string {
+  return String(dest.first + d.int(dest.last - dest.first + 1))
 }
 
 /** Pads with filler or trims to `length` characters; never cuts the tag or a surrogate pair. */
