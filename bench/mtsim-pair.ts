@@ -1,7 +1,7 @@
 // Runs mtsim's simulator and load generator as two processes over loopback and collects each
 // side's figures. Shared by the full-cycle and soak benches.
 import { join } from 'node:path'
-import type { Totals } from '../loadgen/results-format.js'
+import type { Totals } from '../results/results-format.js'
 import { Side, type SideMessage } from './child.js'
 import type { LoadRun } from './load-side.js'
 

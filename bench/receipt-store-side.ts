@@ -5,8 +5,8 @@
 import { MessageDraws } from '../simulator/draws.js'
 import { parseNetwork } from '../simulator/network.js'
 import { OperatorCounters } from '../simulator/operator-stats.js'
-import { ReceiptStore } from '../simulator/receipt-store.js'
-import { ReceiptEngine, type ReceiptSink } from '../simulator/receipts.js'
+import { ReceiptStore } from '../simulator/receipts/receipt-store.js'
+import { ReceiptEngine, type ReceiptSink } from '../simulator/receipts/receipts.js'
 import { Scheduler } from '../simulator/scheduler.js'
 import { BENCH_PREFIX, benchNetwork } from './bench-network.js'
 

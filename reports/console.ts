@@ -1,9 +1,9 @@
 // The console summary: what `mtsim report` and `mtsim run` print at the end. Plain text, aligned
 // columns, no colour codes (it ends up in CI logs and pasted into tickets).
-import type { ResultsFile } from '../loadgen/results-format.js'
-import type { Comparison } from './compare.js'
+import type { ResultsFile } from '../results/results-format.js'
+import type { Comparison } from '../results/compare.js'
 import { formatDeltaValue, formatChange } from './delta-format.js'
-import { resultsFigures, runFigures, statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtObserved } from './metrics.js'
+import { resultsFigures, runFigures, statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtObserved } from './report-figures.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
 
 export interface ConsoleOptions {

@@ -1,6 +1,6 @@
 // How baseline figures and their changes read, the same in the console, Markdown and HTML.
-import type { Delta } from './compare.js'
-import { fmtMs, fmtPct, fmtRate } from './metrics.js'
+import type { Delta } from '../results/compare.js'
+import { fmtMs, fmtPct, fmtRate } from './report-figures.js'
 
 export function formatDeltaValue(d: Delta, v: number | null): string {
   if (v === null) return '-'

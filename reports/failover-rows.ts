@@ -1,7 +1,7 @@
 // The failover figures (results.failover) as table rows: one per outage of a failed-over operator.
 // The console summary and summary.md print them; report.html has its own richer table.
-import type { ResultsFile } from '../loadgen/results-format.js'
-import { fmtInt, fmtMs } from './metrics.js'
+import type { ResultsFile } from '../results/results-format.js'
+import { fmtInt, fmtMs } from './report-figures.js'
 
 export const FAILOVER_HEAD = ['operator', 'backup', 'outage', 'first at backup', 'rerouted', 'queued', 'duplicated', 'drain', 'lost']
 

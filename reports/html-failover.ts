@@ -1,17 +1,13 @@
-// The report's failover section: one row per outage of a failed-over operator (loadgen/failover.ts
+// The report's failover section: one row per outage of a failed-over operator (results/failover.ts
 // computes the figures), so a reader sees when it went down, how fast the gateway moved its traffic
 // to the backup, how long the queue took to drain after recovery and whether anything was lost.
-import type { FailoverFigures } from '../loadgen/results-format.js'
-import { esc, failoverTable } from './html-tables.js'
+import type { FailoverFigures } from '../results/results-format.js'
+import { esc } from './html-tables.js'
 
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 const msOrDash = (ms: number | null) => (ms === null ? '-' : ms < 10_000 ? `${ms} ms` : sec(ms))
 
 export function failoverSection(failover: FailoverFigures): string {
-  // Results written before the figures were typed held free-form key/value pairs.
-  if (typeof failover.operators !== 'object' || failover.operators === null) {
-    return failoverTable(failover as unknown as Record<string, unknown>)
-  }
   const head = [
     'operator', 'backup', 'outage from', 'to', 'first at backup', 'switch-over', 'rerouted (outage)',
     'rerouted (run)', 'queued', 'duplicated', 'drain after recovery', 'accepted', 'lost',

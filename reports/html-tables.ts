@@ -1,9 +1,9 @@
 // The report's tables, as HTML strings. Every value from the results file goes through esc():
 // scenario names, operator ids and status names are user-controlled text.
-import type { ResultsFile } from '../loadgen/results-format.js'
-import type { Comparison } from './compare.js'
+import type { ResultsFile } from '../results/results-format.js'
+import type { Comparison } from '../results/compare.js'
 import { formatDeltaValue, formatChange } from './delta-format.js'
-import { runFigures, statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtObserved } from './metrics.js'
+import { runFigures, statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtObserved } from './report-figures.js'
 
 export function esc(s: unknown): string {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
@@ -101,11 +101,6 @@ export function faultTable(r: ResultsFile): string {
 }
 
 /** Failover figures are free-form (see docs/results.md): one row per key, nested values as JSON. */
-export function failoverTable(failover: Record<string, unknown>): string {
-  const rows = Object.entries(failover).map(([k, v]) => [esc(k), typeof v === 'object' && v !== null ? `<code>${esc(JSON.stringify(v))}</code>` : esc(v)])
-  return tableHtml(['figure', 'value'], rows, 2)
-}
-
 export function comparisonTable(c: Comparison): string {
   return tableHtml(
     ['figure', 'baseline', 'this run', 'change', ''],

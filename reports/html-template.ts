@@ -1,8 +1,8 @@
 // The report page: layout, plain CSS (screen and print), chart cards and tables. Scripts and data
 // are handed in already made safe for inlining (see html.ts); nothing here loads from a network.
-import type { ResultsFile } from '../loadgen/results-format.js'
-import type { Comparison } from './compare.js'
-import { fmtDuration } from './metrics.js'
+import type { ResultsFile } from '../results/results-format.js'
+import type { Comparison } from '../results/compare.js'
+import { fmtDuration } from './report-figures.js'
 import { esc, tiles, operatorTable, thresholdTable, statusTable, metadataTable, faultTable, comparisonTable } from './html-tables.js'
 import { failoverSection } from './html-failover.js'
 

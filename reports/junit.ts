@@ -1,8 +1,8 @@
 // junit.xml for CI test tabs: one testcase per threshold outcome (per operator where a threshold
 // is per operator), failures carrying the observed value against the limit. Hand-written XML,
 // so everything that comes from user files is escaped and stripped of characters XML forbids.
-import type { ResultsFile, ThresholdOutcome } from '../loadgen/results-format.js'
-import { fmtObserved } from './metrics.js'
+import type { ResultsFile, ThresholdOutcome } from '../results/results-format.js'
+import { fmtObserved } from './report-figures.js'
 
 export function formatJunit(r: ResultsFile): string {
   const cases = r.thresholds

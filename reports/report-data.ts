@@ -2,8 +2,8 @@
 // the page's own script only hands ready series to chart.js. Times in seconds since run start,
 // latencies in milliseconds, rates in messages per second.
 import { decodeHistogram, type Histogram } from '../lib/hdr.js'
-import type { ResultsFile, LatencyPair } from '../loadgen/results-format.js'
-import { statusCode } from './metrics.js'
+import type { ResultsFile, LatencyPair } from '../results/results-format.js'
+import { statusCode } from './report-figures.js'
 
 export type Series = (number | null)[]
 

@@ -1,11 +1,11 @@
 // A compact Markdown summary for CI job pages ($GITHUB_STEP_SUMMARY and the like): the verdict
 // first, then the few figures people scan for, then only what failed in detail.
-import type { ResultsFile } from '../loadgen/results-format.js'
-import type { Comparison } from './compare.js'
+import type { ResultsFile } from '../results/results-format.js'
+import type { Comparison } from '../results/compare.js'
 import { runLine } from './console.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
 import { formatDeltaValue, formatChange } from './delta-format.js'
-import { resultsFigures, runFigures, statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtObserved } from './metrics.js'
+import { resultsFigures, runFigures, statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtObserved } from './report-figures.js'
 
 export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): string {
   const f = resultsFigures(r)

@@ -1,6 +1,6 @@
 // Loads a network file and turns it into the runtime model: durations in milliseconds, statuses as
 // numbers, defaults filled in. Everything the simulator reads comes from here.
-import { loadConfigFile, validateConfig, type Report } from '../config/load.js'
+import { loadConfigFile, validateConfig, type Report } from '../config/load-config.js'
 import { parseDuration } from '../lib/duration.js'
 import { Status, parseStatus } from '../smpp/constants.js'
 import { NetworkSchema, type NetworkFile, type OperatorFile, type DelayFile, type TimelineEventFile, type FaultBody } from './network-schema.js'

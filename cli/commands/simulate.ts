@@ -3,7 +3,7 @@
 import type { Command } from 'commander'
 import { action } from '../handle-errors.js'
 import { loadNetwork, type NetworkConfig } from '../../simulator/network.js'
-import { startControlApi } from '../../simulator/control-api.js'
+import { startControlApi } from '../../simulator/control/control-api.js'
 import type { ActiveFault, NetworkHandle, OperatorStats } from '../../simulator/types.js'
 import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { formatDuration } from '../../lib/duration.js'

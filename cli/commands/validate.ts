@@ -29,7 +29,7 @@ export function registerValidate(program: Command): void {
           try {
             const kind = fileKind(file)
             if (kind === 'scenario') {
-              const { loadScenario } = await import('../../loadgen/scenario.js')
+              const { loadScenario } = await import('../../loadgen/scenario/scenario.js')
               loadScenario(file)
             } else loadNetwork(file)
             process.stdout.write(`${file}: valid ${kind} file\n`)

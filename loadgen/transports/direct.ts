@@ -8,7 +8,7 @@ import { MtsimError } from '../../lib/errors.js'
 import { PrefixTable } from '../../lib/prefix.js'
 import type { BindType } from '../../simulator/network.js'
 import type { OperatorHandle } from '../../simulator/types.js'
-import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from '../transport.js'
+import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from './transport.js'
 import type { SmppClientStats } from './smpp-client.js'
 import { BindPool, type LinkSettings } from './smpp.js'
 

@@ -10,12 +10,12 @@
 
 import { Pool } from 'undici'
 import { isGsm7 } from '../../smpp/index.js'
-import type { HttpGateway } from '../gateway-config.js'
-import { renderRequest, type Template } from '../template.js'
-import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from '../transport.js'
+import type { HttpGateway } from '../scenario/gateway-config.js'
+import { renderRequest, type Template } from '../scenario/template.js'
+import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from './transport.js'
 import { jsonPath } from './json-path.js'
 import { kannelAcceptedStatus, kannelRejectedStatus } from './kannel-preset.js'
-import { ReceiptWebhook, type WebhookStats } from '../webhook.js'
+import { ReceiptWebhook, type WebhookStats } from './webhook.js'
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
 

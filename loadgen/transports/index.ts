@@ -4,8 +4,8 @@
 // target for Kannel's sendsms with kannelHttpGateway() and passes that in place of the section.
 
 import { MtsimError } from '../../lib/errors.js'
-import type { GatewayConfig } from '../gateway-config.js'
-import type { Transport } from '../transport.js'
+import type { GatewayConfig } from '../scenario/gateway-config.js'
+import type { Transport } from './transport.js'
 import { DirectTransport, type DirectNetwork } from './direct.js'
 import { HttpTransport } from './http.js'
 import { SmppTransport } from './smpp.js'
@@ -15,7 +15,7 @@ export { HttpTransport, HttpRequestBuilder } from './http.js'
 export { SmppTransport, BindPool } from './smpp.js'
 export { SmppClient } from './smpp-client.js'
 export { kannelHttpGateway } from './kannel-preset.js'
-export { ReceiptWebhook } from '../webhook.js'
+export { ReceiptWebhook } from './webhook.js'
 
 /** Defaults for what the scenario does not tune (direct mode has binds, window, mode and response_timeout). */
 const DIRECT_LINK = { responseTimeoutMs: 10_000, enquireLinkMs: 30_000, reconnectInitialMs: 250, reconnectMaxMs: 10_000 }

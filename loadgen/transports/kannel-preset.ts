@@ -23,7 +23,7 @@
 // override them; the refinement from %A is applied here.
 
 import { parseReceipt } from '../../smpp/index.js'
-import { normalizeGateway, type HttpGateway } from '../gateway-config.js'
+import { normalizeGateway, type HttpGateway } from '../scenario/gateway-config.js'
 
 /** The query parameter of the dlr-url that carries %A (gateway-config.ts KANNEL_URL_QUERY). */
 export const KANNEL_ANSWER_PARAM = 'answer'

@@ -20,7 +20,7 @@ import {
   deliverSmView,
   viewDeliverSm,
 } from '../../smpp/index.js'
-import type { OutboundMessage, ReceiptSink, SubmitOutcome } from '../transport.js'
+import type { OutboundMessage, ReceiptSink, SubmitOutcome } from './transport.js'
 import { ReceiptIdCanon } from './receipt-ids.js'
 import { BindLink, type LinkHooks, type LinkOptions } from './smpp-link.js'
 import { Flight, type FlightOwner } from './smpp-flight.js'

@@ -3,7 +3,7 @@
 // client, so each one's response callback is created once and reused for every message it carries.
 
 import type { Pdu, ResponseCallback } from '../../smpp/index.js'
-import type { OutboundMessage, SubmitOutcome } from '../transport.js'
+import type { OutboundMessage, SubmitOutcome } from './transport.js'
 
 export interface FlightOwner {
   segmentAnswered(flight: Flight, resp: Pdu | undefined, timedOut: boolean): void

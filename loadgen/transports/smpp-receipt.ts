@@ -5,7 +5,7 @@
 // frame view (smpp/deliver-view.ts), which never builds the PDU.
 
 import { DataCoding, STAT_TEXT, decodeShortMessage, parseReceiptStatus, type DeliverSm, type DeliverSmView } from '../../smpp/index.js'
-import type { IncomingReceipt } from '../transport.js'
+import type { IncomingReceipt } from './transport.js'
 import type { ReceiptIdCanon } from './receipt-ids.js'
 
 // esm_class bits 2..5 give the message type: 0x04 SMSC delivery receipt, 0x20 intermediate notification.

@@ -3,7 +3,7 @@
 // the bind with the most free window (least loaded), starting the scan after the last pick so
 // equal binds take turns.
 
-import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from '../transport.js'
+import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from './transport.js'
 import { ReceiptIdCanon, type ReceiptIdFormat } from './receipt-ids.js'
 import { SmppClient, type SmppClientOptions, type SmppClientStats } from './smpp-client.js'
 

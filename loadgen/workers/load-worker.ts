@@ -5,18 +5,18 @@
 // it the arrivals of its messages, and merges the shares.
 import { parentPort, workerData } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
-import { runLoad } from '../engine.js'
-import { buildPlan } from '../plan.js'
-import { loadScenario } from '../scenario.js'
-import { formatTag } from '../tag.js'
-import type { FaultWindow } from '../results-format.js'
-import type { ReceiptSink, Transport } from '../transport.js'
+import { runLoad } from '../engine/engine.js'
+import { buildPlan } from '../plan/plan.js'
+import { loadScenario } from '../scenario/scenario.js'
+import { formatTag } from '../correlation/tag.js'
+import type { FaultWindow } from '../../results/results-format.js'
+import type { ReceiptSink, Transport } from '../transports/transport.js'
 import { createTransport, HttpTransport, kannelHttpGateway } from '../transports/index.js'
 import type { SubmitObserver } from '../../simulator/types.js'
 import { serializeError } from '../../simulator/cluster/worker-support.js'
-import type { FromLoadWorker, LoadWorkerData, ToLoadWorker } from './protocol.js'
+import type { FromLoadWorker, LoadWorkerData, ToLoadWorker } from './worker-messages.js'
 import { spreadCount, workerGateway, workerOperator } from './split.js'
-import type { GatewayConfig } from '../gateway-config.js'
+import type { GatewayConfig } from '../scenario/gateway-config.js'
 
 const port = parentPort
 if (!port) throw new Error('load-worker.ts runs as a worker thread (loadgen/workers/run-workers.ts starts it)')

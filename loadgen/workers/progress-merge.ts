@@ -1,7 +1,7 @@
 // One live progress line for N load generator workers: each worker reports its interval figures;
 // once every worker still running has reported since the last line, their sum is printed (so the
 // line moves once per interval, not N times). Counts and rates add; time is the furthest along.
-import { Progress, type ProgressSnapshot } from '../progress.js'
+import { Progress, type ProgressSnapshot } from '../engine/progress.js'
 
 export class ProgressMerge {
   private readonly latest: (ProgressSnapshot | undefined)[]

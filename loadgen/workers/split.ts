@@ -14,7 +14,7 @@
 //   HTTP and Kannel receipts come to each worker's own webhook (the dlr-url says which).
 import { MtsimError } from '../../lib/errors.js'
 import type { Account, BindType, NetworkConfig, OperatorConfig } from '../../simulator/network.js'
-import type { GatewayConfig } from '../gateway-config.js'
+import type { GatewayConfig } from '../scenario/gateway-config.js'
 
 export interface Segment {
   /** 1-based, as in `--segment 2/4`. */

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks'
 import { Operator } from '../operator.js'
 import { Scheduler } from '../scheduler.js'
 import type { ActiveFault, SubmitObserver } from '../types.js'
-import type { FromWorker, SimWorkerData, Snapshot, ToWorker } from './protocol.js'
+import type { FromWorker, SimWorkerData, Snapshot, ToWorker } from './cluster-messages.js'
 import { serializeError } from './worker-support.js'
 
 const port = parentPort

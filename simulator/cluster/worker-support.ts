@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { MtsimError, type ErrorCode } from '../../lib/errors.js'
-import type { SerializedError } from './protocol.js'
+import type { SerializedError } from './cluster-messages.js'
 
 /**
  * The worker script `rel` (a path from the project root, without extension, e.g.

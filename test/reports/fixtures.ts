@@ -6,8 +6,8 @@
 // real loadgen/thresholds.ts. Aggregates only: nothing per message is kept.
 import { Rng, WeightedPicker } from '../../lib/rng.js'
 import { createHistogram, recordUs, encodeHistogram, type Histogram } from '../../lib/hdr.js'
-import { parseThresholds, evaluateThresholds } from '../../loadgen/thresholds.js'
-import type { ResultsFile, Totals, FaultWindow, TimePoint, OperatorResults } from '../../loadgen/results-format.js'
+import { parseThresholds, evaluateThresholds } from '../../results/thresholds.js'
+import type { ResultsFile, Totals, FaultWindow, TimePoint, OperatorResults } from '../../results/results-format.js'
 
 export interface SyntheticOptions {
   seed?: number

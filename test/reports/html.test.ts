@@ -136,13 +136,21 @@ describe('report.html content (no browser)', () => {
   it('shows a failover table only when the results have failover figures, and says when a run is partial', () => {
     const r = syntheticRun({ durationS: 5, rate: 10 })
     expect(renderHtml(r).includes('<h2>Failover</h2>')).toBe(false)
-    r.failover = { from: 'telco-b', to: 'telco-a', switchoverMs: 1840, lostDuringSwitch: 12, windows: [{ start: 20000, end: 30000 }] }
+    r.failover = {
+      operators: {
+        'telco-b': {
+          backup: 'telco-a', rerouted: 40, queued: 3, duplicates: 1, accepted: 200, lost: 2,
+          outages: [{ start: 20000, end: 30000, firstAtBackup: 21840, switchoverMs: 1840, reroutedDuring: 35, drainMs: 1200 }],
+        },
+      },
+    }
     r.meta.interrupted = true
     r.meta.segment = { index: 1, count: 3 }
     const html = renderHtml(r)
     expect(html.includes('<h2>Failover</h2>')).toBe(true)
-    expect(html.includes('<tr><td>switchoverMs</td><td>1840</td></tr>')).toBe(true)
-    expect(html.includes('<code>[{&quot;start&quot;:20000,&quot;end&quot;:30000}]</code>')).toBe(true)
+    const row = html.match(/<table class="failover">[\s\S]*?<tbody>\n(<tr>.*<\/tr>)/)?.[1] ?? ''
+    const cells = [...row.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) => m[1])
+    expect(cells).toEqual(['<b>telco-b</b>', 'telco-a', '20.0 s', '30.0 s', '21.8 s', '1840 ms', '35', '40', '3', '1', '1200 ms', '200', '<b class="bad">2</b>'])
     expect(html.includes('This run was interrupted')).toBe(true)
     expect(html.includes('This is share 2 of 3 of a segmented run')).toBe(true)
   })

@@ -2,11 +2,11 @@
 // the fake gateway, its results.json read back through the strict loader, every report produced.
 import { describe, it, expect } from 'vitest'
 import { readFileSync } from 'node:fs'
-import { runLoad } from '../../loadgen/engine.js'
-import { FakeTransport } from '../../loadgen/fake-transport.js'
-import { writeResults } from '../../loadgen/results-writer.js'
+import { runLoad } from '../../loadgen/engine/engine.js'
+import { FakeTransport } from '../support/fake-transport.js'
+import { writeResults } from '../../results/results-writer.js'
 import { loadResults, writeReport, formatConsoleSummary } from '../../reports/index.js'
-import { constantPlan, messages, outDir, scenario, segmentsOf } from '../engine/helpers.js'
+import { constantPlan, messages, outDir, scenario, segmentsOf } from '../loadgen/engine/helpers.js'
 import { parseXml } from './xml-check.js'
 import { findChromium, visit } from './chromium.js'
 

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest'
 import { formatConsoleSummary } from '../../reports/console.js'
 import { formatSummaryMarkdown } from '../../reports/summary-md.js'
-import { compareResults } from '../../reports/compare.js'
+import { compareResults } from '../../results/compare.js'
 import { syntheticRun } from './fixtures.js'
 
 describe('formatConsoleSummary', () => {

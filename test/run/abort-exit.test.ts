@@ -1,8 +1,8 @@
 // Exit codes when a run stops early: an abortOnFail threshold that fails is a threshold failure
 // (99, as k6), while a stop from outside (Ctrl-C, SIGTERM) is 105 — both write balanced results.
 import { describe, expect, it } from 'vitest'
-import { runScenario } from '../../loadgen/run.js'
-import { checkBooks } from '../../loadgen/results-writer.js'
+import { runScenario } from '../../run/run-scenario.js'
+import { checkBooks } from '../../results/results-writer.js'
 import { operator, outDir, scenario, stream } from './helpers.js'
 
 // Every submit is rejected, so accept_rate is 0 from the first second.

@@ -5,8 +5,8 @@ import { describe, it, expect } from 'vitest'
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { checkBooks } from '../../loadgen/results-writer.js'
-import type { ResultsFile } from '../../loadgen/results-format.js'
+import { checkBooks } from '../../results/results-writer.js'
+import type { ResultsFile } from '../../results/results-format.js'
 import { CLI, FIXTURES, REPO, outDir } from './helpers.js'
 
 interface Exit {

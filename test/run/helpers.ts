@@ -3,7 +3,7 @@
 // simulator's counters summed the way the load generator's totals are.
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseScenario, type Scenario } from '../../loadgen/scenario.js'
+import { parseScenario, type Scenario } from '../../loadgen/scenario/scenario.js'
 import { decodeHistogram, percentiles, type Percentiles } from '../../lib/hdr.js'
 import type { OperatorStats } from '../../simulator/types.js'
 

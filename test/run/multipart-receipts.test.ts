@@ -1,8 +1,8 @@
 // Multipart messages whose SMSC sends one receipt for the whole message (receipts.multipart:
 // per_message) are delivered, not missing; with per-segment receipts each segment's final counts.
 import { describe, expect, it } from 'vitest'
-import { runScenario } from '../../loadgen/run.js'
-import { checkBooks } from '../../loadgen/results-writer.js'
+import { runScenario } from '../../run/run-scenario.js'
+import { checkBooks } from '../../results/results-writer.js'
 import { operator, outDir, scenario, stream } from './helpers.js'
 
 function twoSegmentRun(mode: 'per_message' | 'per_segment', scenarioReceipts: Record<string, unknown> = {}) {

@@ -2,8 +2,8 @@
 // (direct mode, nothing in between): every total the load generator wrote equals what the
 // simulated operators counted themselves, per operator and per status.
 import { describe, it, expect, beforeAll } from 'vitest'
-import { runScenario, type RunScenarioResult } from '../../loadgen/run.js'
-import { checkBooks } from '../../loadgen/results-writer.js'
+import { runScenario, type RunScenarioResult } from '../../run/run-scenario.js'
+import { checkBooks } from '../../results/results-writer.js'
 import type { OperatorStats } from '../../simulator/types.js'
 import { operator, outDir, pct, scenario, simRejections, stream, sum } from './helpers.js'
 

@@ -5,10 +5,10 @@
 // histograms are the exact sum of the shares'; on a deterministic data set their percentiles are
 // those of the whole within HDR precision.
 import { describe, it, expect, beforeAll } from 'vitest'
-import { mergeResults } from '../../reports/merge.js'
-import { runScenario, type RunScenarioResult } from '../../loadgen/run.js'
-import { checkBooks } from '../../loadgen/results-writer.js'
-import type { ResultsFile, Totals } from '../../loadgen/results-format.js'
+import { mergeResults } from '../../results/merge.js'
+import { runScenario, type RunScenarioResult } from '../../run/run-scenario.js'
+import { checkBooks } from '../../results/results-writer.js'
+import type { ResultsFile, Totals } from '../../results/results-format.js'
 import { addEncoded, createHistogram, decodeHistogram, encodeHistogram, percentiles } from '../../lib/hdr.js'
 import { operator, outDir, scenario, stream, sum } from './helpers.js'
 

@@ -4,8 +4,8 @@
 // second wait. Measured from the plan
 // time they were late by up to a second; measured from when they finally went out, they look fast.
 import { describe, it, expect } from 'vitest'
-import { runScenario } from '../../loadgen/run.js'
-import { checkBooks } from '../../loadgen/results-writer.js'
+import { runScenario } from '../../run/run-scenario.js'
+import { checkBooks } from '../../results/results-writer.js'
 import { operator, outDir, pct, scenario, stream } from './helpers.js'
 
 describe('a stalled operator', () => {

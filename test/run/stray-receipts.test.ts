@@ -4,8 +4,8 @@
 // messages of its own: the operator delivers their receipts to the run's transceiver bind (the
 // account's only receiver), where they match no message of ours.
 import { describe, it, expect } from 'vitest'
-import { runScenario } from '../../loadgen/run.js'
-import { checkBooks } from '../../loadgen/results-writer.js'
+import { runScenario } from '../../run/run-scenario.js'
+import { checkBooks } from '../../results/results-writer.js'
 import { Esme } from '../simulator/helper.js'
 import { operator, outDir, scenario, stream } from './helpers.js'
 

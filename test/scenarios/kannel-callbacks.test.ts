@@ -3,7 +3,7 @@
 // mapped, these callbacks were dropped as unusable and their messages counted missing.
 import { describe, expect, it } from 'vitest'
 import { kannelHttpGateway } from '../../loadgen/transports/kannel-preset.js'
-import { ReceiptWebhook } from '../../loadgen/webhook.js'
+import { ReceiptWebhook } from '../../loadgen/transports/webhook.js'
 
 const hook = () => {
   const g = kannelHttpGateway('http://127.0.0.1:1/cgi-bin/sendsms', 'u', 'p')

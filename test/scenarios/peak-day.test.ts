@@ -1,7 +1,7 @@
 // scenarios/peak-day.yaml, its day compressed into 15 s (1,800 messages), through the real Kannel:
 // the sends follow the daily profile interval by interval, nothing is dropped, every receipt is back.
 import { describe, expect, it } from 'vitest'
-import { buildPlan } from '../../loadgen/plan.js'
+import { buildPlan } from '../../loadgen/plan/plan.js'
 import { expectAllOperatorsBalance, finals, runShort, scenario, skipWithoutKannel } from './helpers.js'
 
 const skip = skipWithoutKannel('test/scenarios/peak-day.test.ts')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ReceiptStore } from '../../simulator/receipt-store.js'
-import { ReceiptWheel } from '../../simulator/receipt-wheel.js'
+import { ReceiptStore } from '../../simulator/receipts/receipt-store.js'
+import { ReceiptWheel } from '../../simulator/receipts/receipt-wheel.js'
 import { Scheduler } from '../../simulator/scheduler.js'
 
 /** A wheel on a fake clock that records (slot, clock time) for every receipt it runs. */

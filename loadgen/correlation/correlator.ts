@@ -1,0 +1,271 @@
+// Ties answers, receipts and (in-process) arrivals back to the messages sent, and turns them into
+// metrics. State lives in MessageStore (typed arrays, live window only); the gateway id index holds
+// open messages and a bounded number of recently closed ones; the seq map holds open messages only.
+// Times are performance.now() milliseconds.
+import { MessageStore, SlotState } from './message-store.js'
+import { EarlyReceipts, RecentlyClosed } from './early-receipts.js'
+import { IdIndex, MAX_K, kOf, opOf, packId, segOf } from './id-index.js'
+import { FinalKind, finalKindOf, type Metrics } from '../engine/run-metrics.js'
+import { RingQueue } from '../../lib/ring-queue.js'
+import type { IncomingReceipt, SubmitOutcome } from '../transports/transport.js'
+import type { Scenario } from '../scenario/scenario.js'
+
+/**
+ * Closed messages remembered, so a late receipt is a duplicate rather than unknown: at least half
+ * of this many (a simulated or real SMSC sends its duplicates right after the first receipt, or on
+ * a rebind seconds later; at a few hundred msg/s 8k ids are tens of seconds). Larger generations
+ * cost the hot path: with 50k-id maps their sets were ~5% of the load generator's CPU at 115k
+ * msg/s, ~2.5% with 8k (cache-resident maps, less old-space garbage).
+ */
+const RECENT_MAX = 16_384
+/** Key under which a receipt carrying our seq (HTTP dlr-url) waits or is remembered. */
+const seqKey = (seq: number) => `#${seq}`
+
+export interface CorrelatorOptions {
+  /** How long an accepted message waits for its final receipt before it is missing. */
+  waitMs: number
+  /** Tag in the message text -> plan seq (undefined: not one of ours). */
+  parseTag: (text: string) => number | undefined
+  /**
+   * Operators (by index) whose SMSC sends ONE receipt for a whole multipart message (per_message):
+   * the first final receipt for any of its segment ids closes the message.
+   */
+  receiptPerMessage?: (op: number) => boolean
+  /** Each message's first arrival at an operator (loadgen/failover.ts); called once per message. */
+  onArrival?: (op: number, operatorId: string, nowMs: number, sentAtMs: number) => void
+  /**
+   * Whether receipts may name our seq instead of a gateway id (HTTP dlr-url) or the in-process
+   * network reports arrivals: then a seq -> message map is kept. Default true; the SMPP transport's
+   * receipts always carry ids, so the engine turns it off there (one Map set and delete per message).
+   */
+  bySeq?: boolean
+  earlyMax?: number
+  earlyHoldMs?: number
+  /** Closed messages remembered (ids, seqs) so late receipts count as duplicates: at least half of this. */
+  recentMax?: number
+}
+
+export class Correlator {
+  readonly store = new MessageStore()
+  private readonly byId: IdIndex
+  private readonly bySeq: Map<number, number> | undefined
+  /** (k, deadline ms) in acceptance order: deadlines are monotonic since waitMs is fixed. */
+  private readonly deadlines = new RingQueue(2)
+  private readonly early: EarlyReceipts
+  private readonly recent: RecentlyClosed
+  private open = 0
+  private waiting = 0
+  /** Answers for a message that was not in flight: a transport breaking its one-callback contract. */
+  contractViolations = 0
+  /** Most gateway ids + seqs mapped at once (sampled at each sweep). */
+  peakMapped = 0
+
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly opts: CorrelatorOptions,
+  ) {
+    this.early = new EarlyReceipts(opts.earlyMax ?? 50_000, opts.earlyHoldMs ?? Math.max(30_000, opts.waitMs))
+    const recentMax = opts.recentMax ?? RECENT_MAX
+    this.recent = new RecentlyClosed(recentMax)
+    this.byId = new IdIndex(Math.max(1, recentMax >> 1), (v) => this.isOpen(kOf(v)))
+    this.bySeq = opts.bySeq === false ? undefined : new Map()
+  }
+
+  private isOpen(k: number): boolean {
+    const s = this.store
+    return s.holds(k) && s.state[s.slot(k)] !== SlotState.closed
+  }
+
+  /** Sent, no answer yet. */
+  get inFlight(): number {
+    return this.open
+  }
+
+  /** Accepted, no final receipt yet. */
+  get awaiting(): number {
+    return this.waiting
+  }
+
+  /** Receipts held for an answer not yet in. */
+  get earlyHeld(): number {
+    return this.early.size
+  }
+
+  /** Gateway ids (open and recently closed) and seqs (open) currently mapped. */
+  get mappedIds(): number {
+    return this.byId.size + (this.bySeq?.size ?? 0)
+  }
+
+  sent(seq: number, op: number, intendedMs: number, sentMs: number): number {
+    const k = this.store.open(seq, op, intendedMs, sentMs)
+    if (k > MAX_K) throw new Error(`more than ${MAX_K} sends in one run: split it with --segment`)
+    this.bySeq?.set(seq, k)
+    this.open++
+    return k
+  }
+
+  answer(k: number, outcome: SubmitOutcome, nowMs: number): void {
+    const s = this.store
+    const i = s.slot(k)
+    if (!s.holds(k) || s.state[i] !== SlotState.inFlight) {
+      this.contractViolations++
+      return
+    }
+    this.open--
+    const op = s.op[i]
+    this.metrics.answer(op, outcome.kind, outcome.status, (nowMs - s.intended[i]) * 1000, (nowMs - s.sentAt[i]) * 1000)
+    if (outcome.kind !== 'accepted') {
+      s.state[i] = SlotState.closed
+      return
+    }
+    s.state[i] = SlotState.awaiting
+    this.waiting++
+    this.deadlines.push(k, nowMs + this.opts.waitMs)
+    const ids = outcome.messageIds
+    s.segsLeft[i] = ids.length && !this.opts.receiptPerMessage?.(op) ? ids.length : 1
+    s.bySeqOnly[i] = ids.length ? 0 : 1
+    for (let seg = 0; seg < ids.length; seg++) this.byId.set(ids[seg], packId(k, seg, op))
+    if (this.early.size === 0) return
+    for (let seg = 0; seg < ids.length; seg++) this.early.take(ids[seg], (r, at) => this.apply(k, seg, r, at))
+    this.early.take(seqKey(s.seq[i]), (r, at) => this.apply(k, 0, r, at))
+  }
+
+  receipt(r: IncomingReceipt, nowMs: number): void {
+    if (r.messageId !== undefined) {
+      const v = this.byId.get(r.messageId)
+      if (v === undefined) return this.unmatched(r.messageId, r, nowMs)
+      const k = kOf(v)
+      // Retired from the store: closed long ago, so anything more is an extra receipt.
+      if (!this.store.holds(k)) return this.metrics.duplicateReceipt(opOf(v))
+      return this.apply(k, segOf(v), r, nowMs)
+    }
+    if (r.seq !== undefined) {
+      const k = this.bySeq?.get(r.seq)
+      if (k !== undefined && this.store.state[this.store.slot(k)] !== SlotState.inFlight) return this.apply(k, 0, r, nowMs)
+      return this.unmatched(seqKey(r.seq), r, nowMs)
+    }
+    this.metrics.unknownReceipt()
+  }
+
+  /** No open message has this id: a late duplicate, or early (answer not in yet), or unknown. */
+  private unmatched(key: string, r: IncomingReceipt, nowMs: number): void {
+    const op = this.recent.get(key)
+    if (op !== undefined) return this.metrics.duplicateReceipt(op)
+    const givenUp = this.early.hold(key, r, nowMs)
+    for (let n = 0; n < givenUp; n++) this.metrics.unknownReceipt()
+  }
+
+  private apply(k: number, seg: number, r: IncomingReceipt, atMs: number): void {
+    const s = this.store
+    const i = s.slot(k)
+    const op = s.op[i]
+    // Closed = final already in, or given up as missing: anything more is an extra receipt.
+    if (s.state[i] !== SlotState.awaiting) return this.metrics.duplicateReceipt(op)
+    if (!r.final) {
+      this.metrics.intermediate(op)
+      this.metrics.receiptStat(op, r.stat)
+      return
+    }
+    if (seg < 32) {
+      const bit = 1 << seg
+      if (s.finalMask[i] & bit) return this.metrics.duplicateReceipt(op)
+      s.finalMask[i] |= bit
+    }
+    this.metrics.receiptStat(op, r.stat)
+    const kind = finalKindOf(r.stat)
+    if (kind > s.worst[i]) s.worst[i] = kind
+    if (--s.segsLeft[i] > 0) return
+    this.close(i)
+    this.metrics.final(op, s.worst[i] as (typeof FinalKind)[keyof typeof FinalKind], (atMs - s.intended[i]) * 1000, (atMs - s.sentAt[i]) * 1000)
+  }
+
+  /** The in-process network saw one of our messages arrive at operatorId (nowUs on the performance.now() clock). */
+  arrival(operatorId: string, text: string, nowUs: number): void {
+    const seq = this.opts.parseTag(text)
+    if (seq === undefined) return
+    const k = this.bySeq?.get(seq)
+    if (k === undefined) return
+    const s = this.store
+    const i = s.slot(k)
+    const op = s.op[i]
+    if (s.arrived[i]) return this.metrics.duplicateSubmit(op)
+    s.arrived[i] = 1
+    this.metrics.transit(op, nowUs - s.intended[i] * 1000, nowUs - s.sentAt[i] * 1000)
+    if (this.metrics.operatorIds[op] !== operatorId) this.metrics.misrouted(op)
+    this.opts.onArrival?.(op, operatorId, nowUs / 1000, s.sentAt[i])
+  }
+
+  /** Housekeeping: receipt waits that ran out become missing, stale early receipts unknown, closed slots retire. */
+  sweep(nowMs: number): void {
+    const q = this.deadlines
+    const s = this.store
+    while (q.length) {
+      const k = q.peek(0)
+      const i = s.slot(k)
+      const open = s.holds(k) && s.state[i] === SlotState.awaiting
+      // Entries of messages already closed go now, not at their deadline: otherwise the queue holds
+      // receipts.wait worth of sends (60 s x the rate: 43 MB at 45k msg/s in the soak bench).
+      if (open && q.peek(1) > nowMs) break
+      q.shift()
+      if (open) {
+        this.close(i)
+        this.metrics.missing(s.op[i])
+      }
+    }
+    const mapped = this.mappedIds
+    if (mapped > this.peakMapped) this.peakMapped = mapped
+    const givenUp = this.early.expire(nowMs)
+    for (let n = 0; n < givenUp; n++) this.metrics.unknownReceipt()
+    this.retire()
+  }
+
+  /** Closes an accepted message's books (final receipt in, or given up). */
+  private close(i: number): void {
+    const s = this.store
+    s.state[i] = SlotState.closed
+    this.waiting--
+    // Receipts by seq (no gateway ids) are remembered here, so a late one is a duplicate, not unknown.
+    // (Gateway ids stay in byId, which remembers closed messages itself.)
+    if (s.bySeqOnly[i]) this.recent.add(seqKey(s.seq[i]), s.op[i])
+  }
+
+  private retire(): void {
+    const s = this.store
+    while (s.base < s.next) {
+      const i = s.slot(s.base)
+      if (s.state[i] !== SlotState.closed) break
+      this.bySeq?.delete(s.seq[i])
+      s.base++
+    }
+  }
+
+  /**
+   * End of run: whatever still awaits a receipt is pending (interrupted run) or missing (the wait
+   * is over); held early receipts never matched and are unknown.
+   */
+  finish(interrupted: boolean): void {
+    const s = this.store
+    for (let k = s.base; k < s.next; k++) {
+      const i = s.slot(k)
+      if (s.state[i] !== SlotState.awaiting) continue
+      this.close(i)
+      if (interrupted) this.metrics.pending(s.op[i])
+      else this.metrics.missing(s.op[i])
+    }
+    const n = this.early.clear()
+    for (let j = 0; j < n; j++) this.metrics.unknownReceipt()
+    this.retire()
+  }
+}
+
+/**
+ * Which operators send one receipt per multipart message: the scenario's receipts.multipart when
+ * set; in direct mode (mtsim binds straight to the simulated operators) each operator's own
+ * setting; otherwise per segment, as most SMSCs do.
+ */
+export function receiptPerMessage(scenario: Pick<Scenario, 'network' | 'receipts'> & { gateway?: { kind: string } }, operatorIds: readonly string[]): ((op: number) => boolean) | undefined {
+  const byId = new Map(scenario.network.operators.map((o) => [o.id, o.receipts.multipart]))
+  const direct = scenario.gateway?.kind === 'direct'
+  const flags = operatorIds.map((id) => (scenario.receipts.multipart ?? (direct ? byId.get(id) : undefined)) === 'per_message')
+  return flags.some(Boolean) ? (op) => flags[op] === true : undefined
+}

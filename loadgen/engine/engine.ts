@@ -1,0 +1,345 @@
+// The run loop (wrk2 / k6 constant-arrival-rate honesty): every send is due at its absolute plan
+// time from one monotonic start; one loop takes due sends in plan order, sends while the transport
+// has room, and measures latency from the intended time (corrected) beside the actual time
+// (uncorrected). Sends that cannot go out within maxLagMs are dropped and counted, never skipped.
+// No timer per message: one loop tick (setImmediate / a short setTimeout) does all the work.
+import type { SubmitObserver } from '../../simulator/types.js'
+import { Correlator } from '../correlation/correlator.js'
+import { Metrics } from './run-metrics.js'
+import { scenarioTraffic, segmentCount, type MessageSource } from '../plan/messages.js'
+import type { Plan } from '../plan/plan.js'
+import { PlanMerger, type StreamSchedule } from '../plan/plan-merge.js'
+import { countsOf, Progress, type ProgressSnapshot } from './progress.js'
+import type { FaultWindow, ResultsFile } from '../../results/results-format.js'
+import { booksError, buildResults, checkBooks, mtsimVersion, writeResults } from '../../results/results-writer.js'
+import { receiptPerMessage } from '../correlation/correlator.js'
+import { Backlog } from './backlog.js'
+import { FailoverTracker } from '../../results/failover.js'
+import type { Scenario } from '../scenario/scenario.js'
+import { parseTag } from '../correlation/tag.js'
+import { evaluateThresholds } from '../../results/thresholds.js'
+import { TimeseriesLog } from '../../results/timeseries-file.js'
+import type { OutboundMessage, SubmitOutcome, Transport } from '../transports/transport.js'
+import { join } from 'node:path'
+
+/** What the engine reads of a plan (loadgen/plan.ts Plan). */
+export interface EnginePlan {
+  streams: readonly StreamSchedule[]
+  /** Exact number of sends the plan calls for. */
+  planned: number
+  durationMs: number
+  expectedRate?(tMs: number): number
+}
+
+export type { MessageSource }
+
+/** What the engine reads of a scenario (a loaded Scenario has it all; tests may give just this). */
+export type EngineScenario = Pick<Scenario, 'name' | 'seed' | 'network' | 'receipts' | 'scheduling' | 'thresholds'> &
+  Partial<Pick<Scenario, 'file' | 'gateway' | 'streams'>>
+
+export interface RunMeta {
+  scenarioFile?: string | null
+  segment?: { index: number; count: number } | null
+  /** The scenario and network as loaded, embedded so a report explains itself. */
+  scenario?: unknown
+  network?: unknown
+  versions?: Record<string, string>
+}
+
+export interface RunOptions {
+  scenario: EngineScenario
+  plan: EnginePlan
+  transport: Transport
+  outDir: string
+  /** Messages per stream (index in plan.streams); default: the scenario's traffic mix (needs a full Scenario and Plan). */
+  traffic?: (streamIndex: number) => MessageSource
+  signal?: AbortSignal
+  observerHook?: (o: SubmitObserver) => void
+  faults?: () => FaultWindow[]
+  progress?: boolean
+  meta?: RunMeta
+  /** Time series interval (default 1 s). */
+  intervalMs?: number
+  /** After an abort: how long answers already due may still come in before the rest is pending. */
+  graceMs?: number
+  /** After the plan: most time to wait for answers beyond receipts.waitMs before giving up (default 60 s). */
+  drainSlackMs?: number
+  /** Called once when the plan's clock starts (performance.now()): the moment plan time 0 is. */
+  onStart?: (startPerf: number) => void
+  /** Primary operator id -> backup (the gateway's failover routing): adds results.failover. */
+  failover?: Readonly<Record<string, string>>
+  /** Called with each interval's progress figures (load generator workers report them to the main thread). */
+  onProgress?: (s: ProgressSnapshot) => void
+  /**
+   * Keep the time series in memory for the returned results (default true). False: results.json
+   * still gets every point (copied from timeseries.ndjson) but the returned results' timeseries is
+   * empty, so memory does not grow with the run's duration (bench soak).
+   */
+  keepTimeseries?: boolean
+  /** Called once at the end with the engine's bookkeeping sizes (bench, memory tests). */
+  diagnostics?: (d: EngineDiagnostics) => void
+}
+
+/** High-water marks of the engine's bounded state: they follow in-flight + awaiting, not the message count. */
+export interface EngineDiagnostics {
+  storeCapacity: number
+  backlogCapacity: number
+  /** Peak gateway ids + seqs mapped at once. */
+  mappedIds: number
+  earlyHeld: number
+}
+
+
+/** Sends per loop tick before yielding to I/O (answers and receipts must get in). */
+const SENDS_PER_TICK = 2000
+/** Housekeeping (receipt deadlines, early receipts, retiring slots) at most this often. */
+const SWEEP_EVERY_MS = 10
+
+export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
+  const { scenario, plan, transport } = opts
+  const intervalMs = opts.intervalMs ?? 1000
+  const { lateAfterMs, maxLagMs } = scenario.scheduling
+  const waitMs = scenario.receipts.waitMs
+  const metrics = new Metrics(scenario.network.operators.map((o) => o.id))
+  const failover = new FailoverTracker(metrics.operatorIds, opts.failover ?? {})
+  const onArrival = failover.watching ? failover.arrival.bind(failover) : undefined
+  const correlator = new Correlator(metrics, {
+    waitMs, parseTag, onArrival, receiptPerMessage: receiptPerMessage(scenario, metrics.operatorIds),
+    // Seqs are looked up only for seq-keyed receipts and in-process arrivals.
+    bySeq: opts.observerHook !== undefined || transport.receiptsCarryIds !== true,
+  })
+  const merger = new PlanMerger(plan.streams)
+  const traffic = opts.traffic ?? scenarioTraffic(scenario as Scenario, (plan as Plan).streams)
+  const sources = plan.streams.map((_, i) => traffic(i))
+  const backlog = new Backlog()
+  const series = new TimeseriesLog(join(opts.outDir, 'timeseries.ndjson'), opts.keepTimeseries ?? true)
+  const progress = new Progress(opts.progress ?? false)
+  const abortDefs = scenario.thresholds.filter((d) => d.abortOnFail)
+  const canSend = transport.canSend?.bind(transport)
+  const startedAt = new Date()
+
+  await transport.start({ onReceipt: (r) => correlator.receipt(r, performance.now()) })
+  opts.observerHook?.({ onMessage: (operatorId, _destination, text, nowUs) => correlator.arrival(operatorId, text, nowUs) })
+
+  const start = performance.now()
+  failover.start(start)
+  opts.onStart?.(start)
+  let interrupted = false
+  let stopAt = Infinity // performance.now() after which the run stops waiting (abort grace or drain limit)
+  let planDone = plan.streams.length === 0
+  let intervalStart = 0
+  let lastSweep = -Infinity
+  let lastSend = start
+
+  const onAbort = () => interrupt()
+
+  function interrupt(): void {
+    if (interrupted) return
+    interrupted = true
+    planDone = true
+    // Due but never sent: counted as dropped so planned = sent + dropped still holds.
+    backlog.drain((op) => metrics.dropped(op))
+    stopAt = performance.now() + (opts.graceMs ?? 2000)
+    kick()
+  }
+
+  function takeDue(t: number): void {
+    while (!planDone && merger.peekTime() <= t) {
+      merger.take()
+      // Only the operator now (it picks the queue); the message is built when it goes out.
+      const source = sources[merger.stream]
+      const operator = source.operatorOf ? source.operatorOf(merger.seq) : source.message(merger.seq).operator
+      const op = metrics.operatorIndex(operator)
+      metrics.planned(op)
+      backlog.push(op, merger.t, merger.seq, merger.stream)
+    }
+    if (!planDone && merger.peekTime() === Infinity) planDone = true
+  }
+
+  /** Sends what is due and has room; returns how many went out. */
+  function sendDue(now: number): number {
+    const t = now - start
+    let budget = SENDS_PER_TICK
+    for (let op = 0; op < backlog.operators; op++) {
+      while (backlog.waiting(op) > 0 && budget > 0) {
+        const dueT = backlog.headTime(op)
+        if (t - dueT > maxLagMs) {
+          backlog.shift(op)
+          metrics.dropped(op)
+          continue
+        }
+        if (transport.capacity() <= 0) return SENDS_PER_TICK - budget
+        const msg = sources[backlog.headStream(op)].message(backlog.headSeq(op))
+        // This operator's binds are full: its sends wait; the other operators' go on.
+        if (canSend && !canSend(msg)) break
+        backlog.shift(op)
+        budget--
+        const intended = start + dueT
+        const k = correlator.sent(msg.seq, op, intended, now)
+        metrics.sent(op, now - intended > lateAfterMs, segmentCount(msg))
+        lastSend = now
+        transport.send(msg, (o: SubmitOutcome) => answered(k, o))
+      }
+    }
+    return SENDS_PER_TICK - budget
+  }
+
+  function answered(k: number, o: SubmitOutcome): void {
+    const now = performance.now()
+    correlator.answer(k, o, now)
+    // An answer frees window room: go on at once if sends are waiting or due.
+    if (backlog.length || interrupted || (!planDone && merger.peekTime() <= now - start)) kick()
+  }
+
+  function rollInterval(now: number): void {
+    const point = metrics.rollInterval(intervalStart, correlator.inFlight, correlator.awaiting)
+    series.append(point)
+    intervalStart += intervalMs
+    const tot = metrics.overall.totals
+    const elapsed = now - start
+    const snapshot = {
+      elapsedMs: elapsed, durationMs: plan.durationMs, draining: planDone,
+      plannedRate: plan.expectedRate ? plan.expectedRate(elapsed) : (point.planned * 1000) / intervalMs,
+      sentRate: (point.sent * 1000) / intervalMs, plannedTotal: plan.planned,
+      inFlight: correlator.inFlight, awaiting: correlator.awaiting, ...countsOf(tot),
+    }
+    progress.update(snapshot)
+    opts.onProgress?.(snapshot)
+    if (abortDefs.length && !interrupted) checkAbortThresholds(elapsed)
+  }
+
+  function checkAbortThresholds(elapsed: number): void {
+    const live = abortDefs.filter((d) => elapsed >= d.delayAbortEvalMs)
+    if (!live.length) return
+    if (evaluateThresholds(live, metrics.thresholdData(elapsed)).some((o) => !o.ok)) interrupt()
+  }
+
+  // --- the loop: one pending wake-up at a time ---
+  let immediate: NodeJS.Immediate | undefined
+  let timer: NodeJS.Timeout | undefined
+  let finish: () => void = () => {}
+  let fail: (err: unknown) => void = () => {}
+  const finished = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)))
+
+  /** Set when the loop has finished or failed: answers that arrive while the transport closes must not restart it. */
+  let over = false
+
+  function kick(): void {
+    if (immediate || over) return
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    immediate = setImmediate(tick)
+  }
+
+  // A throw inside the loop (a bug, or a traffic/transport error) ends the run instead of hanging it.
+  function tick(): void {
+    if (over) return
+    try {
+      step()
+    } catch (err) {
+      stopLoop()
+      fail(err)
+    }
+  }
+
+  function stopLoop(): void {
+    over = true
+    if (timer) clearTimeout(timer)
+    if (immediate) clearImmediate(immediate)
+    timer = undefined
+    immediate = undefined
+  }
+
+  function step(): void {
+    immediate = undefined
+    timer = undefined
+    const now = performance.now()
+    const t = now - start
+    takeDue(t)
+    const sentNow = interrupted ? 0 : sendDue(now)
+    if (now - lastSweep >= SWEEP_EVERY_MS) {
+      correlator.sweep(now)
+      lastSweep = now
+    }
+    while (t >= intervalStart + intervalMs) rollInterval(now)
+    const drained = planDone && backlog.length === 0
+    if (drained && stopAt === Infinity) stopAt = lastSend + waitMs + (opts.drainSlackMs ?? 60_000)
+    if (drained && ((correlator.inFlight === 0 && correlator.awaiting === 0) || now >= stopAt)) return stopLoop(), finish()
+    // Work due now: yield to I/O, then go on. Otherwise sleep until the next send, interval or sweep.
+    // Sends went out and more wait with room for them: go on after I/O. (Sends that wait only for a
+    // full operator wake us through their answers, or the 1 ms timer below: no busy loop.)
+    if (sentNow > 0 && backlog.length && transport.capacity() > 0) return void (immediate = setImmediate(tick))
+    const nextSend = planDone ? Infinity : merger.peekTime() - t
+    // A send due within 0.5 ms: poll every event-loop turn so it goes out on time. Not while the
+    // window is full: nothing could go out, and the next answer wakes the loop (answered() above).
+    // Polling then only took CPU from the gateway (or the simulator) on the same cores.
+    if (nextSend <= 0.5 && transport.capacity() > 0) return void (immediate = setImmediate(tick))
+    const wait = Math.min(nextSend, intervalStart + intervalMs - t, backlog.length ? 1 : drained ? 20 : 5)
+    timer = setTimeout(tick, Math.max(1, Math.floor(wait)))
+  }
+
+  // After the loop's state exists: a signal aborted before the start interrupts through kick().
+  if (opts.signal?.aborted) interrupt()
+  else opts.signal?.addEventListener('abort', onAbort, { once: true })
+  kick()
+  try {
+    await finished
+  } catch (err) {
+    series.close()
+    await transport.close()
+    throw err
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort)
+  }
+
+  // Answers still outstanding become 'failed' through close(); then nothing more can arrive.
+  await transport.close()
+  const end = performance.now()
+  correlator.sweep(end)
+  correlator.finish(interrupted)
+  rollInterval(end) // the last, partial interval
+  series.close()
+  opts.diagnostics?.({
+    storeCapacity: correlator.store.capacity, backlogCapacity: backlog.capacity, mappedIds: correlator.peakMapped, earlyHeld: correlator.earlyHeld,
+  })
+
+  const durationMs = end - start
+  const results = buildResults({
+    meta: {
+      name: scenario.name,
+      scenarioFile: opts.meta?.scenarioFile ?? scenario.file ?? null,
+      scenario: opts.meta?.scenario ?? null,
+      network: opts.meta?.network ?? null,
+      seed: scenario.seed,
+      versions: { mtsim: mtsimVersion(), node: process.versions.node, ...opts.meta?.versions },
+      gateway: transport.name,
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      durationMs,
+      interrupted,
+      segment: opts.meta?.segment ?? null,
+      intervalMs,
+    },
+    metrics,
+    timeseries: series.points,
+    faults: opts.faults?.() ?? [],
+    thresholds: evaluateThresholds(scenario.thresholds, metrics.thresholdData(durationMs)),
+  })
+  const failoverFigures = failover.figures(results.faults, results.operators)
+  if (failoverFigures) results.failover = failoverFigures
+  if (!interrupted && results.totals.planned !== plan.planned) {
+    throw booksError([`planned ${results.totals.planned} != the plan's ${plan.planned}`], writeResults(opts.outDir, results, series.path))
+  }
+  const problems = checkBooks(results)
+  if (correlator.contractViolations) problems.push(`${correlator.contractViolations} answers for sends not in flight (transport ${transport.name} broke its one-callback contract)`)
+  const path = writeResults(opts.outDir, results, series.path)
+  if (problems.length) throw booksError(problems, path)
+  progress.end(
+    {
+      elapsedMs: durationMs, durationMs: plan.durationMs, draining: false, plannedRate: 0, sentRate: 0,
+      plannedTotal: plan.planned, inFlight: 0, awaiting: 0, ...countsOf(results.totals),
+    },
+    interrupted ? 'interrupted' : 'done',
+  )
+  return results
+}

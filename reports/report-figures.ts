@@ -1,0 +1,109 @@
+// Figures every report shows (console, Markdown, HTML, baseline comparison), computed one way so
+// the console and the HTML never disagree. Latencies stay in microseconds here; views format them.
+import { decodeHistogram, percentiles, type Percentiles } from '../lib/hdr.js'
+import { parseStatus } from '../smpp/constants.js'
+import type { ResultsFile, Totals, Histograms } from '../results/results-format.js'
+
+export interface LatencyFigures {
+  submit: Percentiles
+  receipt: Percentiles
+  transit: Percentiles
+}
+
+export interface RunFigures {
+  durationS: number
+  /** Accepted submits per second over the whole run. */
+  acceptedPerS: number
+  sentPerS: number
+  /** delivered / accepted (null when nothing was accepted). */
+  deliveryRate: number | null
+  /** accepted / sent (null when nothing was sent). */
+  acceptRate: number | null
+  latency: LatencyFigures
+}
+
+/** Corrected latencies (from intended send time): the ones that count. */
+export function latencyFigures(h: Histograms): LatencyFigures {
+  return {
+    submit: percentiles(decodeHistogram(h.submit.corrected)),
+    receipt: percentiles(decodeHistogram(h.receipt.corrected)),
+    transit: percentiles(decodeHistogram(h.transit.corrected)),
+  }
+}
+
+export function runFigures(totals: Totals, histograms: Histograms, durationMs: number): RunFigures {
+  const durationS = durationMs / 1000
+  return {
+    durationS,
+    acceptedPerS: durationS > 0 ? totals.accepted / durationS : 0,
+    sentPerS: durationS > 0 ? totals.sent / durationS : 0,
+    deliveryRate: totals.accepted > 0 ? totals.delivered / totals.accepted : null,
+    acceptRate: totals.sent > 0 ? totals.accepted / totals.sent : null,
+    latency: latencyFigures(histograms),
+  }
+}
+
+export function resultsFigures(r: ResultsFile): RunFigures {
+  return runFigures(r.totals, r.histograms, r.meta.durationMs)
+}
+
+export interface StatusRow {
+  name: string
+  /** Hex command_status, or '' for non-SMPP statuses such as HTTP_503. */
+  code: string
+  count: number
+  share: number
+}
+
+/** Submit answer statuses, most frequent first, with their SMPP codes where they have one. */
+export function statusRows(statuses: Record<string, number>): StatusRow[] {
+  const total = Object.values(statuses).reduce((a, b) => a + b, 0)
+  return Object.entries(statuses)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([name, count]) => ({ name, code: statusCode(name), count, share: total ? count / total : 0 }))
+}
+
+export function statusCode(name: string): string {
+  if (!name.startsWith('ESME_') && !/^0x/i.test(name)) return ''
+  const code = parseStatus(name)
+  return code === undefined ? '' : '0x' + code.toString(16).toUpperCase().padStart(8, '0')
+}
+
+// --- formatting shared by the text views ---
+
+export function fmtMs(us: number | null | undefined): string {
+  if (us === null || us === undefined) return '-'
+  const ms = us / 1000
+  if (ms >= 10_000) return (ms / 1000).toFixed(1) + ' s'
+  if (ms >= 100) return ms.toFixed(0) + ' ms'
+  if (ms >= 10) return ms.toFixed(1) + ' ms'
+  return ms.toFixed(2) + ' ms'
+}
+
+export function fmtPct(x: number | null | undefined, digits = 2): string {
+  return x === null || x === undefined ? '-' : (x * 100).toFixed(digits) + '%'
+}
+
+export function fmtInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US')
+}
+
+export function fmtRate(perS: number): string {
+  return (perS >= 100 ? perS.toFixed(0) : perS.toFixed(1)) + '/s'
+}
+
+export function fmtDuration(ms: number): string {
+  const s = Math.round(ms / 1000)
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const sec = s % 60
+  return h ? `${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s` : m ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`
+}
+
+/** Observed threshold values in the unit the expression uses (latency trends are in ms there). */
+export function fmtObserved(v: number | null, metric = ''): string {
+  if (v === null) return 'no data'
+  const unit = /_latency(_uncorrected)?$/.test(metric) ? ' ms' : ''
+  if (Number.isInteger(v)) return String(v) + unit
+  return (Math.abs(v) < 1 ? v.toFixed(4) : v.toFixed(2)) + unit
+}

@@ -1,0 +1,74 @@
+// Reads a results.json written by `mtsim run` (or one --segment share of it). The version is
+// checked before anything else: an older file is brought forward by the migrations below, one
+// version at a time; a file from a newer mtsim is refused, since guessing at fields we do not know
+// would draw a wrong report rather than no report.
+import { readFileSync } from 'node:fs'
+import { MtsimError } from '../lib/errors.js'
+import { validateConfig } from '../config/load-config.js'
+import { RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile } from './results-format.js'
+import { ResultsSchema } from './results-schema.js'
+
+type Migration = (old: Record<string, unknown>) => Record<string, unknown>
+
+/**
+ * migrations[n] turns a version n file into a version n+1 file. Version 1 is the first published
+ * version, so there is nothing to migrate yet; when version 2 ships, migrations[1] goes here.
+ */
+const migrations: Record<number, Migration> = {}
+
+export function loadResults(file: string): ResultsFile {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new MtsimError('MTSIM_ERR_RESULTS', [file, `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`])
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    throw new MtsimError('MTSIM_ERR_RESULTS', [file, `not valid JSON (${(err as Error).message})`])
+  }
+  return parseResults(value, file)
+}
+
+/** Checks an already-parsed results value; `file` names it in errors. */
+export function parseResults(value: unknown, file: string): ResultsFile {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new MtsimError('MTSIM_ERR_RESULTS', [file, 'expected a results object written by mtsim run, found ' + kindOf(value)])
+  }
+  let doc = value as Record<string, unknown>
+  if (doc.schema !== RESULTS_SCHEMA) {
+    throw new MtsimError('MTSIM_ERR_RESULTS', [
+      file,
+      `not an mtsim results file: expected schema "${RESULTS_SCHEMA}", found ${doc.schema === undefined ? 'no schema key' : JSON.stringify(doc.schema)}`,
+    ])
+  }
+  const version = doc.version
+  if (typeof version !== 'number' || !Number.isInteger(version)) {
+    throw new MtsimError('MTSIM_ERR_RESULTS', [file, `expected a whole-number results version, found ${JSON.stringify(version)}`])
+  }
+  if (version > RESULTS_VERSION) {
+    throw new MtsimError('MTSIM_ERR_RESULTS', [
+      file,
+      `results version ${version} was written by a newer mtsim; this mtsim reads version ${RESULTS_VERSION} (upgrade mtsim to report on it)`,
+    ])
+  }
+  for (let v = version; v < RESULTS_VERSION; v++) {
+    const step = migrations[v]
+    if (!step) {
+      throw new MtsimError('MTSIM_ERR_RESULTS', [
+        file,
+        `results version ${version} is too old: this mtsim reads version ${RESULTS_VERSION} and cannot migrate version ${v} (re-run the scenario with this mtsim)`,
+      ])
+    }
+    doc = { ...step(doc), version: v + 1 }
+  }
+  return validateConfig(doc, ResultsSchema, { file }) as ResultsFile
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'a list'
+  return typeof value
+}

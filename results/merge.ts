@@ -1,0 +1,218 @@
+// Merges the results of --segment shares of ONE run into the results of the whole run, exactly:
+// counts add, HDR histograms add (bucket by bucket, so percentiles are those of the whole), time
+// series align on `t`, fault windows (the same timeline ran in every share) are listed once.
+// Thresholds cannot be added (a p99 of p99s is not a p99), so they are evaluated again on the sums.
+import { MtsimError } from '../lib/errors.js'
+import { addEncoded, encodeHistogram } from '../lib/hdr.js'
+import type { ResultsFile, Totals, Histograms, LatencyPair, OperatorResults, TimePoint, FaultWindow } from './results-format.js'
+import { reevaluateThresholds } from './rethreshold.js'
+import { mergeFailover } from './failover.js'
+
+export interface NamedResults {
+  file: string
+  results: ResultsFile
+}
+
+export interface Merged {
+  results: ResultsFile
+  /** Things worth saying that do not stop the merge (a missing share, differing versions). */
+  warnings: string[]
+}
+
+export function mergeResults(parts: NamedResults[]): Merged {
+  if (parts.length === 0) throw new MtsimError('MTSIM_ERR_USAGE', ['no results files to merge'])
+  if (parts.length === 1) return { results: parts[0]!.results, warnings: [] }
+  const warnings = checkSameRun(parts)
+  const all = parts.map((p) => p.results)
+  const first = all[0]!
+  const merged: ResultsFile = {
+    schema: first.schema,
+    version: first.version,
+    meta: {
+      ...first.meta,
+      startedAt: all.map((r) => r.meta.startedAt).sort()[0]!,
+      endedAt: all.map((r) => r.meta.endedAt).sort().at(-1)!,
+      durationMs: Math.max(...all.map((r) => r.meta.durationMs)),
+      interrupted: all.some((r) => r.meta.interrupted),
+      segment: mergedSegment(all),
+    },
+    totals: addTotals(all.map((r) => r.totals)),
+    statuses: addCounts(all.map((r) => r.statuses)),
+    receipts: addCounts(all.map((r) => r.receipts)),
+    histograms: addHistograms(all.map((r) => r.histograms)),
+    operators: mergeOperators(all.map((r) => r.operators)),
+    timeseries: mergeTimeseries(all.map((r) => r.timeseries)),
+    faults: uniqueFaults(all.flatMap((r) => r.faults)),
+    thresholds: [],
+  }
+  const failovers = all.map((r) => r.failover).filter((f) => f !== undefined)
+  if (failovers.length) {
+    // Counts add up; the earliest switch-over and the longest drain of each outage are kept.
+    merged.failover = mergeFailover(failovers)
+  }
+  const thresholds = reevaluateThresholds(merged)
+  if (thresholds) merged.thresholds = thresholds
+  else if (all.some((r) => r.thresholds.length)) {
+    // Per-share verdicts cannot be combined, and showing one share's would mislead.
+    warnings.push('the shares carry threshold results but no thresholds mapping in meta.scenario: thresholds were not re-evaluated and are left out')
+  }
+  return { results: merged, warnings }
+}
+
+/** Refuses shares of different runs; returns warnings for what is odd but mergeable. */
+function checkSameRun(parts: NamedResults[]): string[] {
+  const [ref, ...rest] = parts as [NamedResults, ...NamedResults[]]
+  const refScenario = scenarioKey(ref.results.meta.scenario)
+  const mismatches: string[] = []
+  for (const p of rest) {
+    const a = ref.results.meta
+    const b = p.results.meta
+    if (scenarioKey(b.scenario) !== refScenario || b.name !== a.name) {
+      mismatches.push(`${p.file} ran scenario "${b.name}", ${ref.file} ran "${a.name}"${b.name === a.name ? ' with different settings' : ''}`)
+    }
+    if (String(b.seed) !== String(a.seed)) mismatches.push(`${p.file} has seed ${b.seed}, ${ref.file} has seed ${a.seed}`)
+    if (b.intervalMs !== a.intervalMs) mismatches.push(`${p.file} has a ${b.intervalMs} ms interval, ${ref.file} ${a.intervalMs} ms`)
+  }
+  if (mismatches.length) {
+    throw new MtsimError('MTSIM_ERR_USAGE', ['cannot merge results of different runs (only --segment shares of one run merge)'], mismatches)
+  }
+  const warnings: string[] = []
+  const segs = parts.map((p) => p.results.meta.segment)
+  if (segs.some((s) => s === null)) {
+    const whole = parts.filter((p) => p.results.meta.segment === null).map((p) => p.file)
+    throw new MtsimError('MTSIM_ERR_USAGE', [
+      `${whole.join(', ')} ${whole.length > 1 ? 'are whole runs' : 'is a whole run'}, not a --segment share; only shares of one run merge`,
+    ])
+  }
+  const counts = new Set(segs.map((s) => s!.count))
+  if (counts.size > 1) throw new MtsimError('MTSIM_ERR_USAGE', [`the shares were cut differently (--segment counts ${[...counts].join(', ')})`])
+  const seen = new Map<number, string>()
+  for (const p of parts) {
+    const i = p.results.meta.segment!.index
+    const other = seen.get(i)
+    if (other) throw new MtsimError('MTSIM_ERR_USAGE', [`${other} and ${p.file} are the same share (${i + 1} of ${segs[0]!.count})`])
+    seen.set(i, p.file)
+  }
+  const count = segs[0]!.count
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i))
+  if (missing.length) warnings.push(`share(s) ${missing.map((i) => i + 1).join(', ')} of ${count} missing: figures cover part of the run`)
+  const versions = new Set(parts.map((p) => stableJson(p.results.meta.versions)))
+  if (versions.size > 1) warnings.push('the shares were written by different mtsim versions')
+  return warnings
+}
+
+function mergedSegment(all: ResultsFile[]): ResultsFile['meta']['segment'] {
+  const count = all[0]!.meta.segment?.count ?? 1
+  // A complete set is the whole run; an incomplete one keeps the first share's marker so the
+  // report still says it is partial.
+  return all.length === count ? null : all[0]!.meta.segment
+}
+
+export function addTotals(list: Totals[]): Totals {
+  const out = { ...list[0]! }
+  const keys = Object.keys(out) as (keyof Totals)[]
+  for (const t of list.slice(1)) for (const k of keys) out[k] += t[k]
+  return out
+}
+
+export function addCounts(list: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const m of list) for (const [k, v] of Object.entries(m)) out[k] = (out[k] ?? 0) + v
+  return out
+}
+
+function addEncodedToString(list: string[]): string {
+  const nonEmpty = list.filter((s) => s)
+  if (nonEmpty.length === 0) return ''
+  if (nonEmpty.length === 1) return nonEmpty[0]!
+  return encodeHistogram(addEncoded(nonEmpty))
+}
+
+function addPairs(list: LatencyPair[]): LatencyPair {
+  return {
+    corrected: addEncodedToString(list.map((p) => p.corrected)),
+    uncorrected: addEncodedToString(list.map((p) => p.uncorrected)),
+  }
+}
+
+export function addHistograms(list: Histograms[]): Histograms {
+  return {
+    submit: addPairs(list.map((h) => h.submit)),
+    receipt: addPairs(list.map((h) => h.receipt)),
+    transit: addPairs(list.map((h) => h.transit)),
+  }
+}
+
+function mergeOperators(list: Record<string, OperatorResults>[]): Record<string, OperatorResults> {
+  const byOp = new Map<string, OperatorResults[]>()
+  for (const ops of list) for (const [id, op] of Object.entries(ops)) byOp.set(id, [...(byOp.get(id) ?? []), op])
+  const out: Record<string, OperatorResults> = {}
+  for (const id of [...byOp.keys()].sort()) {
+    const ops = byOp.get(id)!
+    out[id] = {
+      totals: addTotals(ops.map((o) => o.totals)),
+      statuses: addCounts(ops.map((o) => o.statuses)),
+      receipts: addCounts(ops.map((o) => o.receipts)),
+      histograms: addHistograms(ops.map((o) => o.histograms)),
+    }
+  }
+  return out
+}
+
+const POINT_COUNTS = ['planned', 'sent', 'accepted', 'rejected', 'failed', 'dropped', 'late', 'receipts', 'inFlight', 'awaitingReceipt'] as const
+
+function mergeTimeseries(list: TimePoint[][]): TimePoint[] {
+  const byT = new Map<number, TimePoint[]>()
+  for (const series of list) for (const p of series) byT.set(p.t, [...(byT.get(p.t) ?? []), p])
+  return [...byT.keys()]
+    .sort((a, b) => a - b)
+    .map((t) => {
+      const pts = byT.get(t)!
+      // Gauges add too: each share had its own messages in flight at the end of the interval.
+      const point = { t } as TimePoint
+      for (const k of POINT_COUNTS) point[k] = pts.reduce((sum, p) => sum + p[k], 0)
+      point.errors = addCounts(pts.map((p) => p.errors))
+      point.submit = addEncodedToString(pts.map((p) => p.submit))
+      point.receipt = addEncodedToString(pts.map((p) => p.receipt))
+      const ops = pts.filter((p) => p.operators).map((p) => p.operators!)
+      if (ops.length) point.operators = mergePointOperators(ops)
+      return point
+    })
+}
+
+function mergePointOperators(list: NonNullable<TimePoint['operators']>[]): NonNullable<TimePoint['operators']> {
+  const out: NonNullable<TimePoint['operators']> = {}
+  for (const ops of list) {
+    for (const [id, o] of Object.entries(ops)) {
+      const acc = (out[id] ??= { sent: 0, accepted: 0, rejected: 0, failed: 0, receipts: 0 })
+      acc.sent += o.sent
+      acc.accepted += o.accepted
+      acc.rejected += o.rejected
+      acc.failed += o.failed
+      acc.receipts += o.receipts
+    }
+  }
+  return out
+}
+
+function uniqueFaults(list: FaultWindow[]): FaultWindow[] {
+  const seen = new Map<string, FaultWindow>()
+  for (const f of list) seen.set(`${f.operator}|${f.kind}|${f.start}|${f.end}|${f.source}`, f)
+  return [...seen.values()].sort((a, b) => a.start - b.start || a.operator.localeCompare(b.operator))
+}
+
+/** The scenario without its seed: a different seed gets its own, clearer message. */
+function scenarioKey(scenario: unknown): string {
+  if (!scenario || typeof scenario !== 'object' || Array.isArray(scenario)) return stableJson(scenario)
+  const { seed: _seed, ...rest } = scenario as Record<string, unknown>
+  return stableJson(rest)
+}
+
+/** JSON with sorted keys, so two equal scenarios compare equal whatever their key order. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  )
+}

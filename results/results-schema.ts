@@ -1,0 +1,125 @@
+// The results.json contract (loadgen/results-format.ts) as one strict schema, so a damaged or
+// hand-edited results file is reported with path, expected and found instead of crashing a chart.
+// Keep in step with results-format.ts: the `satisfies` check at the bottom fails to compile when
+// the two drift apart in a way that matters to readers.
+import { Type, type Static } from '@sinclair/typebox'
+import { Obj } from '../config/schema-kit.js'
+import type { ResultsFile } from './results-format.js'
+
+const Count = Type.Integer({ minimum: 0, description: 'a count, 0 or more' })
+const Counts = Type.Record(Type.String(), Count, { description: 'a mapping of names to counts' })
+const Hist = Type.String({ description: 'an HDR histogram as compressed base64 (empty for none)' })
+const Ms = Type.Number({ minimum: 0, description: 'milliseconds since run start, 0 or more' })
+
+export const TotalsSchema = Obj({
+  planned: Count,
+  sent: Count,
+  dropped: Count,
+  late: Count,
+  accepted: Count,
+  rejected: Count,
+  failed: Count,
+  delivered: Count,
+  undelivered: Count,
+  expired: Count,
+  rejected_by_operator: Count,
+  other_final: Count,
+  pending: Count,
+  missing: Count,
+  duplicate_receipts: Count,
+  unknown_receipts: Count,
+  intermediate_receipts: Count,
+  misrouted: Count,
+  duplicate_submits: Count,
+  segments: Count,
+})
+
+const Pair = Obj({ corrected: Hist, uncorrected: Hist })
+const HistogramsSchema = Obj({ submit: Pair, receipt: Pair, transit: Pair })
+
+const OperatorSchema = Obj({ totals: TotalsSchema, statuses: Counts, receipts: Counts, histograms: HistogramsSchema })
+
+const PointOperator = Obj({ sent: Count, accepted: Count, rejected: Count, failed: Count, receipts: Count })
+
+const TimePointSchema = Obj({
+  t: Ms,
+  planned: Count,
+  sent: Count,
+  accepted: Count,
+  rejected: Count,
+  failed: Count,
+  dropped: Count,
+  late: Count,
+  receipts: Count,
+  inFlight: Count,
+  awaitingReceipt: Count,
+  errors: Counts,
+  submit: Hist,
+  receipt: Hist,
+  operators: Type.Optional(Type.Record(Type.String(), PointOperator)),
+})
+
+const FaultSchema = Obj({
+  operator: Type.String(),
+  kind: Type.String(),
+  start: Ms,
+  end: Ms,
+  source: Type.Union([Type.Literal('timeline'), Type.Literal('api')], { description: 'timeline or api' }),
+})
+
+const ThresholdSchema = Obj({
+  metric: Type.String(),
+  scope: Type.String({ description: '"overall" or an operator id' }),
+  expression: Type.String(),
+  ok: Type.Boolean(),
+  observed: Type.Union([Type.Number(), Type.Null()], { description: 'a number or null' }),
+  abortOnFail: Type.Boolean(),
+})
+
+const MetaSchema = Obj({
+  name: Type.String(),
+  scenarioFile: Type.Union([Type.String(), Type.Null()], { description: 'a file name or null' }),
+  scenario: Type.Unknown(),
+  network: Type.Unknown(),
+  seed: Type.Union([Type.Number(), Type.String()], { description: 'a number or text' }),
+  versions: Type.Record(Type.String(), Type.String()),
+  gateway: Type.String(),
+  startedAt: Type.String({ description: 'an ISO 8601 time' }),
+  endedAt: Type.String({ description: 'an ISO 8601 time' }),
+  durationMs: Ms,
+  interrupted: Type.Boolean(),
+  segment: Type.Union([Obj({ index: Count, count: Type.Integer({ minimum: 1 }) }), Type.Null()], {
+    description: 'null or { index, count }',
+  }),
+  intervalMs: Type.Number({ exclusiveMinimum: 0, description: 'the time series interval in ms, more than 0' }),
+})
+
+const MsOrNull = Type.Union([Type.Number(), Type.Null()], { description: 'ms or null' })
+const FailoverSchema = Obj({
+  operators: Type.Record(Type.String(), Obj({
+    backup: Type.String(),
+    outages: Type.Array(Obj({
+      start: Ms, end: Ms, firstAtBackup: MsOrNull, switchoverMs: MsOrNull, reroutedDuring: Count, drainMs: MsOrNull,
+    })),
+    rerouted: Count, queued: Count, duplicates: Count, accepted: Count, lost: Count,
+  })),
+})
+
+export const ResultsSchema = Obj({
+  schema: Type.Literal('mtsim/results'),
+  version: Type.Literal(1),
+  meta: MetaSchema,
+  totals: TotalsSchema,
+  statuses: Counts,
+  receipts: Counts,
+  histograms: HistogramsSchema,
+  operators: Type.Record(Type.String(), OperatorSchema),
+  timeseries: Type.Array(TimePointSchema),
+  faults: Type.Array(FaultSchema),
+  thresholds: Type.Array(ThresholdSchema),
+  failover: Type.Optional(FailoverSchema),
+})
+
+// Both directions: every valid file is a ResultsFile, and every ResultsFile passes the schema.
+type Checked = Static<typeof ResultsSchema>
+export const schemaMatchesContract = [(x: Checked): ResultsFile => x, (x: ResultsFile): Checked => x]

@@ -1,0 +1,109 @@
+// Builds results.json (loadgen/results-format.ts) from a run's metrics and writes it atomically,
+// and checks that the books balance: a run whose numbers do not add up is a bug in mtsim, said loudly.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { writeFileAtomic } from '../lib/atomic-write.js'
+import { ndjsonLines } from './timeseries-file.js'
+import type { Metrics } from '../loadgen/engine/run-metrics.js'
+import {
+  RESULTS_SCHEMA, RESULTS_VERSION, type FaultWindow, type ResultsFile, type ThresholdOutcome, type TimePoint, type Totals,
+} from './results-format.js'
+
+export const RESULTS_FILE = 'results.json'
+
+export interface ResultsParts {
+  meta: ResultsFile['meta']
+  metrics: Metrics
+  timeseries: TimePoint[]
+  faults: FaultWindow[]
+  thresholds: ThresholdOutcome[]
+}
+
+export function buildResults(p: ResultsParts): ResultsFile {
+  const m = p.metrics
+  const operators: ResultsFile['operators'] = {}
+  for (let i = 0; i < m.operators.length; i++) operators[m.operatorIds[i]] = m.operators[i].results()
+  const overall = m.overallResults()
+  return {
+    schema: RESULTS_SCHEMA,
+    version: RESULTS_VERSION,
+    meta: p.meta,
+    totals: overall.totals,
+    statuses: overall.statuses,
+    receipts: overall.receipts,
+    histograms: overall.histograms,
+    operators,
+    timeseries: p.timeseries,
+    faults: p.faults,
+    thresholds: p.thresholds,
+  }
+}
+
+/** The balance equations that fail for these totals (empty when the books balance). */
+export function unbalanced(t: Totals): string[] {
+  const out: string[] = []
+  if (t.planned !== t.sent + t.dropped) out.push(`planned ${t.planned} != sent ${t.sent} + dropped ${t.dropped}`)
+  if (t.sent !== t.accepted + t.rejected + t.failed) {
+    out.push(`sent ${t.sent} != accepted ${t.accepted} + rejected ${t.rejected} + failed ${t.failed}`)
+  }
+  const closed = t.delivered + t.undelivered + t.expired + t.rejected_by_operator + t.other_final + t.pending + t.missing
+  if (t.accepted !== closed) {
+    out.push(
+      `accepted ${t.accepted} != delivered ${t.delivered} + undelivered ${t.undelivered} + expired ${t.expired} + ` +
+        `rejected_by_operator ${t.rejected_by_operator} + other_final ${t.other_final} + pending ${t.pending} + missing ${t.missing}`,
+    )
+  }
+  if (t.late > t.sent) out.push(`late ${t.late} > sent ${t.sent}`)
+  return out
+}
+
+/** Every balance problem in the file, overall and per operator, each line naming its scope. */
+export function checkBooks(r: ResultsFile): string[] {
+  const out = unbalanced(r.totals).map((x) => `overall: ${x}`)
+  for (const [id, o] of Object.entries(r.operators)) out.push(...unbalanced(o.totals).map((x) => `operator ${id}: ${x}`))
+  return out
+}
+
+/**
+ * Writes results.json atomically, in chunks: the time series (by far its largest part on a long run)
+ * one point per line, from `results.timeseries` or, when the run did not keep them in memory, from
+ * its timeseries.ndjson (`seriesFile`), so no copy of the whole file is ever one string.
+ */
+export function writeResults(outDir: string, results: ResultsFile, seriesFile?: string): string {
+  const path = join(outDir, RESULTS_FILE)
+  writeFileAtomic(path, resultsChunks(results, seriesFile))
+  return path
+}
+
+function* resultsChunks(results: ResultsFile, seriesFile: string | undefined): Generator<string> {
+  const { timeseries, ...rest } = results
+  const head = JSON.stringify(rest, null, 2) // "{\n  ...\n}"
+  yield head.slice(0, head.lastIndexOf('\n}')) + ',\n  "timeseries": ['
+  let n = 0
+  const points: Iterable<string> = seriesFile && timeseries.length === 0 ? ndjsonLines(seriesFile) : stringified(timeseries)
+  for (const p of points) yield (n++ ? ',\n    ' : '\n    ') + p
+  yield n ? '\n  ]\n}\n' : ']\n}\n'
+}
+
+function* stringified(points: readonly TimePoint[]): Generator<string> {
+  for (const p of points) yield JSON.stringify(p)
+}
+
+let version: string | undefined
+
+/** mtsim's version from its package.json (found from the sources and from dist/ alike). */
+export function mtsimVersion(): string {
+  if (version) return version
+  for (const rel of ['../package.json', '../../package.json']) {
+    const url = new URL(rel, import.meta.url)
+    if (!existsSync(url)) continue
+    const pkg = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version?: string }
+    if (pkg.name === 'mtsim' && pkg.version) return (version = pkg.version)
+  }
+  return (version = 'unknown')
+}
+
+/** The books did not balance: a bug in mtsim, reported loudly (the results were still written to `path`). */
+export function booksError(problems: string[], path: string): Error {
+  return new Error(`mtsim bug: the books of this run do not balance (results written to ${path}):\n  ${problems.join('\n  ')}`)
+}

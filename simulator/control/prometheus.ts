@@ -1,0 +1,142 @@
+// Prometheus metrics for a running network. Nothing here touches the SMPP hot path: every value is
+// read from OperatorHandle.stats() when Prometheus scrapes, in prom-client collect() callbacks.
+// The operators already keep absolute counts, so counters are refilled from those on each scrape
+// (reset, then inc by the absolute value): the exposed TYPE stays `counter`, so rate() works.
+import { Registry, Counter, Gauge } from 'prom-client'
+import { performance } from 'node:perf_hooks'
+import type { NetworkHandle, OperatorStats } from '../types.js'
+
+type Snapshot = { id: string; stats: OperatorStats; faults: number }[]
+
+/** Latency quantiles exported as gauges: label value -> field of LatencySummary. */
+const QUANTILES = [
+  ['0.5', 'p50'],
+  ['0.9', 'p90'],
+  ['0.99', 'p99'],
+  ['0.999', 'p999'],
+  ['1', 'max'],
+] as const
+
+/** Per-operator counters with no extra label: metric suffix, help, how to read it. */
+const PLAIN_COUNTERS: [string, string, (s: OperatorStats) => number][] = [
+  ['submits_total', 'submit_sm PDUs received (one per segment)', (s) => s.submits],
+  ['messages_total', 'whole messages received (segments reassembled)', (s) => s.messages],
+  ['unanswered_total', 'submits deliberately never answered (no_response_rate, black hole)', (s) => s.unanswered],
+  ['disconnects_total', 'connections dropped by the operator', (s) => s.disconnects],
+  ['bind_refusals_total', 'bind attempts refused', (s) => s.bindRefusals],
+  ['misrouted_total', 'messages accepted for a destination the operator does not serve', (s) => s.misrouted],
+  ['receipts_acked_total', 'deliver_sm receipts answered by the client', (s) => s.receipts.acked],
+  ['receipts_lost_total', 'receipts deliberately never sent (loss_rate)', (s) => s.receipts.lost],
+  ['receipts_duplicated_total', 'receipts deliberately sent twice (duplicate_rate)', (s) => s.receipts.duplicated],
+  ['receipts_resent_total', 'receipts sent again because their bind dropped before acknowledging them', (s) => s.receipts.resent],
+]
+
+const PLAIN_GAUGES: [string, string, (s: OperatorStats, faults: number) => number][] = [
+  ['up', '1 when the operator answers normally, 0 during an outage or black hole', (s) => (s.state === 'up' ? 1 : 0)],
+  ['in_flight', 'submits received and not yet answered', (s) => s.inFlight],
+  ['receipts_pending', 'receipts scheduled and not yet sent', (s) => s.receipts.pending],
+  ['active_faults', 'faults active now (timeline and control API)', (_s, faults) => faults],
+]
+
+export interface NetworkMetrics {
+  readonly registry: Registry
+  /** The Prometheus text exposition of every metric. */
+  scrape(): Promise<string>
+  readonly contentType: string
+}
+
+export function createNetworkMetrics(network: NetworkHandle): NetworkMetrics {
+  const registry = new Registry()
+  let cached: Snapshot | undefined
+  // One stats() call per operator per scrape, shared by every metric's collect(). prom-client
+  // calls all collect() callbacks synchronously in one go, so the snapshot is dropped at the next
+  // microtask and the following scrape reads fresh values.
+  const snapshot = (): Snapshot => {
+    if (!cached) {
+      cached = network.operators.map((op) => ({ id: op.config.id, stats: op.stats(), faults: op.activeFaults().length }))
+      queueMicrotask(() => (cached = undefined))
+    }
+    return cached
+  }
+
+  for (const [suffix, help, read] of PLAIN_COUNTERS) {
+    new Counter({
+      name: `mtsim_operator_${suffix}`,
+      help,
+      labelNames: ['operator'],
+      registers: [registry],
+      collect() {
+        this.reset()
+        for (const { id, stats } of snapshot()) this.inc({ operator: id }, read(stats))
+      },
+    })
+  }
+  for (const [suffix, help, read] of PLAIN_GAUGES) {
+    new Gauge({
+      name: `mtsim_operator_${suffix}`,
+      help,
+      labelNames: ['operator'],
+      registers: [registry],
+      collect() {
+        for (const { id, stats, faults } of snapshot()) this.set({ operator: id }, read(stats, faults))
+      },
+    })
+  }
+
+  new Counter({
+    name: 'mtsim_operator_submit_responses_total',
+    help: 'submit_sm_resp sent, by command_status name',
+    labelNames: ['operator', 'status'],
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const { id, stats } of snapshot()) {
+        for (const [status, n] of Object.entries(stats.statuses)) this.inc({ operator: id, status }, n)
+      }
+    },
+  })
+  new Counter({
+    name: 'mtsim_operator_receipts_sent_total',
+    help: 'deliver_sm receipts sent, by stat (DELIVRD, UNDELIV, ENROUTE, ...)',
+    labelNames: ['operator', 'stat'],
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const { id, stats } of snapshot()) {
+        for (const [stat, n] of Object.entries(stats.receipts.sent)) this.inc({ operator: id, stat }, n)
+      }
+    },
+  })
+  new Gauge({
+    name: 'mtsim_operator_binds',
+    help: 'SMPP binds open now, by bind type',
+    labelNames: ['operator', 'type'],
+    registers: [registry],
+    collect() {
+      for (const { id, stats } of snapshot()) {
+        for (const [type, n] of Object.entries(stats.binds)) this.set({ operator: id, type }, n)
+      }
+    },
+  })
+  new Gauge({
+    name: 'mtsim_operator_submit_latency_seconds',
+    help: 'submit_sm -> submit_sm_resp latency as sent by the operator, quantiles over the whole run',
+    labelNames: ['operator', 'quantile'],
+    registers: [registry],
+    collect() {
+      for (const { id, stats } of snapshot()) {
+        for (const [quantile, field] of QUANTILES) this.set({ operator: id, quantile }, stats.latency[field] / 1e6)
+      }
+    },
+  })
+  new Gauge({
+    name: 'mtsim_network_uptime_seconds',
+    help: 'seconds since the network started',
+    registers: [registry],
+    collect() {
+      this.set((performance.now() - network.startedAt) / 1000)
+    },
+  })
+
+  return { registry, scrape: () => registry.metrics(), contentType: registry.contentType }
+}

@@ -1,0 +1,70 @@
+// Reading results files: the version is checked first, with a clear error naming the file, the
+// version found and the one this mtsim reads; damaged files are reported by path, never a crash.
+import { describe, it, expect } from 'vitest'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadResults, parseResults } from '../../results/load-results.js'
+import { MtsimError } from '../../lib/errors.js'
+import { syntheticRun } from '../reports/fixtures.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'mtsim-load-'))
+function write(name: string, value: unknown): string {
+  const file = join(dir, name)
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value))
+  return file
+}
+function failure(fn: () => unknown): MtsimError {
+  try {
+    fn()
+  } catch (err) {
+    expect(err).toBeInstanceOf(MtsimError)
+    return err as MtsimError
+  }
+  throw new Error('expected an MtsimError')
+}
+
+describe('loadResults', () => {
+  it('round-trips a results file exactly', () => {
+    const r = syntheticRun({ durationS: 5, rate: 20 })
+    expect(loadResults(write('ok.json', r))).toEqual(r)
+  })
+
+  it('refuses an older version, naming the file, the version found and the one expected', () => {
+    const file = write('old.json', { ...syntheticRun({ durationS: 2, rate: 5 }), version: 0 })
+    const err = failure(() => loadResults(file))
+    expect(err.code).toBe('MTSIM_ERR_RESULTS')
+    expect(err.exitCode).toBe(104)
+    expect(err.message).toBe(`${file}: results version 0 is too old: this mtsim reads version 1 and cannot migrate version 0 (re-run the scenario with this mtsim)`)
+  })
+
+  it('refuses a newer version and says to upgrade', () => {
+    const file = write('new.json', { ...syntheticRun({ durationS: 2, rate: 5 }), version: 7 })
+    expect(failure(() => loadResults(file)).message).toBe(
+      `${file}: results version 7 was written by a newer mtsim; this mtsim reads version 1 (upgrade mtsim to report on it)`,
+    )
+  })
+
+  it('refuses files that are not mtsim results', () => {
+    expect(failure(() => loadResults(write('k6.json', { metrics: {} }))).message).toMatch(/not an mtsim results file: expected schema "mtsim\/results", found no schema key$/)
+    expect(failure(() => loadResults(write('list.json', [1, 2]))).message).toMatch(/found a list$/)
+    expect(failure(() => loadResults(write('broken.json', '{"schema": "mtsim/res'))).message).toMatch(/broken\.json: not valid JSON \(/)
+    const missing = join(dir, 'nope.json')
+    expect(failure(() => loadResults(missing)).message).toBe(`${missing}: cannot read it (ENOENT)`)
+  })
+
+  it('reports every damaged field with its path, expected and found', () => {
+    const r = syntheticRun({ durationS: 2, rate: 5 }) as unknown as Record<string, any>
+    r.totals.sent = -3
+    delete r.histograms.submit.corrected
+    r.timeseries[1].surprise = true
+    const err = failure(() => parseResults(r, 'damaged.json'))
+    expect(err.code).toBe('MTSIM_ERR_CONFIG_INVALID')
+    expect(err.exitCode).toBe(104)
+    expect(err.details).toEqual([
+      'damaged.json totals.sent: expected a count, 0 or more, found -3',
+      'damaged.json histograms.submit.corrected: expected this key (it is required), found nothing',
+      expect.stringMatching(/^damaged\.json timeseries\[1\]\.surprise: expected one of the keys t, planned, .*, found unknown key "surprise"$/),
+    ])
+  })
+})

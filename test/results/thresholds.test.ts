@@ -1,0 +1,116 @@
+// Thresholds: k6 syntax parsed into defs, evaluated on encoded results (overall and per operator),
+// with no-data cases failing rather than passing on nothing.
+import { describe, expect, it } from 'vitest'
+import { createHistogram, encodeHistogram, recordUs } from '../../lib/hdr.js'
+import { MtsimError } from '../../lib/errors.js'
+import type { Histograms, Totals } from '../../results/results-format.js'
+import { evaluateThresholds, parseThresholds, type ThresholdData } from '../../results/thresholds.js'
+
+function totals(over: Partial<Totals> = {}): Totals {
+  const zero: Totals = {
+    planned: 0, sent: 0, dropped: 0, late: 0, accepted: 0, rejected: 0, failed: 0, delivered: 0, undelivered: 0, expired: 0,
+    rejected_by_operator: 0, other_final: 0, pending: 0, missing: 0, duplicate_receipts: 0, unknown_receipts: 0,
+    intermediate_receipts: 0, misrouted: 0, duplicate_submits: 0, segments: 0,
+  }
+  return { ...zero, ...over }
+}
+
+/** Latencies in ms -> an encoded histogram (microseconds). */
+function hist(ms: number[]): string {
+  const h = createHistogram()
+  for (const x of ms) recordUs(h, x * 1000)
+  return encodeHistogram(h)
+}
+
+function histograms(submitMs: number[], receiptMs: number[] = [], uncorrectedMs: number[] = submitMs): Histograms {
+  return {
+    submit: { corrected: hist(submitMs), uncorrected: hist(uncorrectedMs) },
+    receipt: { corrected: hist(receiptMs), uncorrected: hist(receiptMs) },
+    transit: { corrected: '', uncorrected: '' },
+  }
+}
+
+// 1..100 ms: p(99) = 99, med = 50, avg = 50.5, min 1, max 100 (to HDR's 3 significant digits).
+const ramp = Array.from({ length: 100 }, (_, i) => i + 1)
+const data: ThresholdData = {
+  durationMs: 10_000,
+  totals: totals({ planned: 1000, sent: 990, dropped: 10, accepted: 900, rejected: 90, delivered: 855, missing: 0 }),
+  histograms: histograms(ramp, [2000, 4000], ramp.map((x) => x / 2)),
+  operators: {
+    'telco-a': { totals: totals({ sent: 500, accepted: 500, delivered: 500 }), histograms: histograms([10, 20, 30]) },
+    'telco-b': { totals: totals({ sent: 490, accepted: 400 }), histograms: histograms([]) },
+  },
+}
+
+function run(thresholds: Record<string, (string | { threshold: string; abortOnFail?: boolean })[]>) {
+  return evaluateThresholds(parseThresholds(thresholds, 't.yaml', ['telco-a', 'telco-b', 'telco-c']), data)
+}
+
+describe('evaluate', () => {
+  const table: [string, string, boolean, number | null][] = [
+    // key, expression, ok, observed
+    ['submit_latency', 'p(99)<250', true, 99],
+    ['submit_latency', 'p(99)<99', false, 99],
+    ['submit_latency', 'p(99)<=99.1', true, 99],
+    ['submit_latency', 'med<50.1', true, 50],
+    ['submit_latency', 'avg>50', true, 50.5],
+    ['submit_latency', 'min>=1', true, 1],
+    ['submit_latency', 'max>100.5', false, 100],
+    ['submit_latency_uncorrected', 'max<=50.1', true, 50],
+    ['receipt_latency', 'p(50)<2500', true, 2000],
+    ['transit_latency', 'p(99)<1', false, null], // no samples: fails
+    ['delivery_rate', 'rate>=0.95', true, 0.95],
+    ['accept_rate', 'rate>0.95', false, 900 / 990],
+    ['drop_rate', 'rate<0.02', true, 0.01],
+    ['missing', 'count==0', true, 0],
+    ['rejected', 'count<90', false, 90],
+    ['sent', 'rate>=99', true, 99], // per second over 10 s
+    ['submit_latency{operator:telco-a}', 'p(95)<100', true, 30],
+    ['submit_latency{operator:telco-b}', 'p(95)<100', false, null], // no samples for telco-b
+    ['delivery_rate{operator:telco-b}', 'rate>0.5', false, 0],
+    ['missing_rate{operator:telco-c}', 'rate<0.1', false, null], // operator absent: no accepted
+    ['missing{operator:telco-c}', 'count==0', true, 0],
+  ]
+  for (const [key, expr, ok, observed] of table) {
+    it(`${key}: ${expr} -> ${ok ? 'pass' : 'fail'} (observed ${observed})`, () => {
+      const [out] = run({ [key]: [expr] })
+      expect(out.ok).toBe(ok)
+      if (observed === null) expect(out.observed).toBeNull()
+      // Histograms keep 3 significant digits: observed is within 0.1% of the recorded value.
+      else expect(Math.abs((out.observed ?? NaN) - observed)).toBeLessThanOrEqual(observed * 1e-3 + 1e-9)
+      expect(out.expression).toBe(expr)
+      expect(out.scope).toBe(key.includes('{') ? key.slice(key.indexOf(':') + 1, -1) : 'overall')
+    })
+  }
+
+  it('keeps order, abortOnFail and delayAbortEval; spaces in expressions are allowed', () => {
+    const defs = parseThresholds({ accepted: [{ threshold: 'rate >= 90', abortOnFail: true, delayAbortEval: '10s' }, 'count > 1'] }, 't.yaml')
+    expect(defs.map((d) => [d.expression, d.abortOnFail, d.delayAbortEvalMs])).toEqual([['rate>=90', true, 10_000], ['count>1', false, 0]])
+    expect(evaluateThresholds(defs, data).map((o) => [o.ok, o.observed, o.abortOnFail])).toEqual([[true, 90, true], [true, 900, false]])
+  })
+
+  it('a run of zero length has no counter rate', () => {
+    const [out] = evaluateThresholds(parseThresholds({ sent: ['rate>0'] }, 't.yaml'), { ...data, durationMs: 0 })
+    expect(out).toMatchObject({ ok: false, observed: null })
+  })
+})
+
+describe('parse errors', () => {
+  it('lists every bad key and expression with its path', () => {
+    let details: string[] = []
+    try {
+      parseThresholds({ nope: ['count==0'], submit_latency: ['p(101)<1', 'p99<1', 'rate>1'], 'missing{operator:zz}': ['count==0'], accept_rate: ['count>1'] }, 't.yaml', ['a'])
+    } catch (err) {
+      expect(err).toBeInstanceOf(MtsimError)
+      details = (err as MtsimError).details
+    }
+    expect(details).toEqual([
+      expect.stringMatching(/^t\.yaml thresholds\.nope: expected a metric name \(.*\), optionally with \{operator:id\}, found "nope"$/),
+      't.yaml thresholds.submit_latency[0]: expected a percentile p(N) with N from 0 to 100, found "p(101)<1"',
+      't.yaml thresholds.submit_latency[1]: expected an expression like "p(99)<250", "avg<100", "count==0" or "rate>0.95", found "p99<1"',
+      't.yaml thresholds.submit_latency[2]: expected an aggregation of the trend submit_latency: avg, min, max, med or p(N), found "rate>1"',
+      't.yaml thresholds["missing{operator:zz}"]: expected an operator of the network (a), found "zz"',
+      't.yaml thresholds.accept_rate[0]: expected an aggregation of the rate accept_rate: rate, found "count>1"',
+    ])
+  })
+})
