@@ -1,10 +1,13 @@
 // The baseline for `npm run bench`: the `smpp` npm package's own server and client doing the same
 // full cycle as mtsim (submit_sm, submit_sm_resp, deliver_sm receipt, deliver_sm_resp), each side
 // in its own process. Run by bench/main.ts through fork(): `baseline-peer.js server` or
-// `baseline-peer.js client PORT MESSAGES WINDOW [WARMUP_MS]`. Each side reports {cpuUs, peakRss, ...}
-// over IPC. With a warm-up, the client's rate counts only the receipts after it (as mtsim's does).
+// `baseline-peer.js client PORT MESSAGES WINDOW [WARMUP_MS]`. Each side reports its CPU and peak RSS
+// over IPC (bench/side-messages.ts). With a warm-up, the client's rate counts only the receipts after it (as mtsim's does).
 import smpp from 'smpp'
 import { sideReport, trackPeakRss } from './side-report.js'
+import type { BaselineIn, BaselineOut } from './side-messages.js'
+
+const send = (m: BaselineOut) => process.send!(m)
 
 const [mode, portArg, messagesArg, windowArg, warmupArg] = process.argv.slice(2)
 
@@ -37,9 +40,9 @@ if (mode === 'server') {
       cycles++
     })
   })
-  server.listen(0, '127.0.0.1', () => process.send!({ port: server.address().port }))
-  process.on('message', (m: any) => {
-    if (m === 'report') process.send!(sideReport(peak, { cycles }), () => process.exit(0))
+  server.listen(0, '127.0.0.1', () => send({ type: 'ready', port: server.address().port }))
+  process.on('message', (m: BaselineIn) => {
+    if (m.type === 'report') process.send!({ type: 'server-report', ...sideReport(peak, { cycles }) } satisfies BaselineOut, () => process.exit(0))
   })
 } else if (mode === 'client') {
   const peak = trackPeakRss()
@@ -78,7 +81,7 @@ if (mode === 'server') {
     inFlight--
     if (receipts === total) {
       const elapsedMs = performance.now() - started
-      process.send!(sideReport(peak, { messages: receipts - receiptsAtWarm, total: receipts, elapsedMs }), () => {
+      process.send!({ type: 'client-report', ...sideReport(peak, { messages: receipts - receiptsAtWarm, total: receipts, elapsedMs }) } satisfies BaselineOut, () => {
         session.close()
         process.exit(0)
       })

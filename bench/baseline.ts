@@ -1,6 +1,7 @@
 // The `smpp` package's own client and server through the same full cycle (bench/baseline-peer.ts,
 // run as written), each in its own process: the reference mtsim's figure is divided by.
 import { Side } from './child.js'
+import type { BaselineIn, BaselineOut } from './side-messages.js'
 
 export interface BaselineResult {
   /** Cycles measured (after the warm-up). */
@@ -13,22 +14,21 @@ export interface BaselineResult {
 }
 
 export async function runBaseline(messages: number, window: number, warmupMs = 0): Promise<BaselineResult> {
-  const server = new Side('baseline-peer.js', ['server'])
-  let client: Side | undefined
+  const server = new Side<BaselineOut, BaselineIn>('baseline-peer.js', ['server'])
+  let client: Side<BaselineOut> | undefined
   try {
-    // baseline-peer sends untyped objects, which Side files under 'message'.
-    const { port } = await server.next('message')
-    client = new Side('baseline-peer.js', ['client', String(port), String(messages), String(window), String(warmupMs)])
-    const c = await client.next('message')
-    const report = server.next('message')
-    server.send('report')
+    const { port } = await server.next('ready')
+    client = new Side<BaselineOut>('baseline-peer.js', ['client', String(port), String(messages), String(window), String(warmupMs)])
+    const c = await client.next('client-report')
+    const report = server.next('server-report')
+    server.send({ type: 'report' })
     const s = await report
     return {
-      messages: c.messages as number,
-      total: c.total as number,
-      elapsedMs: c.elapsedMs as number,
-      client: { cpuUs: c.cpuUs as number, peakRss: c.peakRss as number },
-      server: { cpuUs: s.cpuUs as number, peakRss: s.peakRss as number, cycles: s.cycles as number },
+      messages: c.messages,
+      total: c.total,
+      elapsedMs: c.elapsedMs,
+      client: { cpuUs: c.cpuUs, peakRss: c.peakRss },
+      server: { cpuUs: s.cpuUs, peakRss: s.peakRss, cycles: s.cycles },
     }
   } finally {
     await Promise.all([client?.stop(), server.stop()])

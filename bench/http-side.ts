@@ -10,12 +10,13 @@ import { normalizeGateway, type HttpGateway } from '../loadgen/scenario/gateway-
 import type { OutboundMessage, SubmitOutcome } from '../loadgen/transports/transport.js'
 import { HttpTransport } from '../loadgen/transports/http.js'
 import { ReceiptWebhook } from '../loadgen/transports/webhook.js'
+import type { HttpSideIn, HttpSideOut } from './side-messages.js'
 
 /** Requests in flight at once (the transport's `connections`, the callback client's pool). */
 export const HTTP_CONNECTIONS = 32
 
 const [role, portArg, countArg] = process.argv.slice(2)
-const send = (m: object) => process.send!(m)
+const send = (m: HttpSideOut) => process.send!(m)
 const cpuNow = () => {
   const c = process.cpuUsage()
   return c.user + c.system
@@ -67,7 +68,7 @@ if (role === 'endpoint') {
   const webhook = new ReceiptWebhook(gateway(1).webhook)
   const url = await webhook.start({ onReceipt: () => receipts++ })
   send({ type: 'ready', port: Number(new URL(url).port) })
-  process.on('message', (m: { type: string }) => {
+  process.on('message', (m: HttpSideIn) => {
     if (m.type === 'usage') send({ type: 'usage-reply', cpuUs: cpuNow(), receipts, malformed: webhook.stats().malformed })
   })
 } else if (role === 'transport') {

@@ -2,8 +2,8 @@
 // gateway aimed at the simulator process), buildPlan, the engine (runLoad: HDR histograms,
 // correlator, results.json with its books check) and the SmppTransport. Only the transport is
 // wrapped, to count final receipts for progress lines and to time the last one.
-// IPC: <- {type:'run', ...LoadRun}; -> 'started', 'progress' {finals, rss}, 'finished' (last final
-// receipt in), 'done' {figures} or 'done' {error}.
+// IPC (bench/side-messages.ts): <- 'run'; -> 'started', 'progress', 'finished' (last final receipt
+// in), then 'done' with the figures or 'failed'.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { getHeapSpaceStatistics } from 'node:v8'
@@ -14,16 +14,10 @@ import type { IncomingReceipt, OutboundMessage, ReceiptSink, SubmitOutcome, Tran
 import { createTransport } from '../loadgen/transports/index.js'
 import { BENCH_ACCOUNT, BENCH_OPERATOR, benchNetwork } from './bench-network.js'
 import { trackPeakRss } from './side-report.js'
-import type { PairOptions } from './mtsim-pair.js'
-
-/** The pair's options (bench/mtsim-pair.ts) plus what the load side is told at start. */
-export interface LoadRun extends Omit<PairOptions, 'onProgress' | 'execArgv'> {
-  port: number
-  outDir: string
-}
+import type { LoadRun, LoadSideIn, LoadSideOut } from './side-messages.js'
 
 const peak = trackPeakRss()
-const send = (m: object) => process.send!(m)
+const send = (m: LoadSideOut) => process.send!(m)
 
 /** Counts final receipts on their way to the engine; costs one increment per receipt. */
 class CountingTransport implements Transport {
@@ -146,8 +140,8 @@ async function run(o: LoadRun): Promise<void> {
   })
 }
 
-process.on('message', (m: { type: string } & LoadRun) => {
-  if (m.type === 'run') run(m).catch((err: Error) => send({ type: 'done', error: err.message }))
+process.on('message', (m: LoadSideIn) => {
+  if (m.type === 'run') run(m).catch((err: Error) => send({ type: 'failed', error: err.message }))
 })
 process.on('SIGTERM', () => process.exit(0))
 send({ type: 'ready' })

@@ -2,8 +2,8 @@
 // side's figures. Shared by the full-cycle and soak benches.
 import { join } from 'node:path'
 import type { Totals } from '../results/results-format.js'
-import { Side, type SideMessage } from './child.js'
-import type { LoadRun } from './load-side.js'
+import { Side } from './child.js'
+import type { LoadRun, LoadSideIn, LoadSideOut, SimSideIn, SimSideOut, SimUsage } from './side-messages.js'
 
 export interface PairOptions {
   messages: number
@@ -41,20 +41,20 @@ export async function runPair(o: PairOptions, outName: string): Promise<PairResu
   // MTSIM_BENCH_CPU_PROF=<dir>: each side writes a V8 CPU profile there (node --cpu-prof).
   const prof = process.env.MTSIM_BENCH_CPU_PROF
   const execArgv = o.execArgv ?? (prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])
-  const sim = new Side('sim-side.js', [], execArgv)
-  const load = new Side('load-side.js', [], execArgv)
+  const sim = new Side<SimSideOut, SimSideIn>('sim-side.js', [], execArgv)
+  const load = new Side<LoadSideOut, LoadSideIn>('load-side.js', [], execArgv)
   try {
     const [ready] = await Promise.all([sim.next('ready'), load.next('ready')])
-    let simStart: Promise<SideMessage> | undefined
-    let simEnd: Promise<SideMessage> | undefined
+    let simStart: Promise<SimUsage> | undefined
+    let simEnd: Promise<SimUsage> | undefined
     load.on('started', () => (simStart = sim.ask('usage')))
     load.on('finished', () => (simEnd = sim.ask('usage')))
     load.on('progress', (m) => {
       if (process.env.MTSIM_BENCH_MEMORY) process.stderr.write(JSON.stringify(m.memory) + '\n')
-      void sim.ask('usage').then((u) => o.onProgress?.(m.finals as number, m.rss as number, u.rss as number))
+      void sim.ask('usage').then((u) => o.onProgress?.(m.finals, m.rss, u.rss))
     })
     const run: LoadRun = {
-      port: ready.port as number,
+      port: ready.port,
       messages: o.messages,
       rate: o.rate,
       window: o.window,
@@ -64,28 +64,28 @@ export async function runPair(o: PairOptions, outName: string): Promise<PairResu
       warmupMs: o.warmupMs ?? 0,
       outDir: join(process.cwd(), 'out', 'bench', outName),
     }
-    const done = load.next('done')
+    const done = Promise.race([load.next('done'), load.next('failed')])
     load.send({ type: 'run', ...run })
     const d = await done
-    if (d.error) throw new Error(`load side: ${d.error as string}`)
+    if (d.type === 'failed') throw new Error(`load side: ${d.error}`)
     const u0 = await (simStart ?? sim.ask('usage'))
     const u1 = await (simEnd ?? sim.ask('usage'))
     const last = await sim.ask('usage') // after the engine closed: the final counters
     return {
-      finals: d.finals as number,
-      measured: d.measured as number,
-      elapsedMs: d.elapsedMs as number,
-      load: { cpuUs: d.cpuUs as number, peakRss: d.peakRss as number },
+      finals: d.finals,
+      measured: d.measured,
+      elapsedMs: d.elapsedMs,
+      load: { cpuUs: d.cpuUs, peakRss: d.peakRss },
       sim: {
-        cpuUs: (u1.cpuUs as number) - (u0.cpuUs as number),
-        peakRss: last.peakRss as number,
-        submits: last.submits as number,
-        receiptsSent: last.receiptsSent as number,
-        receiptsAcked: last.receiptsAcked as number,
-        pending: last.pending as number,
+        cpuUs: u1.cpuUs - u0.cpuUs,
+        peakRss: last.peakRss,
+        submits: last.submits,
+        receiptsSent: last.receiptsSent,
+        receiptsAcked: last.receiptsAcked,
+        pending: last.pending,
       },
-      totals: d.totals as Totals,
-      resultsFile: d.results as string,
+      totals: d.totals,
+      resultsFile: d.results,
     }
   } finally {
     await Promise.all([load.stop(), sim.stop()])

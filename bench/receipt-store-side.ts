@@ -9,6 +9,7 @@ import { ReceiptStore } from '../simulator/receipts/receipt-store.js'
 import { ReceiptEngine, type ReceiptSink } from '../simulator/receipts/receipts.js'
 import { Scheduler } from '../simulator/scheduler.js'
 import { BENCH_PREFIX, benchNetwork } from './bench-network.js'
+import type { ReceiptStoreDone } from './side-messages.js'
 
 const [mode, totalArg] = process.argv.slice(2)
 const total = Number(totalArg)
@@ -39,7 +40,7 @@ for (let i = 1; i <= total; i++) {
 const fillMs = performance.now() - t0
 globalThis.gc?.()
 const after = process.memoryUsage.rss()
-process.send!({
+const done: ReceiptStoreDone = {
   type: 'done',
   pending: store.size,
   scheduled: scheduler.size,
@@ -50,4 +51,5 @@ process.send!({
   storeBytesPerEntry: store.bytesPerEntry,
   wheelBytes: engine.wheel.byteLength,
   storeCapacity: store.capacity,
-})
+}
+process.send!(done)

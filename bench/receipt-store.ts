@@ -4,6 +4,7 @@
 // The limit applies to the whole cost (the engine figure).
 import { Side } from './child.js'
 import { int, mb } from './format.js'
+import type { ReceiptStoreDone } from './side-messages.js'
 
 export async function receiptStoreBench(count: number, limitBytes: number, log: (line: string) => void): Promise<string[]> {
   const problems: string[] = []
@@ -12,14 +13,14 @@ export async function receiptStoreBench(count: number, limitBytes: number, log: 
 }
 
 async function measure(mode: 'store' | 'engine', count: number, limitBytes: number, log: (line: string) => void): Promise<string[]> {
-  const side = new Side('receipt-store-side.js', [mode, String(count)], ['--expose-gc'])
+  const side = new Side<ReceiptStoreDone>('receipt-store-side.js', [mode, String(count)], ['--expose-gc'])
   try {
     const d = await side.next('done')
-    const grew = (d.after as number) - (d.before as number)
+    const grew = d.after - d.before
     log(
-      `receipt ${mode === 'store' ? 'store alone' : 'engine (store + wheel + scheduler)'}: ${int(d.pending as number)} pending receipts (${int(d.inWheel as number)} in the wheel, ${int(d.scheduled as number)} scheduler entries) filled in ${((d.fillMs as number) / 1000).toFixed(1)} s; ` +
-        `RSS ${mb(d.before as number)} -> ${mb(d.after as number)} (+${mb(grew)}, ${(grew / count).toFixed(1)} bytes/receipt; ` +
-        `store arrays ${(d.storeBytesPerEntry as number).toFixed(0)} bytes/slot x ${int(d.storeCapacity as number)} slots)`,
+      `receipt ${mode === 'store' ? 'store alone' : 'engine (store + wheel + scheduler)'}: ${int(d.pending)} pending receipts (${int(d.inWheel)} in the wheel, ${int(d.scheduled)} scheduler entries) filled in ${(d.fillMs / 1000).toFixed(1)} s; ` +
+        `RSS ${mb(d.before)} -> ${mb(d.after)} (+${mb(grew)}, ${(grew / count).toFixed(1)} bytes/receipt; ` +
+        `store arrays ${d.storeBytesPerEntry.toFixed(0)} bytes/slot x ${int(d.storeCapacity)} slots)`,
     )
     const problems: string[] = []
     if (d.pending !== count) problems.push(`receipt store holds ${d.pending} of ${count}`)

@@ -10,7 +10,7 @@ export function trackPeakRss(everyMs = 100): { value: number } {
   return peak
 }
 
-export function sideReport(peak: { value: number }, extra: Record<string, number>) {
+export function sideReport<E extends Record<string, number>>(peak: { value: number }, extra: E): { cpuUs: number; peakRss: number } & E {
   const cpu = process.cpuUsage(cpuAtStart)
   const rss = process.memoryUsage.rss()
   return { cpuUs: cpu.user + cpu.system, peakRss: Math.max(peak.value, rss), ...extra }

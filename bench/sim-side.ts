@@ -5,13 +5,14 @@ import { parseNetwork } from '../simulator/network.js'
 import { startNetwork } from '../simulator/start-network.js'
 import { benchNetwork } from './bench-network.js'
 import { trackPeakRss } from './side-report.js'
+import type { SimSideIn, SimSideOut } from './side-messages.js'
 
 const peak = trackPeakRss()
 const network = await startNetwork(parseNetwork(benchNetwork(), 'bench network'))
 const op = network.operators[0]!
-const send = (m: object) => process.send!(m)
+const send = (m: SimSideOut) => process.send!(m)
 
-process.on('message', (m: { type: string }) => {
+process.on('message', (m: SimSideIn) => {
   if (m.type === 'usage') {
     const cpu = process.cpuUsage()
     const rss = process.memoryUsage.rss()

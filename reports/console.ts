@@ -3,7 +3,8 @@
 import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { formatDeltaValue, formatChange } from './delta-format.js'
-import { resultsFigures, runFigures, statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtObserved } from './report-figures.js'
+import { resultsFigures, runFigures } from '../results/run-figures.js'
+import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtObserved } from './report-figures.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
 
 export interface ConsoleOptions {

@@ -3,7 +3,8 @@
 import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { formatDeltaValue, formatChange } from './delta-format.js'
-import { runFigures, statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtObserved } from './report-figures.js'
+import { runFigures } from '../results/run-figures.js'
+import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtObserved } from './report-figures.js'
 
 export function esc(s: unknown): string {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')

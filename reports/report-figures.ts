@@ -1,51 +1,6 @@
-// Figures every report shows (console, Markdown, HTML, baseline comparison), computed one way so
-// the console and the HTML never disagree. Latencies stay in microseconds here; views format them.
-import { decodeHistogram, percentiles, type Percentiles } from '../lib/hdr.js'
+// How every report writes a figure (console, Markdown, HTML): status rows and number formats, one
+// way, so the console and the HTML never disagree. The figures themselves: results/run-figures.ts.
 import { parseStatus } from '../smpp/constants.js'
-import type { ResultsFile, Totals, Histograms } from '../results/results-format.js'
-
-export interface LatencyFigures {
-  submit: Percentiles
-  receipt: Percentiles
-  transit: Percentiles
-}
-
-export interface RunFigures {
-  durationS: number
-  /** Accepted submits per second over the whole run. */
-  acceptedPerS: number
-  sentPerS: number
-  /** delivered / accepted (null when nothing was accepted). */
-  deliveryRate: number | null
-  /** accepted / sent (null when nothing was sent). */
-  acceptRate: number | null
-  latency: LatencyFigures
-}
-
-/** Corrected latencies (from intended send time): the ones that count. */
-export function latencyFigures(h: Histograms): LatencyFigures {
-  return {
-    submit: percentiles(decodeHistogram(h.submit.corrected)),
-    receipt: percentiles(decodeHistogram(h.receipt.corrected)),
-    transit: percentiles(decodeHistogram(h.transit.corrected)),
-  }
-}
-
-export function runFigures(totals: Totals, histograms: Histograms, durationMs: number): RunFigures {
-  const durationS = durationMs / 1000
-  return {
-    durationS,
-    acceptedPerS: durationS > 0 ? totals.accepted / durationS : 0,
-    sentPerS: durationS > 0 ? totals.sent / durationS : 0,
-    deliveryRate: totals.accepted > 0 ? totals.delivered / totals.accepted : null,
-    acceptRate: totals.sent > 0 ? totals.accepted / totals.sent : null,
-    latency: latencyFigures(histograms),
-  }
-}
-
-export function resultsFigures(r: ResultsFile): RunFigures {
-  return runFigures(r.totals, r.histograms, r.meta.durationMs)
-}
 
 export interface StatusRow {
   name: string

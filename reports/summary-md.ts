@@ -5,7 +5,8 @@ import type { Comparison } from '../results/compare.js'
 import { runLine } from './console.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
 import { formatDeltaValue, formatChange } from './delta-format.js'
-import { resultsFigures, runFigures, statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtObserved } from './report-figures.js'
+import { resultsFigures, runFigures } from '../results/run-figures.js'
+import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtObserved } from './report-figures.js'
 
 export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): string {
   const f = resultsFigures(r)

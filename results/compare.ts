@@ -2,7 +2,7 @@
 // lead compares between releases, each flagged when it got worse by more than the tolerance.
 // Relative change, so one tolerance fits milliseconds and messages per second alike.
 import type { ResultsFile } from './results-format.js'
-import { resultsFigures, type RunFigures } from '../reports/report-figures.js'
+import { resultsFigures, type RunFigures } from './run-figures.js'
 
 export type Unit = 'us' | 'ratio' | 'perS'
 

@@ -1,43 +1,12 @@
-// Builds results.json (loadgen/results-format.ts) from a run's metrics and writes it atomically,
-// and checks that the books balance: a run whose numbers do not add up is a bug in mtsim, said loudly.
+// Writes results.json (results-format.ts) atomically, in chunks, and checks that the books
+// balance: a run whose numbers do not add up is a bug in mtsim, said loudly.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../lib/atomic-write.js'
 import { ndjsonLines } from './timeseries-file.js'
-import type { Metrics } from '../loadgen/engine/run-metrics.js'
-import {
-  RESULTS_SCHEMA, RESULTS_VERSION, type FaultWindow, type ResultsFile, type ThresholdOutcome, type TimePoint, type Totals,
-} from './results-format.js'
+import type { ResultsFile, TimePoint, Totals } from './results-format.js'
 
 export const RESULTS_FILE = 'results.json'
-
-export interface ResultsParts {
-  meta: ResultsFile['meta']
-  metrics: Metrics
-  timeseries: TimePoint[]
-  faults: FaultWindow[]
-  thresholds: ThresholdOutcome[]
-}
-
-export function buildResults(p: ResultsParts): ResultsFile {
-  const m = p.metrics
-  const operators: ResultsFile['operators'] = {}
-  for (let i = 0; i < m.operators.length; i++) operators[m.operatorIds[i]] = m.operators[i].results()
-  const overall = m.overallResults()
-  return {
-    schema: RESULTS_SCHEMA,
-    version: RESULTS_VERSION,
-    meta: p.meta,
-    totals: overall.totals,
-    statuses: overall.statuses,
-    receipts: overall.receipts,
-    histograms: overall.histograms,
-    operators,
-    timeseries: p.timeseries,
-    faults: p.faults,
-    thresholds: p.thresholds,
-  }
-}
 
 /** The balance equations that fail for these totals (empty when the books balance). */
 export function unbalanced(t: Totals): string[] {

@@ -3,7 +3,7 @@
 // in meta.scenario carries. A p99 of per-share p99s is not a p99, so outcomes are never added.
 import type { ResultsFile, ThresholdOutcome } from './results-format.js'
 import { parseThresholds, evaluateThresholds } from './thresholds.js'
-import { ThresholdsSchema } from '../loadgen/scenario/scenario-schema.js'
+import { ThresholdsSchema } from './thresholds-schema.js'
 import { validateConfig } from '../config/load-config.js'
 
 /** null when the results carry no thresholds mapping to evaluate. */

@@ -28,7 +28,7 @@ import { configError, describe, type Issue } from '../config/load-config.js'
 import { parseDuration } from '../lib/duration.js'
 import { decodeHistogram, type Histogram } from '../lib/hdr.js'
 import type { Histograms, ThresholdOutcome, Totals } from './results-format.js'
-import type { ThresholdsFile } from '../loadgen/scenario/scenario-schema.js'
+import type { ThresholdsFile } from './thresholds-schema.js'
 
 export type Comparison = '<' | '<=' | '>' | '>=' | '==' | '!='
 export type Aggregation = { kind: 'avg' | 'min' | 'max' | 'med' | 'count' | 'rate' } | { kind: 'p'; p: number }

@@ -5,7 +5,7 @@
 import { MessageStore, SlotState } from './message-store.js'
 import { EarlyReceipts, RecentlyClosed } from './early-receipts.js'
 import { IdIndex, MAX_K, kOf, opOf, packId, segOf } from './id-index.js'
-import { FinalKind, finalKindOf, type Metrics } from '../engine/run-metrics.js'
+import { FinalKind, finalKindOf, type Metrics } from '../measure/run-metrics.js'
 import { RingQueue } from '../../lib/ring-queue.js'
 import type { IncomingReceipt, SubmitOutcome } from '../transports/transport.js'
 import type { Scenario } from '../scenario/scenario.js'

@@ -4,7 +4,7 @@ import { gsm7Length, gsm7Septets } from '../../smpp/text.js'
 import type { StreamPlan } from './plan.js'
 import type { Scenario } from '../scenario/scenario.js'
 import { createTraffic } from './traffic.js'
-import type { OutboundMessage } from '../transports/transport.js'
+import type { OutboundMessage } from './traffic.js'
 
 /** Makes the message for a plan seq (one per stream; loadgen/traffic.ts Traffic). */
 export interface MessageSource {

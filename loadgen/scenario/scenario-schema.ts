@@ -1,12 +1,13 @@
 // The scenario file: what to send, how fast, through which gateway, to which network, and what
 // counts as a pass. One strict schema (unknown keys rejected, every problem reported at once);
 // cross-field rules (template variables, threshold expressions, operator references) are checked
-// by loadgen/scenario-check.ts. Executor field names follow k6 (rate, timeUnit, duration,
+// by scenario-check.ts. Executor field names follow k6 (rate, timeUnit, duration,
 // startRate, stages) so k6 users read them without a manual; the k6 types keep them aligned.
 import { Type, type Static } from '@sinclair/typebox'
 import type { ConstantArrivalRateScenario, RampingArrivalRateScenario } from 'k6/options'
 import { Obj, Duration } from '../../config/schema-kit.js'
 import { Tagged } from '../../config/schema-kit.js'
+import { ThresholdsSchema } from '../../results/thresholds-schema.js'
 import { GatewaySchema } from './gateway-schema.js'
 
 const Weight = Type.Optional(Type.Number({ minimum: 0, description: 'a relative weight, 0 or more (default 1)' }))
@@ -94,22 +95,6 @@ export const StreamSchema = Tagged(
   'a stream with an executor: constant-arrival-rate, ramping-arrival-rate or daily-profile',
 )
 
-const ThresholdItem = Type.Union(
-  [
-    Type.String({ minLength: 1 }),
-    Obj({
-      threshold: Type.String({ minLength: 1, description: 'an expression like "p(99)<250"' }),
-      abortOnFail: Type.Optional(Type.Boolean({ description: 'true to stop the run as soon as it fails' })),
-      delayAbortEval: Type.Optional(Duration('how long into the run before abortOnFail is checked, like "10s"')),
-    }),
-  ],
-  { description: 'an expression like "p(99)<250", or {threshold, abortOnFail, delayAbortEval}' },
-)
-
-export const ThresholdsSchema = Type.Record(Type.String(), Type.Array(ThresholdItem, { minItems: 1 }), {
-  description: 'metric (optionally {operator:id}) -> list of expressions',
-})
-
 export const ScenarioSchema = Obj(
   {
     $schema: Type.Optional(Type.String()),
@@ -143,7 +128,6 @@ export const ScenarioSchema = Obj(
 export type ScenarioFile = Static<typeof ScenarioSchema>
 export type StreamFile = Static<typeof StreamSchema>
 export type TrafficFile = Static<typeof TrafficSchema>
-export type ThresholdsFile = Static<typeof ThresholdsSchema>
 
 // Compile-time guard: the k6 executor fields we mirror keep k6's names.
 type K6Fields = keyof ConstantArrivalRateScenario | keyof RampingArrivalRateScenario

@@ -4,7 +4,7 @@
 // busy second costs a handful of posts, not one per message. Messages that are not ours (no tag,
 // another share's seq) are not forwarded, as the single-thread engine ignores them too.
 import type { SubmitObserver } from '../../simulator/types.js'
-import { parseTag } from '../correlation/tag.js'
+import { parseTag } from '../plan/tag.js'
 import type { ToLoadWorker } from './worker-messages.js'
 import type { ShareRouter } from './split.js'
 

@@ -2,7 +2,7 @@
 // tolerance and only in the bad direction (latency up, delivery or throughput down).
 import { describe, it, expect } from 'vitest'
 import { compareResults } from '../../results/compare.js'
-import { resultsFigures } from '../../reports/report-figures.js'
+import { resultsFigures } from '../../results/run-figures.js'
 import { syntheticRun, emptyTotals } from '../reports/fixtures.js'
 
 const keys = ['submit_p50', 'submit_p90', 'submit_p99', 'receipt_p50', 'receipt_p90', 'receipt_p99', 'delivery_rate', 'accepted_per_s']

@@ -1,7 +1,8 @@
 // loadgen/failover.ts on its own: arrivals in, figures out, with exact counts and times; and the
 // merge of segmented shares. (The real-Kannel run is operator-outage-failover.test.ts.)
 import { describe, expect, it } from 'vitest'
-import { FailoverTracker, mergeFailover } from '../../results/failover.js'
+import { FailoverTracker } from '../../loadgen/measure/failover-tracker.js'
+import { mergeFailover } from '../../results/failover.js'
 import type { FaultWindow, OperatorResults, Totals } from '../../results/results-format.js'
 
 const ids = ['telco-a', 'telco-b', 'telco-c']

@@ -2,8 +2,8 @@
 // duplicates, unknowns, receipts by seq, in-process arrivals, and bounded state over 200k messages.
 import { describe, expect, it } from 'vitest'
 import { Correlator } from '../../../loadgen/correlation/correlator.js'
-import { Metrics } from '../../../loadgen/engine/run-metrics.js'
-import { formatTag, parseTag } from '../../../loadgen/correlation/tag.js'
+import { Metrics } from '../../../loadgen/measure/run-metrics.js'
+import { formatTag, parseTag } from '../../../loadgen/plan/tag.js'
 
 const ok = (...ids: string[]) => ({ kind: 'accepted' as const, status: 'ESME_ROK', messageIds: ids })
 const final = (messageId: string, stat = 'DELIVRD') => ({ messageId, stat, final: true })
