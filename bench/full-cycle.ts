@@ -42,7 +42,7 @@ const PROBE_PRECISION = 0.03
 const SUSTAINED = 0.97
 /** Interleaved rounds of (mtsim measured run, baseline run). */
 const ROUNDS = 3
-/** The smpp package's rate on these machines (reference/SMPP.md), to size its run to ~seconds. */
+/** The smpp package's rate on these machines (README, Performance), to size its run to ~seconds. */
 const BASELINE_EXPECTED_RATE = 30_000
 
 /** Cycles for a run of `seconds` measured at `rate`, after the warm-up at the same rate. */

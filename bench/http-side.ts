@@ -1,6 +1,6 @@
 // Bench child for the HTTP paths, one role per process so CPU figures belong to one side:
 //   endpoint              a trivial sendsms endpoint (node:http, answers 200 "OK <n>")
-//   webhook               mtsim's receipt webhook (loadgen/webhook.ts) counting receipts
+//   webhook               mtsim's receipt webhook (loadgen/transports/webhook.ts) counting receipts
 //   transport PORT N      mtsim's http transport (loadgen/transports/http.ts) sending N messages
 //   callbacks PORT N      a plain undici client posting N delivery callbacks to the webhook
 // Each sends {type:'ready', port?}; senders then report {type:'done', elapsedMs, cpuUs, ...}.

@@ -9,7 +9,7 @@ export function portOption(flag: string, value: string | number | undefined, fal
   if (value === undefined) return fallback
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new MtsimError('MTSIM_ERR_USAGE', [`${flag}: expected a TCP port from 0 to 65535 (0 picks a free one), found ${JSON.stringify(String(value))}`])
+    throw new MtsimError('MTSIM_ERR_OPTION', [flag, 'a TCP port from 0 to 65535 (0 picks a free one)', JSON.stringify(String(value))])
   }
   return n
 }
@@ -19,7 +19,7 @@ export function durationOption(flag: string, value: string | undefined): number 
   try {
     return parseDuration(value)
   } catch {
-    throw new MtsimError('MTSIM_ERR_USAGE', [`${flag}: expected a duration like "30s" or "5m", found ${JSON.stringify(value)}`])
+    throw new MtsimError('MTSIM_ERR_OPTION', [flag, 'a duration like "30s" or "5m"', JSON.stringify(value)])
   }
 }
 

@@ -1,6 +1,7 @@
 // Durations as people write them in scenario files (k6 style): "250ms", "2s", "1m30s", "1h".
-// Numbers are milliseconds. Everything inside mtsim is integer milliseconds (or microseconds
-// for latencies, see lib/time.ts).
+// Numbers are milliseconds. Everything inside mtsim is milliseconds (latencies are integer
+// microseconds, see lib/hdr.ts).
+import { MtsimError } from './errors.js'
 
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 const PART = /(\d+(?:\.\d+)?)(us|ms|s|m|h|d)/y
@@ -15,11 +16,11 @@ export function parseDuration(value: string | number): number {
   let matched = 0
   while (PART.lastIndex < value.length) {
     const m = PART.exec(value)
-    if (!m) throw new Error(`not a duration: ${JSON.stringify(value)}`)
+    if (!m) throw new MtsimError('MTSIM_ERR_DURATION', [JSON.stringify(value)])
     total += Number(m[1]) * UNIT_MS[m[2]]
     matched++
   }
-  if (!matched) throw new Error(`not a duration: ${JSON.stringify(value)}`)
+  if (!matched) throw new MtsimError('MTSIM_ERR_DURATION', [JSON.stringify(value)])
   return total
 }
 

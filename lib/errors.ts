@@ -1,5 +1,7 @@
-// One table of mtsim's own errors (fastify lib/errors.js style): a code, a message template,
-// and the process exit code the CLI uses when the error ends a command.
+// One table of mtsim's own errors (fastify lib/errors.js style): a specific code, a message template
+// and the process exit code the CLI uses when the error ends a command. Every error meant for the
+// user is an MtsimError from this table; an InternalError (bug()) is a broken invariant of mtsim's
+// own code, the one kind the CLI reports as "a bug, please report it".
 // Exit codes follow k6 where k6 has one: 104 invalid config, 105 interrupted, 99 thresholds failed.
 
 export const ExitCode = {
@@ -17,13 +19,66 @@ interface ErrorDef {
 }
 
 const table = {
+  // Files the user wrote or gave: network, scenario and results files.
   MTSIM_ERR_CONFIG_INVALID: { message: (file) => `${file} is not valid`, exit: ExitCode.invalidConfig },
   MTSIM_ERR_CONFIG_READ: { message: (file, why) => `cannot read ${file}: ${why}`, exit: ExitCode.invalidConfig },
+  MTSIM_ERR_RESULTS: { message: (file, why) => `${file}: ${why}`, exit: ExitCode.invalidConfig },
+  MTSIM_ERR_TEXT_TOO_LONG: {
+    message: (segments) => `a message text needs ${segments} segments; SMPP numbers at most 255 (shorten the template or its length)`,
+    exit: ExitCode.invalidConfig,
+  },
+  MTSIM_ERR_TOO_MANY_SENDS: {
+    message: (max) => `more than ${max} sends in one run: split it with --segment i/n (several processes) or --workers`,
+    exit: ExitCode.invalidConfig,
+  },
+
+  // Command-line options.
+  MTSIM_ERR_OPTION: { message: (flag, expected, found) => `${flag}: expected ${expected}, found ${found}`, exit: ExitCode.invalidConfig },
+  MTSIM_ERR_WORKERS: { message: (workers, why) => `--workers ${workers}: ${why}`, exit: ExitCode.invalidConfig },
+
+  // Listening sockets.
   // A port the network file or an option asks for is taken: the configuration cannot run here.
   MTSIM_ERR_PORT_IN_USE: { message: (what, port) => `${what}: port ${port} is already in use (choose another, or 0 for any free port)`, exit: ExitCode.invalidConfig },
-  MTSIM_ERR_GATEWAY: { message: (what) => what, exit: ExitCode.gatewayFailed },
-  MTSIM_ERR_RESULTS: { message: (file, why) => `${file}: ${why}`, exit: ExitCode.invalidConfig },
-  MTSIM_ERR_USAGE: { message: (what) => what, exit: ExitCode.invalidConfig },
+  MTSIM_ERR_LISTEN: { message: (what, address, why) => `${what}: cannot listen on ${address} (${why})`, exit: ExitCode.invalidConfig },
+
+  // Reaching the gateway under test.
+  MTSIM_ERR_GATEWAY_BIND: { message: (address, systemId, why) => `cannot bind to ${address} as ${systemId}: ${why}`, exit: ExitCode.gatewayFailed },
+  MTSIM_ERR_GATEWAY_ACCOUNT: { message: (why) => why, exit: ExitCode.invalidConfig },
+  MTSIM_ERR_WEBHOOK_LISTEN: { message: (address, why) => `receipt webhook cannot listen on ${address}: ${why}`, exit: ExitCode.gatewayFailed },
+  MTSIM_ERR_DIRECT_NO_NETWORK: {
+    message: () => 'gateway kind direct needs a running simulated network (network: in the scenario)',
+    exit: ExitCode.invalidConfig,
+  },
+
+  // Managed Kannel.
+  MTSIM_ERR_KANNEL_NOT_INSTALLED: {
+    message: () =>
+      'Kannel is not installed: bearerbox and smsbox were not found in /usr/sbin, /usr/local/sbin or on PATH. ' +
+      'Install it with `apt-get install kannel` (Debian/Ubuntu).',
+    exit: ExitCode.gatewayFailed,
+  },
+  MTSIM_ERR_KANNEL_CONFIG: { message: (why) => `cannot configure Kannel: ${why}`, exit: ExitCode.invalidConfig },
+  MTSIM_ERR_KANNEL_START: { message: (why, dir) => `Kannel did not start: ${why} (config and logs in ${dir})`, exit: ExitCode.gatewayFailed },
+  MTSIM_ERR_KANNEL_STATUS: { message: (url, why) => `Kannel's status page ${url} answered ${why}`, exit: ExitCode.gatewayFailed },
+
+  // A simulated operator holding 2^32 - 1 receipts nobody collects (a receiver that never binds).
+  MTSIM_ERR_RECEIPT_STORE_FULL: {
+    message: () => 'a simulated operator holds 4,294,967,295 undelivered receipts (no receiver bind collects them): stop the network',
+    exit: ExitCode.internal,
+  },
+  MTSIM_ERR_DURATION: { message: (value) => `not a duration: ${value} (expected e.g. "250ms", "30s", "1m30s" or a number of ms)`, exit: ExitCode.invalidConfig },
+
+  // Merging --segment shares (mtsim report).
+  MTSIM_ERR_MERGE: { message: (why) => `cannot merge these results: ${why}`, exit: ExitCode.invalidConfig },
+
+  // The installation and mtsim's own threads.
+  MTSIM_ERR_NOT_BUILT: { message: (path) => `worker threads need the compiled ${path}, which is missing: run "npm run build" first`, exit: ExitCode.internal },
+  MTSIM_ERR_WORKER_FAILED: { message: (which, why) => `${which} failed: ${why}`, exit: ExitCode.internal },
+  // A run whose numbers do not add up is a bug in mtsim, said loudly (its results are still written).
+  MTSIM_ERR_BOOKS: {
+    message: (path) => `mtsim bug: the books of this run do not balance (results written to ${path}; please report it)`,
+    exit: ExitCode.internal,
+  },
 } satisfies Record<string, ErrorDef>
 
 export type ErrorCode = keyof typeof table
@@ -47,4 +102,14 @@ export class MtsimError extends Error {
   format(): string {
     return [`${this.code}: ${this.message}`, ...this.details.map((d) => `  - ${d}`)].join('\n')
   }
+}
+
+/** A broken invariant of mtsim's own code: never the user's doing, so the CLI reports it as a bug. */
+export class InternalError extends Error {
+  override readonly name = 'InternalError'
+}
+
+/** Throws an InternalError: for states the code around it makes impossible. */
+export function bug(what: string): never {
+  throw new InternalError(what)
 }

@@ -33,7 +33,7 @@ interface JsHistogramInternals {
 /**
  * Records one latency in microseconds (clamped to the trackable range, never dropped).
  * Hot path (six values per message): below 2^31 the bucket is found with Math.clz32 and shifts,
- * the same index recordValue gets from Math.log2 and Math.pow (asserted in test/engine/hdr-record.test.ts), which cost
+ * the same index recordValue gets from Math.log2 and Math.pow (asserted in test/loadgen/engine/hdr-record.test.ts), which cost
  * ~5% of the load generator's CPU in the full-cycle bench profile.
  */
 export function recordUs(h: Histogram, us: number): void {

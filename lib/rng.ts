@@ -1,5 +1,6 @@
 // Seeded pseudo-random numbers: the same seed and the same traffic give the same outcomes.
 // sfc32 (small fast counter): fast, good statistical quality, 128-bit state, no allocation per draw.
+import { bug } from './errors.js'
 
 export class Rng {
   private a: number
@@ -114,14 +115,15 @@ export class WeightedPicker<T> {
   private readonly total: number
 
   constructor(private readonly items: readonly T[], weights: readonly number[]) {
-    if (items.length === 0 || items.length !== weights.length) throw new Error('WeightedPicker needs one weight per item')
+    // The schemas and checks give every weighted list at least one positive weight.
+    if (items.length === 0 || items.length !== weights.length) bug('WeightedPicker needs one weight per item')
     this.cumulative = new Float64Array(items.length)
     let sum = 0
     for (let i = 0; i < weights.length; i++) {
       sum += weights[i]
       this.cumulative[i] = sum
     }
-    if (!(sum > 0)) throw new Error('WeightedPicker needs a positive total weight')
+    if (!(sum > 0)) bug('WeightedPicker needs a positive total weight')
     this.total = sum
   }
 

@@ -1,6 +1,7 @@
 // Run against a baseline run (`mtsim report NEW.json --baseline OLD.json`): the few figures a QA
 // lead compares between releases, each flagged when it got worse by more than the tolerance.
 // Relative change, so one tolerance fits milliseconds and messages per second alike.
+import { MtsimError } from '../lib/errors.js'
 import type { ResultsFile } from './results-format.js'
 import { resultsFigures, type RunFigures } from './run-figures.js'
 
@@ -52,7 +53,7 @@ const FIGURES: Figure[] = [
 ]
 
 export function compareResults(current: ResultsFile, baseline: ResultsFile, tolerance = DEFAULT_TOLERANCE): Comparison {
-  if (!(tolerance >= 0)) throw new RangeError(`tolerance must be 0 or more, got ${tolerance}`)
+  if (!(tolerance >= 0)) throw new MtsimError('MTSIM_ERR_OPTION', ['--tolerance', 'a fraction of 0 or more like 0.1 (10%)', String(tolerance)])
   const now = resultsFigures(current)
   const then = resultsFigures(baseline)
   const deltas = FIGURES.map((fig): Delta => {

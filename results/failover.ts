@@ -1,5 +1,5 @@
 // Failover figures of a segmented run's shares, merged (the figures themselves are computed during
-// the run by loadgen/engine/failover-tracker.ts).
+// the run by loadgen/measure/failover-tracker.ts).
 import type { FailoverFigures, OperatorFailover } from './results-format.js'
 
 /**

@@ -20,7 +20,7 @@ export interface Merged {
 }
 
 export function mergeResults(parts: NamedResults[]): Merged {
-  if (parts.length === 0) throw new MtsimError('MTSIM_ERR_USAGE', ['no results files to merge'])
+  if (parts.length === 0) throw new MtsimError('MTSIM_ERR_MERGE', ['no results files were given'])
   if (parts.length === 1) return { results: parts[0]!.results, warnings: [] }
   const warnings = checkSameRun(parts)
   const all = parts.map((p) => p.results)
@@ -74,23 +74,23 @@ function checkSameRun(parts: NamedResults[]): string[] {
     if (b.intervalMs !== a.intervalMs) mismatches.push(`${p.file} has a ${b.intervalMs} ms interval, ${ref.file} ${a.intervalMs} ms`)
   }
   if (mismatches.length) {
-    throw new MtsimError('MTSIM_ERR_USAGE', ['cannot merge results of different runs (only --segment shares of one run merge)'], mismatches)
+    throw new MtsimError('MTSIM_ERR_MERGE', ['they come from different runs (only --segment shares of one run merge)'], mismatches)
   }
   const warnings: string[] = []
   const segs = parts.map((p) => p.results.meta.segment)
   if (segs.some((s) => s === null)) {
     const whole = parts.filter((p) => p.results.meta.segment === null).map((p) => p.file)
-    throw new MtsimError('MTSIM_ERR_USAGE', [
+    throw new MtsimError('MTSIM_ERR_MERGE', [
       `${whole.join(', ')} ${whole.length > 1 ? 'are whole runs' : 'is a whole run'}, not a --segment share; only shares of one run merge`,
     ])
   }
   const counts = new Set(segs.map((s) => s!.count))
-  if (counts.size > 1) throw new MtsimError('MTSIM_ERR_USAGE', [`the shares were cut differently (--segment counts ${[...counts].join(', ')})`])
+  if (counts.size > 1) throw new MtsimError('MTSIM_ERR_MERGE', [`the shares were cut differently (--segment counts ${[...counts].join(', ')})`])
   const seen = new Map<number, string>()
   for (const p of parts) {
     const i = p.results.meta.segment!.index
     const other = seen.get(i)
-    if (other) throw new MtsimError('MTSIM_ERR_USAGE', [`${other} and ${p.file} are the same share (${i + 1} of ${segs[0]!.count})`])
+    if (other) throw new MtsimError('MTSIM_ERR_MERGE', [`${other} and ${p.file} are the same share (${i + 1} of ${segs[0]!.count})`])
     seen.set(i, p.file)
   }
   const count = segs[0]!.count

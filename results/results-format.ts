@@ -155,7 +155,7 @@ export interface ResultsFile {
 }
 
 /**
- * What happened to a failed-over operator's traffic (loadgen/failover.ts). Present only when the
+ * What happened to a failed-over operator's traffic (loadgen/measure/failover-tracker.ts). Present only when the
  * gateway had a backup for an operator (`gateway.failover`) and that operator had an outage.
  * Times are ms since run start. Precision of "during the outage" is 100 ms.
  */

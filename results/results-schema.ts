@@ -1,4 +1,4 @@
-// The results.json contract (loadgen/results-format.ts) as one strict schema, so a damaged or
+// The results.json contract (results/results-format.ts) as one strict schema, so a damaged or
 // hand-edited results file is reported with path, expected and found instead of crashing a chart.
 // Keep in step with results-format.ts: the `satisfies` check at the bottom fails to compile when
 // the two drift apart in a way that matters to readers.

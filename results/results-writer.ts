@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../lib/atomic-write.js'
+import { MtsimError } from '../lib/errors.js'
 import { ndjsonLines } from './timeseries-file.js'
 import type { ResultsFile, TimePoint, Totals } from './results-format.js'
 
@@ -73,6 +74,6 @@ export function mtsimVersion(): string {
 }
 
 /** The books did not balance: a bug in mtsim, reported loudly (the results were still written to `path`). */
-export function booksError(problems: string[], path: string): Error {
-  return new Error(`mtsim bug: the books of this run do not balance (results written to ${path}):\n  ${problems.join('\n  ')}`)
+export function booksError(problems: string[], path: string): MtsimError {
+  return new MtsimError('MTSIM_ERR_BOOKS', [path], problems)
 }

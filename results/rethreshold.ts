@@ -1,5 +1,5 @@
 // Thresholds of merged results, evaluated again on the merged figures with the same code
-// `mtsim run` uses (loadgen/thresholds.ts), from the raw `thresholds` mapping the scenario copy
+// `mtsim run` uses (results/thresholds.ts), from the raw `thresholds` mapping the scenario copy
 // in meta.scenario carries. A p99 of per-share p99s is not a p99, so outcomes are never added.
 import type { ResultsFile, ThresholdOutcome } from './results-format.js'
 import { parseThresholds, evaluateThresholds } from './thresholds.js'

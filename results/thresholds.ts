@@ -13,7 +13,7 @@
 //     submit_latency_uncorrected, receipt_latency_uncorrected,
 //     transit_latency_uncorrected                                  measured from the actual send time
 //   counters (aggregations count, and rate = count per second of run): every field of Totals in
-//     loadgen/results-format.ts: planned, sent, accepted, rejected, failed, dropped, late, delivered,
+//     results/results-format.ts: planned, sent, accepted, rejected, failed, dropped, late, delivered,
 //     undelivered, expired, rejected_by_operator, other_final, missing, pending, duplicate_receipts,
 //     unknown_receipts, intermediate_receipts, misrouted, duplicate_submits, segments
 //   rates, 0 to 1 (aggregation rate): delivery_rate = delivered/accepted, accept_rate =

@@ -9,7 +9,9 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { TSchema } from '@sinclair/typebox'
 import { writeFileAtomic } from '../lib/atomic-write.js'
+import { bug } from '../lib/errors.js'
 import { NetworkSchema } from '../simulator/network-schema.js'
+import { ScenarioSchema } from '../loadgen/scenario/scenario-schema.js'
 
 export interface SchemaFile {
   /** The file name inside the schema folder. */
@@ -17,28 +19,16 @@ export interface SchemaFile {
   text: string
 }
 
-/** The scenario schema belongs to the load generator; until it exists only the network is exported. */
-const SCENARIO_MODULE = '../loadgen/scenario-schema.js'
-
 function render(schema: TSchema, id: string): string {
   // TypeBox keeps its bookkeeping under symbol keys, which JSON.stringify leaves out.
   return JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', $id: id, ...schema }, null, 2) + '\n'
 }
 
-async function scenarioSchema(): Promise<TSchema | undefined> {
-  const here = new URL(SCENARIO_MODULE, import.meta.url)
-  const candidates = [fileURLToPath(here), fileURLToPath(here).replace(/\.js$/, '.ts')]
-  if (!candidates.some((f) => existsSync(f))) return undefined
-  const specifier: string = SCENARIO_MODULE // a variable, so tsc accepts the module before it exists
-  const mod = (await import(specifier)) as { ScenarioSchema?: TSchema }
-  return mod.ScenarioSchema
-}
-
 export async function renderSchemas(): Promise<SchemaFile[]> {
-  const files: SchemaFile[] = [{ name: 'network.schema.json', text: render(NetworkSchema, 'network.schema.json') }]
-  const scenario = await scenarioSchema()
-  if (scenario) files.push({ name: 'scenario.schema.json', text: render(scenario, 'scenario.schema.json') })
-  return files
+  return [
+    { name: 'network.schema.json', text: render(NetworkSchema, 'network.schema.json') },
+    { name: 'scenario.schema.json', text: render(ScenarioSchema, 'scenario.schema.json') },
+  ]
 }
 
 /** The repository root: the nearest folder above this module with a package.json (src or dist). */
@@ -46,7 +36,7 @@ export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url))
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir)
-    if (up === dir) throw new Error('export-schema: no package.json above ' + fileURLToPath(import.meta.url))
+    if (up === dir) bug('export-schema: no package.json above ' + fileURLToPath(import.meta.url))
     dir = up
   }
   return dir

@@ -2,6 +2,7 @@
 // fault ends all go through it. A binary min-heap kept in typed arrays (due time, task kind,
 // numeric token) driven by a single timer armed for the earliest entry, so the cost of waiting
 // work is a few bytes per entry and one timer for the whole network, never a timer per message.
+import { bug } from '../lib/errors.js'
 import { performance } from 'node:perf_hooks'
 
 /** Milliseconds on a monotonic clock (performance.now() unless a test injects its own). */
@@ -37,7 +38,7 @@ export class Scheduler {
 
   /** Registers a task and returns its kind, the first argument of schedule(). */
   register(task: Task): number {
-    if (this.tasks.length >= 0xffff) throw new Error('too many scheduler task kinds')
+    if (this.tasks.length >= 0xffff) bug('too many scheduler task kinds')
     this.tasks.push(task)
     return this.tasks.length - 1
   }
@@ -49,7 +50,7 @@ export class Scheduler {
 
   /** Runs task `kind` with `token` (an integer 0..2^32-1) at clock time `at` (ms). */
   schedule(kind: number, at: number, token: number): void {
-    if (token >>> 0 !== token) throw new RangeError(`scheduler token ${token} is not an integer 0..2^32-1`)
+    if (token >>> 0 !== token) bug(`scheduler token ${token} is not an integer 0..2^32-1`)
     if (this.stopped) return
     if (this.n === this.due.length) this.grow()
     let i = this.n++

@@ -5,7 +5,7 @@ import { Operator } from './operator.js'
 import { Scheduler, systemClock, type Clock } from './scheduler.js'
 import type { ActiveFault, NetworkHandle, SubmitObserver } from './types.js'
 import { startClusterNetwork } from './cluster/cluster-network.js'
-import { MtsimError } from '../lib/errors.js'
+import { bug } from '../lib/errors.js'
 
 export interface StartOptions {
   /** Told about each accepted whole message (in-process runs). */
@@ -20,7 +20,7 @@ export interface StartOptions {
 
 export async function startNetwork(config: NetworkConfig, opts: StartOptions = {}): Promise<NetworkHandle> {
   if ((opts.workers ?? 1) > 1) {
-    if (opts.clock) throw new MtsimError('MTSIM_ERR_USAGE', ['startNetwork: workers run on their own clocks; a custom clock needs workers: 1'])
+    if (opts.clock) bug('startNetwork: workers run on their own clocks; a custom clock needs workers: 1')
     return startClusterNetwork(config, { workers: opts.workers!, observer: opts.observer, timeline: opts.timeline })
   }
   const clock = opts.clock ?? systemClock

@@ -1,7 +1,8 @@
 // PDU -> bytes. `writePdu` appends to any Writer (the session's outbound queue); `encodePdu`
 // and the fast paths return an owned Buffer built in a module-level scratch writer.
 
-import { CommandId, EsmClass, MaxLen, NetworkType, Status, Tlv } from './constants.js'
+import { bug } from '../lib/errors.js'
+import { CommandId, EsmClass, MaxLen, NetworkType, Tlv } from './constants.js'
 import type { PduInput, SmBody, SmTlvs } from './pdu.js'
 import { writeGsm7 } from './text.js'
 import { Writer } from './writer.js'
@@ -78,9 +79,8 @@ function writeBody(w: Writer, pdu: PduInput): void {
 
 function writeSmBody(w: Writer, b: SmBody): void {
   const sm = b.shortMessage
-  if (sm.length > MaxLen.shortMessage) {
-    throw new RangeError(`short_message of ${sm.length} octets exceeds 254; use message_payload`)
-  }
+  // Segmentation (text.ts) keeps every short_message within 254 octets: longer is a bug.
+  if (sm.length > MaxLen.shortMessage) bug(`short_message of ${sm.length} octets exceeds 254; use message_payload`)
   w.cstr(b.serviceType, MaxLen.serviceType)
     .u8(b.sourceAddrTon)
     .u8(b.sourceAddrNpi)
@@ -109,7 +109,7 @@ function writeTlvs(w: Writer, t: SmTlvs): void {
   if (t.sarTotalSegments !== undefined) w.u16(Tlv.sar_total_segments).u16(1).u8(t.sarTotalSegments)
   if (t.sarSegmentSeqnum !== undefined) w.u16(Tlv.sar_segment_seqnum).u16(1).u8(t.sarSegmentSeqnum)
   if (t.messagePayload !== undefined) {
-    if (t.messagePayload.length > 0xffff) throw new RangeError('message_payload longer than 65535 octets')
+    if (t.messagePayload.length > 0xffff) bug('message_payload longer than 65535 octets')
     w.u16(Tlv.message_payload).u16(t.messagePayload.length).octets(t.messagePayload)
   }
   if (t.receiptedMessageId !== undefined) {
@@ -143,16 +143,6 @@ export function writeDeliverSmResp(w: Writer, sequence: number, status: number):
 
 export function writeHeader(w: Writer, commandId: number, sequence: number, status = 0): void {
   w.begin(commandId, status, sequence).finish()
-}
-
-export function encodeSubmitSmResp(sequence: number, status: number, messageId: string): Buffer {
-  writeSubmitSmResp(scratch, sequence, status, messageId)
-  return scratch.end()
-}
-
-export function encodeDeliverSmResp(sequence: number, status: number): Buffer {
-  writeDeliverSmResp(scratch, sequence, status)
-  return scratch.end()
 }
 
 /**
@@ -201,7 +191,7 @@ export function writeReceiptDeliverSm(w: Writer, sequence: number, r: ReceiptDel
     w.buf.fill(0, w.pos, w.pos + 8)
     const lengthAt = w.pos + 8
     const n = writeGsm7(w.buf, lengthAt + 1, r.text)
-    if (n > MaxLen.shortMessage) throw new RangeError(`short_message of ${n} octets exceeds 254; use message_payload`)
+    if (n > MaxLen.shortMessage) bug(`short_message of ${n} octets exceeds 254; use message_payload`)
     w.buf[lengthAt] = n
     w.pos = lengthAt + 1 + n
     if (r.tlvs) {
@@ -215,36 +205,4 @@ export function writeReceiptDeliverSm(w: Writer, sequence: number, r: ReceiptDel
     w.pos = mark
     throw err
   }
-}
-
-// Header-only PDUs are built once; per call we copy the template and patch 4 (or 8) bytes.
-const ENQUIRE_LINK_RESP = headerTemplate(CommandId.enquire_link_resp)
-const GENERIC_NACK = headerTemplate(CommandId.generic_nack)
-const ENQUIRE_LINK = headerTemplate(CommandId.enquire_link)
-
-function headerTemplate(id: number): Buffer {
-  const b = Buffer.alloc(16)
-  b.writeUInt32BE(16, 0)
-  b.writeUInt32BE(id, 4)
-  return b
-}
-
-function fromTemplate(t: Buffer, sequence: number, status: number): Buffer {
-  const b = Buffer.allocUnsafe(16)
-  t.copy(b)
-  b.writeUInt32BE(status >>> 0, 8)
-  b.writeUInt32BE(sequence >>> 0, 12)
-  return b
-}
-
-export function encodeEnquireLinkResp(sequence: number): Buffer {
-  return fromTemplate(ENQUIRE_LINK_RESP, sequence, Status.ESME_ROK)
-}
-
-export function encodeEnquireLink(sequence: number): Buffer {
-  return fromTemplate(ENQUIRE_LINK, sequence, Status.ESME_ROK)
-}
-
-export function encodeGenericNack(sequence: number, status: number): Buffer {
-  return fromTemplate(GENERIC_NACK, sequence, status)
 }

@@ -10,11 +10,6 @@ export {
   writeHeader,
   writeReceiptDeliverSm,
   type ReceiptDeliverSm,
-  encodeSubmitSmResp,
-  encodeDeliverSmResp,
-  encodeEnquireLink,
-  encodeEnquireLinkResp,
-  encodeGenericNack,
 } from './encode.js'
 export { decodePdu, PduError } from './decode.js'
 export { deliverSmView, viewDeliverSm, type DeliverSmView } from './deliver-view.js'

@@ -182,27 +182,3 @@ function canonicalStatus(str: string): ReceiptStatus | undefined {
   if (stat.length === 0) return undefined
   return { id: str.slice(3, idEnd), stat: stat.toUpperCase(), err: str.slice(statEnd + 5, errEnd) }
 }
-
-/**
- * Does a receipt's id refer to the message whose submit_sm_resp carried `submitRespId`?
- * Rule: equal ignoring case and leading zeros; or, when one side is all decimal digits and the
- * other is a hex string, equal as numbers (decimal value of one == hex value of the other), in
- * either direction. This covers SMSCs that answer submit_sm_resp in decimal and put hex in the
- * receipt text, and the reverse. Ids that are neither (UUIDs, alphanumerics) must match exactly
- * (case-insensitively). A decimal-looking string is also valid hex, so "10" matches "16" and
- * "a"; the ids one SMSC issues come from one scheme, so such cross matches do not collide in practice.
- */
-export function receiptIdMatches(receiptId: string, submitRespId: string): boolean {
-  const a = receiptId.trim().toLowerCase()
-  const b = submitRespId.trim().toLowerCase()
-  if (a === b) return true
-  const hex = /^[0-9a-f]{1,64}$/
-  const dec = /^[0-9]{1,64}$/
-  if (!hex.test(a) || !hex.test(b)) return false
-  const ah = BigInt('0x' + a)
-  const bh = BigInt('0x' + b)
-  if (ah === bh) return true // same hex value, different leading zeros
-  if (dec.test(a) && BigInt(a) === bh) return true
-  if (dec.test(b) && BigInt(b) === ah) return true
-  return false
-}

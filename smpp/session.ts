@@ -4,6 +4,7 @@
 // callbacks instead. Writes are queued in one Writer and flushed once per setImmediate (or at a
 // byte threshold) as a single socket.write. Hooks are plain fields: no EventEmitter per PDU.
 
+import { bug } from '../lib/errors.js'
 import type { Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { CommandId, DEFAULT_MAX_PDU_LENGTH, RESPONSE_BIT, commandName } from './constants.js'
@@ -176,7 +177,7 @@ export class SmppSession {
       onResponse(undefined, false)
       return seq
     }
-    if (this.pending.has(seq)) throw new Error(`sequence ${seq} already has a pending request`)
+    if (this.pending.has(seq)) bug(`sequence ${seq} already has a pending request`)
     writePdu(this.out, pdu)
     // Constant timeout per session => deadlines are in insertion order, so the sweep can stop early.
     this.pending.set(seq, { cb: onResponse, deadline: this.timeoutMs > 0 ? performance.now() + this.timeoutMs : Infinity })

@@ -1,6 +1,7 @@
 // Message text: GSM 03.38 default alphabet (unpacked, one septet per octet as SMPP carries it
 // with data_coding 0), UCS-2 (UTF-16BE), segmentation into submit_sm fields, and the reverse.
 
+import { MtsimError } from '../lib/errors.js'
 import { DataCoding, EsmClass } from './constants.js'
 import type { SmTlvs } from './pdu.js'
 
@@ -161,7 +162,7 @@ export function segmentText(text: string, opts: SegmentOptions = {}): Segment[] 
   const per = (enc === 'gsm7' ? 153 : 67) - (wide ? 1 : 0)
   const parts = split(text, enc, per)
   const total = parts.length
-  if (total > 255) throw new RangeError(`text needs ${total} segments; at most 255`)
+  if (total > 255) throw new MtsimError('MTSIM_ERR_TEXT_TOO_LONG', [String(total)])
   return parts.map((part, i) => {
     const body = encode(part)
     if (method === 'sar') {

@@ -2,6 +2,7 @@
 // A Writer may hold several PDUs back to back: `begin()` opens one (remembering where its header
 // starts), the chainable writers append body fields, `finish()` fills in command_length. The
 // session uses one Writer as its outbound queue so encoding a PDU allocates nothing.
+import { bug } from '../lib/errors.js'
 
 export class Writer {
   buf: Buffer
@@ -61,12 +62,13 @@ export class Writer {
 
   /**
    * C-octet string (latin1, one byte per char) plus NUL. `max` is the spec size including the
-   * NUL; longer values are a programming/configuration error, so they throw instead of sending
-   * a PDU the peer would reject.
+   * NUL. Every field mtsim writes is length-checked before it gets here (the network and scenario
+   * schemas, segmentation), so a longer value is a bug: it throws rather than send a PDU the peer
+   * would reject.
    */
   cstr(s: string, max = 0xffff): this {
     const n = s.length
-    if (n >= max) throw new RangeError(`C-string of ${n} chars exceeds max ${max - 1}: ${JSON.stringify(s.slice(0, 70))}`)
+    if (n >= max) bug(`C-string of ${n} chars exceeds max ${max - 1}: ${JSON.stringify(s.slice(0, 70))}`)
     this.ensure(n + 1)
     if (n > 0) this.buf.write(s, this.pos, n, 'latin1')
     this.pos += n

@@ -35,7 +35,7 @@ export function parseFailover(value: string | undefined): Record<string, string>
   const map: Record<string, string> = {}
   for (const pair of value.split(',').filter((p) => p.trim())) {
     const m = /^\s*([^=\s]+)\s*=\s*([^=\s]+)\s*$/.exec(pair)
-    if (!m) throw new MtsimError('MTSIM_ERR_USAGE', [`--failover: expected operator=backup pairs like "nordtel=fjordmobil,kystnett=nordtel", found ${JSON.stringify(pair)}`])
+    if (!m) throw new MtsimError('MTSIM_ERR_OPTION', ['--failover', 'operator=backup pairs like "nordtel=fjordmobil,kystnett=nordtel"', JSON.stringify(pair)])
     map[m[1]] = m[2]
   }
   return map

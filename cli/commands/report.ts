@@ -49,7 +49,7 @@ Examples:
 function parseTolerance(text: string): number {
   const n = Number(text)
   if (text.trim() === '' || !Number.isFinite(n) || n < 0) {
-    throw new MtsimError('MTSIM_ERR_USAGE', [`--tolerance: expected a fraction of 0 or more like 0.1 (10%), found ${JSON.stringify(text)}`])
+    throw new MtsimError('MTSIM_ERR_OPTION', ['--tolerance', 'a fraction of 0 or more like 0.1 (10%)', JSON.stringify(text)])
   }
   return n
 }

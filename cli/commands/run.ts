@@ -23,19 +23,18 @@ export function parseSegment(value: string): { index: number; count: number } {
   const index = m ? Number(m[1]) : NaN
   const count = m ? Number(m[2]) : NaN
   if (!m || count < 1 || index < 1 || index > count) {
-    throw new MtsimError('MTSIM_ERR_USAGE', [`--segment: expected i/n with 1 <= i <= n (like 2/4), found "${value}"`])
+    throw new MtsimError('MTSIM_ERR_OPTION', ['--segment', 'i/n with 1 <= i <= n (like 2/4)', JSON.stringify(value)])
   }
   return { index, count }
 }
 
 function parseOptions(o: RunCliOptions) {
-  const usage = (what: string) => new MtsimError('MTSIM_ERR_USAGE', [what])
   const durationCapMs = durationOption('--duration', o.duration)
   const rateScale = o.rateScale === undefined ? undefined : Number(o.rateScale)
-  if (rateScale !== undefined && !(rateScale > 0)) throw usage(`--rate-scale: expected a number above 0, found "${o.rateScale}"`)
+  if (rateScale !== undefined && !(rateScale > 0)) throw new MtsimError('MTSIM_ERR_OPTION', ['--rate-scale', 'a number above 0', JSON.stringify(o.rateScale)])
   const controlPort = portOption('--control-port', o.controlPort)
   const workers = o.workers === undefined ? undefined : Number(o.workers)
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw usage(`--workers: expected a whole number of 1 or more, found "${o.workers}"`)
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new MtsimError('MTSIM_ERR_OPTION', ['--workers', 'a whole number of 1 or more', JSON.stringify(o.workers)])
   return { durationCapMs, rateScale, controlPort, workers, segment: o.segment ? parseSegment(o.segment) : undefined }
 }
 

@@ -80,7 +80,7 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
 function workerCount(value: string | number | undefined): number {
   if (value === undefined) return 1
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new MtsimError('MTSIM_ERR_USAGE', [`--workers: expected a whole number of 1 or more, found ${JSON.stringify(String(value))}`])
+  if (!Number.isInteger(n) || n < 1) throw new MtsimError('MTSIM_ERR_OPTION', ['--workers', 'a whole number of 1 or more', JSON.stringify(String(value))])
   return n
 }
 

@@ -95,7 +95,7 @@ export function checkFailover(network: NetworkConfig, failover: Readonly<Record<
 function operatorPort(op: OperatorConfig, opts: KannelOptions): number {
   const port = opts.operatorPorts?.[op.id] ?? op.port
   if (!port) {
-    throw new MtsimError('MTSIM_ERR_GATEWAY', [
+    throw new MtsimError('MTSIM_ERR_KANNEL_CONFIG', [
       `operator ${op.id} has port 0 in the network file and no running port was given: start the network first`,
     ])
   }
@@ -171,7 +171,7 @@ export function renderKannelConfig(network: NetworkConfig, opts: KannelOptions, 
     })
   }
   if (!smscs.length) {
-    throw new MtsimError('MTSIM_ERR_GATEWAY', ['no operator account allows a transmitter or transceiver bind: Kannel would have nothing to send through'])
+    throw new MtsimError('MTSIM_ERR_KANNEL_CONFIG', ['no operator account allows a transmitter or transceiver bind: Kannel would have nothing to send through'])
   }
 
   const smsbox = group('smsbox', 'smsbox', [

@@ -44,8 +44,5 @@ export function kannelAvailable(): boolean {
 export function requireKannel(): KannelBinaries {
   const found = findKannel()
   if (found) return found
-  throw new MtsimError('MTSIM_ERR_GATEWAY', [
-    'Kannel is not installed: bearerbox and smsbox were not found in /usr/sbin, /usr/local/sbin or on PATH. ' +
-      'Install it with `apt-get install kannel` (Debian/Ubuntu).',
-  ])
+  throw new MtsimError('MTSIM_ERR_KANNEL_NOT_INSTALLED', [])
 }

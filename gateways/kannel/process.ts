@@ -83,7 +83,7 @@ export async function startKannel(args: { network: KannelNetwork; dir: string; o
   const fail = async (why: string): Promise<never> => {
     await stopOnce()
     const tail = logTails(logFiles)
-    throw new MtsimError('MTSIM_ERR_GATEWAY', [`Kannel did not start: ${why} (config and logs in ${dir})`], tail.length ? tail : ['Kannel wrote no log lines'])
+    throw new MtsimError('MTSIM_ERR_KANNEL_START', [why, dir], tail.length ? tail : ['Kannel wrote no log lines'])
   }
 
   const spawnOrFail = async (name: Box['name'], bin: string, verbosity: string): Promise<Box> => {
@@ -113,7 +113,7 @@ export async function startKannel(args: { network: KannelNetwork; dir: string; o
   const smscIds = config.smscs.map((s) => s.smscId)
   const statusNow = async () => {
     const res = await get(statusUrl)
-    if (res.status !== 200) throw new Error(`HTTP ${res.status} from status.txt: ${res.body.slice(0, 100)}`)
+    if (res.status !== 200) throw new MtsimError('MTSIM_ERR_KANNEL_STATUS', [statusUrl, `HTTP ${res.status}: ${res.body.slice(0, 100)}`])
     return parseKannelStatus(res.body)
   }
 

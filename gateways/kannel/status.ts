@@ -1,5 +1,5 @@
 // Reads bearerbox's admin page `status.txt`. The format is Kannel 1.4.5's (see the sample in
-// test/kannel/status.test.ts); lines this parser does not know are ignored rather than fatal, so a
+// test/gateways/kannel/status.test.ts); lines this parser does not know are ignored rather than fatal, so a
 // newer Kannel degrades to fewer fields instead of a failed start.
 
 export type SmscState = 'online' | 're-connecting' | 'connecting' | 'disconnected' | 'dead' | 'unknown' | string

@@ -2,6 +2,7 @@
 // metrics. State lives in MessageStore (typed arrays, live window only); the gateway id index holds
 // open messages and a bounded number of recently closed ones; the seq map holds open messages only.
 // Times are performance.now() milliseconds.
+import { MtsimError } from '../../lib/errors.js'
 import { MessageStore, SlotState } from './message-store.js'
 import { EarlyReceipts, RecentlyClosed } from './early-receipts.js'
 import { IdIndex, MAX_K, kOf, opOf, packId, segOf } from './id-index.js'
@@ -31,7 +32,7 @@ export interface CorrelatorOptions {
    * the first final receipt for any of its segment ids closes the message.
    */
   receiptPerMessage?: (op: number) => boolean
-  /** Each message's first arrival at an operator (loadgen/failover.ts); called once per message. */
+  /** Each message's first arrival at an operator (loadgen/measure/failover-tracker.ts); called once per message. */
   onArrival?: (op: number, operatorId: string, nowMs: number, sentAtMs: number) => void
   /**
    * Whether receipts may name our seq instead of a gateway id (HTTP dlr-url) or the in-process
@@ -98,7 +99,7 @@ export class Correlator {
 
   sent(seq: number, op: number, intendedMs: number, sentMs: number): number {
     const k = this.store.open(seq, op, intendedMs, sentMs)
-    if (k > MAX_K) throw new Error(`more than ${MAX_K} sends in one run: split it with --segment`)
+    if (k > MAX_K) throw new MtsimError('MTSIM_ERR_TOO_MANY_SENDS', [String(MAX_K)])
     this.bySeq?.set(seq, k)
     this.open++
     return k

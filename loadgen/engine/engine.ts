@@ -23,7 +23,7 @@ import { TimeseriesLog } from '../../results/timeseries-file.js'
 import type { OutboundMessage, SubmitOutcome, Transport } from '../transports/transport.js'
 import { join } from 'node:path'
 
-/** What the engine reads of a plan (loadgen/plan.ts Plan). */
+/** What the engine reads of a plan (loadgen/plan/plan.ts Plan). */
 export interface EnginePlan {
   streams: readonly StreamSchedule[]
   /** Exact number of sends the plan calls for. */

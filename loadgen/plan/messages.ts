@@ -6,7 +6,7 @@ import type { Scenario } from '../scenario/scenario.js'
 import { createTraffic } from './traffic.js'
 import type { OutboundMessage } from './traffic.js'
 
-/** Makes the message for a plan seq (one per stream; loadgen/traffic.ts Traffic). */
+/** Makes the message for a plan seq (one per stream; loadgen/plan/traffic.ts Traffic). */
 export interface MessageSource {
   message(seq: number): OutboundMessage
   /** message(seq).operator without building the message (the backlog needs only that). */

@@ -1,7 +1,7 @@
 // Merges the plan's streams into one send order: always the earliest planned send next (ties by
 // seq), reading each stream one message ahead. Streams are few, so a linear scan beats a heap.
 
-/** One stream of the plan (loadgen/plan.ts StreamPlan): next() = next planned send time, ms from run start. */
+/** One stream of the plan (loadgen/plan/plan.ts StreamPlan): next() = next planned send time, ms from run start. */
 export interface StreamSchedule {
   next(): number | undefined
   /** Plan-wide sequence of the message the last next() returned. */

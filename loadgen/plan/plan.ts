@@ -60,12 +60,12 @@ export function buildPlan(scenario: Scenario, opts: PlanOptions = {}): Plan {
   const segment = opts.segment ?? { index: 1, count: 1 }
   const { index, count } = segment
   if (!Number.isInteger(index) || !Number.isInteger(count) || count < 1 || index < 1 || index > count) {
-    throw new MtsimError('MTSIM_ERR_USAGE', [`--segment must be i/n with 1 <= i <= n (found ${index}/${count})`])
+    throw new MtsimError('MTSIM_ERR_OPTION', ['--segment', 'i/n with 1 <= i <= n', `${index}/${count}`])
   }
   const scale = opts.rateScale ?? 1
-  if (!(scale >= 0) || !Number.isFinite(scale)) throw new MtsimError('MTSIM_ERR_USAGE', [`--rate-scale must be a number of 0 or more (found ${scale})`])
+  if (!(scale >= 0) || !Number.isFinite(scale)) throw new MtsimError('MTSIM_ERR_OPTION', ['--rate-scale', 'a number of 0 or more', String(scale)])
   const cap = opts.durationCapMs ?? Infinity
-  if (!(cap >= 0)) throw new MtsimError('MTSIM_ERR_USAGE', [`--duration must be 0 or more (found ${cap})`])
+  if (!(cap >= 0)) throw new MtsimError('MTSIM_ERR_OPTION', ['--duration', '0 or more', String(cap)])
 
   const streams: StreamPlan[] = []
   const windows: { start: number; end: number; profile: RateProfile }[] = []

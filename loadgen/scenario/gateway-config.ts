@@ -1,9 +1,10 @@
 // The gateway section as the engine uses it: durations in ms, defaults filled, request templates
 // compiled, regexes built, and `preset: kannel` expanded into Kannel's sendsms and dlr-url shape
-// (see KANNEL.md: dlr-mask=31; dlr-url %d = 1 delivered, 2 failed, 4 buffered, 8 SMSC ack,
+// (Kannel user guide, "Delivery reports": dlr-mask=31; dlr-url %d = 1 delivered, 2 failed, 4 buffered, 8 SMSC ack,
 // 16 SMSC reject, 34 = failed + expired; %I differs between callbacks of one message, so our own id goes in the url).
 //
 // API: normalizeGateway(file, operatorIds) -> GatewayConfig, checkGateway(file, operatorIds, report).
+import { bug } from '../../lib/errors.js'
 import type { Report } from '../../config/load-config.js'
 import { parseDuration } from '../../lib/duration.js'
 import { compileTemplate, type Template } from './template.js'
@@ -21,19 +22,28 @@ export interface DirectGateway {
   responseTimeoutMs?: number
 }
 
-export interface SmppGateway {
-  kind: 'smpp'
+/** How each bind behaves, whatever it binds to (the smpp target, or direct binds to the simulated operators). */
+export interface LinkSettings {
+  mode: BindMode
+  window: number
+  responseTimeoutMs: number
+  enquireLinkMs: number
+  reconnectInitialMs: number
+  reconnectMaxMs: number
+}
+
+/** Where a set of binds goes and as whom. */
+export interface SmppEndpoint {
   host: string
   port: number
   systemId: string
   password: string
   systemType: string
   binds: number
-  mode: BindMode
-  window: number
-  enquireLinkMs: number
-  responseTimeoutMs: number
-  reconnect: { initialMs: number; maxMs: number }
+}
+
+export interface SmppGateway extends SmppEndpoint, LinkSettings {
+  kind: 'smpp'
 }
 
 export interface CallbackField {
@@ -137,7 +147,7 @@ function regex(src: string | undefined, path: (string | number)[], report: Repor
 /** Templates in this section were checked by checkGateway; a failure here is a bug, said plainly. */
 function compiled(src: string): Template {
   const r = compileTemplate(src, 'request')
-  if (r.errors) throw new Error(`unchecked request template ${JSON.stringify(src)}: ${r.errors.join('; ')}`)
+  if (r.errors) bug(`unchecked request template ${JSON.stringify(src)}: ${r.errors.join('; ')}`) // the check step reports these
   return r.template
 }
 
@@ -164,7 +174,8 @@ export function normalizeGateway(g: GatewayFile, operators: readonly string[]): 
         window: g.window ?? 100,
         enquireLinkMs: parseDuration(g.enquire_link ?? '30s'),
         responseTimeoutMs: parseDuration(g.response_timeout ?? '10s'),
-        reconnect: { initialMs: parseDuration(g.reconnect?.initial ?? '250ms'), maxMs: parseDuration(g.reconnect?.max ?? '10s') },
+        reconnectInitialMs: parseDuration(g.reconnect?.initial ?? '250ms'),
+        reconnectMaxMs: parseDuration(g.reconnect?.max ?? '10s'),
       }
     case 'http':
       return normalizeHttp(g)

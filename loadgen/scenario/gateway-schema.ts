@@ -2,7 +2,7 @@
 // A tagged union on `kind`: direct (bind straight to the simulated operators), smpp (any SMPP
 // server, e.g. a gateway under test), http (any HTTP sendsms API with a receipt webhook; `preset:
 // kannel` fills in Kannel's shape) and kannel (a Kannel that mtsim configures and runs itself).
-// Part of ScenarioSchema (loadgen/scenario-schema.ts); normalised by loadgen/gateway-config.ts.
+// Part of ScenarioSchema (loadgen/scenario/scenario-schema.ts); normalised by loadgen/scenario/gateway-config.ts.
 import { Type, type Static } from '@sinclair/typebox'
 import { Obj, Duration, Port, Tagged } from '../../config/schema-kit.js'
 

@@ -20,9 +20,11 @@ const Destination = Type.Union(
   { description: 'a destination: {operator: id} or {range: "first-last"}, each with an optional weight' },
 )
 
+// SMPP's source_addr holds at most 20 characters (21 with its NUL).
+const SenderId = Type.String({ minLength: 1, maxLength: 20, description: 'a sender id of 1 to 20 characters (SMPP source_addr)' })
 const Sender = Type.Union(
-  [Type.String({ minLength: 1 }), Obj({ sender: Type.String({ minLength: 1, description: 'a sender id' }), weight: Weight })],
-  { description: 'a sender id, or {sender: id, weight: n}' },
+  [SenderId, Obj({ sender: SenderId, weight: Weight })],
+  { description: 'a sender id of 1 to 20 characters, or {sender: id, weight: n}' },
 )
 
 const Text = Type.Union(

@@ -5,7 +5,7 @@
 // API: loadScenario(file) -> Scenario, parseScenario(value, file, baseDir) -> Scenario.
 import { dirname, resolve } from 'node:path'
 import { loadConfigFile, validateConfig, type LoadOptions, type Report } from '../../config/load-config.js'
-import { MtsimError } from '../../lib/errors.js'
+import { bug, MtsimError } from '../../lib/errors.js'
 import { parseDuration } from '../../lib/duration.js'
 import { loadNetwork, parseNetwork, type NetworkConfig } from '../../simulator/network.js'
 import { normalizeGateway, type GatewayConfig } from './gateway-config.js'
@@ -112,7 +112,7 @@ class NetworkContext {
 
 function normalizeScenario(s: ScenarioFile, ctx: NetworkContext, file: string | null): Scenario {
   const network = ctx.network
-  if (!network) throw new Error('scenario network not loaded by the check step') // unreachable: check reports it
+  if (!network) return bug('scenario network not loaded by the check step') // the check step reports it
   const operators = network.operators.map((o) => o.id)
   return {
     name: s.name ?? 'scenario',
@@ -174,7 +174,7 @@ function normalizeTraffic(t: TrafficFile, network: NetworkConfig): TrafficConfig
     templates: (t.templates ?? [DEFAULT_TEMPLATE]).map((x) => {
       const src = typeof x === 'string' ? x : x.text
       const r = compileTemplate(src, 'message')
-      if (r.errors) throw new Error(`unchecked template ${JSON.stringify(src)}`) // the check step reports these
+      if (r.errors) bug(`unchecked template ${JSON.stringify(src)}`) // the check step reports these
       return { template: r.template, weight: typeof x === 'string' ? 1 : (x.weight ?? 1) }
     }),
     encoding: t.encoding ?? 'auto',

@@ -112,12 +112,12 @@ function account(op: DirectNetwork['operators'][number], need: BindType[], binds
   const id = op.config.id
   const a = op.config.accounts.find((acc) => need.every((t) => acc.bindTypes.has(t)))
   if (!a) {
-    throw new MtsimError('MTSIM_ERR_GATEWAY', [
+    throw new MtsimError('MTSIM_ERR_GATEWAY_ACCOUNT', [
       `operator ${id} has no account that allows ${need.join(' and ')} binds (gateway.mode); add one to its smpp.accounts or change the mode`,
     ])
   }
   if (binds > a.maxBinds) {
-    throw new MtsimError('MTSIM_ERR_GATEWAY', [
+    throw new MtsimError('MTSIM_ERR_GATEWAY_ACCOUNT', [
       `gateway.binds asks for ${binds} binds to operator ${id}, but its account ${a.systemId} allows max_binds ${a.maxBinds}`,
     ])
   }

@@ -1,7 +1,7 @@
 // The `http` gateway target: each message is one HTTP request built from the scenario's templates,
 // sent over one undici Pool (keep-alive, `connections` sockets). The window is the number of
 // sockets: HTTP/1.1 runs one request per socket, so more in flight would only queue inside undici
-// and hide the wait from capacity(). Receipts come back through the webhook (loadgen/webhook.ts),
+// and hide the wait from capacity(). Receipts come back through the webhook (loadgen/transports/webhook.ts),
 // whose URL (with our id) is the {{dlr_url}} variable.
 //
 // Outcomes: success rule met -> accepted (status HTTP_<code>, or Kannel's); other replies ->

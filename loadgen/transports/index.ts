@@ -3,7 +3,7 @@
 // Kannel (kind: kannel) is started elsewhere (gateways/kannel); its runner then builds an http
 // target for Kannel's sendsms with kannelHttpGateway() and passes that in place of the section.
 
-import { MtsimError } from '../../lib/errors.js'
+import { bug, MtsimError } from '../../lib/errors.js'
 import type { GatewayConfig } from '../scenario/gateway-config.js'
 import type { Transport } from './transport.js'
 import { DirectTransport, type DirectNetwork } from './direct.js'
@@ -24,28 +24,14 @@ export function createTransport(scenario: { gateway: GatewayConfig }, network?: 
   const g = scenario.gateway
   switch (g.kind) {
     case 'direct':
-      if (!network) throw new MtsimError('MTSIM_ERR_USAGE', ['gateway kind direct needs a running simulated network (network: in the scenario)'])
+      if (!network) throw new MtsimError('MTSIM_ERR_DIRECT_NO_NETWORK', [])
       return new DirectTransport(network, { binds: g.binds, defaultBinds: 1, mode: g.mode, window: g.window, ...DIRECT_LINK, responseTimeoutMs: g.responseTimeoutMs ?? DIRECT_LINK.responseTimeoutMs })
     case 'smpp':
-      return new SmppTransport({
-        host: g.host,
-        port: g.port,
-        systemId: g.systemId,
-        password: g.password,
-        systemType: g.systemType,
-        binds: g.binds,
-        mode: g.mode,
-        window: g.window,
-        responseTimeoutMs: g.responseTimeoutMs,
-        enquireLinkMs: g.enquireLinkMs,
-        reconnectInitialMs: g.reconnect.initialMs,
-        reconnectMaxMs: g.reconnect.maxMs,
-      })
+      return new SmppTransport(g)
     case 'http':
       return new HttpTransport(g)
     case 'kannel':
-      throw new MtsimError('MTSIM_ERR_USAGE', [
-        'gateway kind kannel is started by the Kannel runner (gateways/kannel), which then passes an http target (kannelHttpGateway)',
-      ])
+      // run/run-scenario.ts starts a managed Kannel and passes its http target (kannelHttpGateway) instead.
+      return bug('gateway kind kannel reached createTransport')
   }
 }

@@ -1,8 +1,8 @@
 // Kannel's side of the `http` target with `preset: kannel` at run time. The request shape
 // (sendsms query, dlr-mask=31, dlr-url with %d/%A/%i/%F and our id) is expanded by
-// loadgen/gateway-config.ts; this file reads Kannel's answers:
+// loadgen/scenario/gateway-config.ts; this file reads Kannel's answers:
 //
-// sendsms reply (KANNEL.md):
+// sendsms reply (Kannel user guide, "Sending SMS" / sendsms status codes):
 //   202 "0: Accepted for delivery"       -> accepted, status KANNEL_ACCEPTED
 //   202 "3: Queued for later delivery"   -> accepted, status KANNEL_QUEUED (every route down; Kannel
 //                                           keeps it and retries, so it is counted as accepted)
@@ -22,6 +22,7 @@
 // Values come from the webhook's status_map (gateway-config.ts: KANNEL_STATUS_MAP) so a scenario can
 // override them; the refinement from %A is applied here.
 
+import { bug } from '../../lib/errors.js'
 import { parseReceipt } from '../../smpp/index.js'
 import { normalizeGateway, type HttpGateway } from '../scenario/gateway-config.js'
 
@@ -64,6 +65,6 @@ export function kannelRefine(statusValue: string, mapped: string, answer: string
  */
 export function kannelHttpGateway(sendsmsUrl: string, username: string, password: string, connections = 50): HttpGateway {
   const g = normalizeGateway({ kind: 'http', preset: 'kannel', url: sendsmsUrl, query: { username, password }, connections }, [])
-  if (g.kind !== 'http') throw new Error('normalizeGateway changed kind') // cannot happen: keeps the type honest
+  if (g.kind !== 'http') return bug('normalizeGateway changed kind') // keeps the type honest
   return g
 }

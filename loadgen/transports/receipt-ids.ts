@@ -1,6 +1,5 @@
-// One canonical spelling for SMSC message ids, so the engine can match a receipt to its submit with
-// a plain Map lookup. It follows smpp/receipt.ts receiptIdMatches: case and leading zeros do not
-// matter, and some SMSCs answer submit_sm_resp in decimal but write the receipt text id in hex (or
+// The one rule for matching a receipt to its submit: a canonical spelling for SMSC message ids, so
+// the engine can match with a plain Map lookup. Case and leading zeros do not matter, and some SMSCs answer submit_sm_resp in decimal but write the receipt text id in hex (or
 // the reverse). The canonical key of a submit_sm_resp id is the id itself (trimmed, lowercase, no
 // leading zeros); a receipt's text id is converted to the submit_sm_resp's base when the SMSC is
 // known (or seen) to use the other base. The receipted_message_id TLV carries the submit_sm_resp

@@ -90,7 +90,7 @@ export class SmppClient implements LinkHooks, FlightOwner {
         this.startWaiter = undefined
         const why = this.tx.lastError || this.rx.lastError || 'no answer'
         void this.close()
-        reject(new MtsimError('MTSIM_ERR_GATEWAY', [`cannot bind to ${this.opts.host}:${this.opts.port} as ${this.opts.systemId}: ${why}`]))
+        reject(new MtsimError('MTSIM_ERR_GATEWAY_BIND', [`${this.opts.host}:${this.opts.port}`, this.opts.systemId, why]))
       }, this.opts.startTimeoutMs ?? 10_000)
       this.startWaiter = () => {
         clearTimeout(timer)

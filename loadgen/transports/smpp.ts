@@ -3,27 +3,14 @@
 // the bind with the most free window (least loaded), starting the scan after the last pick so
 // equal binds take turns.
 
+import type { LinkSettings, SmppEndpoint } from '../scenario/gateway-config.js'
 import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from './transport.js'
 import { ReceiptIdCanon, type ReceiptIdFormat } from './receipt-ids.js'
 import { SmppClient, type SmppClientOptions, type SmppClientStats } from './smpp-client.js'
 
-/** How each bind behaves, whatever it binds to (the smpp target, or direct binds to the simulated operators). */
-export interface LinkSettings {
-  mode: 'transceiver' | 'tx+rx'
-  window: number
-  responseTimeoutMs: number
-  enquireLinkMs: number
-  reconnectInitialMs: number
-  reconnectMaxMs: number
-}
+export type { LinkSettings }
 
-export interface SmppTargetOptions extends LinkSettings {
-  host: string
-  port: number
-  systemId: string
-  password: string
-  systemType: string
-  binds: number
+export interface SmppTargetOptions extends SmppEndpoint, LinkSettings {
   receiptIdFormat?: ReceiptIdFormat
   /** Put before every message id this target reports (direct mode: "<operator id>:"). */
   idPrefix?: string

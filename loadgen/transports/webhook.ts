@@ -4,7 +4,7 @@
 // which would only muddle the counts. What could not be mapped is counted instead.
 //
 // keepAliveTimeout is 65 s: Node's default (5 s) closes idle sockets that Kannel still reuses, and
-// Kannel then loses the odd callback (KANNEL.md).
+// Kannel then loses the odd callback (seen in Kannel runs: a callback on a socket the server had just closed).
 
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { MtsimError } from '../../lib/errors.js'
@@ -68,7 +68,7 @@ export class ReceiptWebhook {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (code === 'EADDRINUSE') throw new MtsimError('MTSIM_ERR_PORT_IN_USE', ['receipt webhook (gateway.webhook.port)', String(this.cfg.port)])
-      throw new MtsimError('MTSIM_ERR_GATEWAY', [`receipt webhook cannot listen on ${this.cfg.host}:${this.cfg.port}: ${code ?? String(err)}`])
+      throw new MtsimError('MTSIM_ERR_WEBHOOK_LISTEN', [`${this.cfg.host}:${this.cfg.port}`, code ?? String(err)])
     }
     this.app = app
     const addr = app.server.address()

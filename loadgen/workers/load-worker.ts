@@ -3,6 +3,7 @@
 // webhook) with the ordinary engine, and writes its share's results to its own folder. The main
 // thread (run-workers.ts) holds every worker at the starting line until all binds are up, feeds
 // it the arrivals of its messages, and merges the shares.
+import { bug } from '../../lib/errors.js'
 import { parentPort, workerData } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
 import { runLoad } from '../engine/engine.js'
@@ -19,7 +20,7 @@ import { spreadCount, workerGateway, workerOperator } from './split.js'
 import type { GatewayConfig } from '../scenario/gateway-config.js'
 
 const port = parentPort
-if (!port) throw new Error('load-worker.ts runs as a worker thread (loadgen/workers/run-workers.ts starts it)')
+if (!port) bug('load-worker.ts runs as a worker thread (loadgen/workers/run-workers.ts starts it)')
 const data = workerData as LoadWorkerData
 const post = (m: FromLoadWorker) => port.postMessage(m)
 

@@ -1,7 +1,7 @@
 // `mtsim run --workers N`, main thread side: N load generator worker threads (load-worker.ts) each
 // play one execution segment of the plan with their own binds, while this thread keeps the
 // simulated network (and a managed Kannel), routes arrivals to the worker that sent each message,
-// shows one progress line, and merges the shares exactly (reports/merge.ts: counts add, HDR
+// shows one progress line, and merges the shares exactly (results/merge.ts: counts add, HDR
 // histograms add, time series align on t) into outDir/results.json.
 //
 // - Start: every worker binds first, then all start their plan clocks together ("go"); plan time
@@ -61,8 +61,8 @@ interface Member {
 
 export async function runLoadInWorkers(o: WorkersRunOptions): Promise<ResultsFile> {
   const { scenario, workers } = o
-  if (!Number.isInteger(workers) || workers < 1) throw new MtsimError('MTSIM_ERR_USAGE', [`--workers: expected a whole number of 1 or more, found ${workers}`])
-  if (!scenario.file) throw new MtsimError('MTSIM_ERR_USAGE', ['--workers: each worker loads the scenario file again; this scenario was built in code and has none'])
+  if (!Number.isInteger(workers) || workers < 1) throw new MtsimError('MTSIM_ERR_OPTION', ['--workers', 'a whole number of 1 or more', String(workers)])
+  if (!scenario.file) throw new MtsimError('MTSIM_ERR_WORKERS', [String(workers), 'each worker loads the scenario file again; this scenario was built in code and has none'])
   // Refuse a cut that cannot work (binds over max_binds, a fixed webhook port) before any thread starts.
   for (let w = 0; w < workers; w++) if (scenario.gateway.kind !== 'kannel') workerGateway(scenario.gateway, scenario.network, workers, w)
   const script = workerScript(import.meta.url, 'loadgen/workers/load-worker', 2)
@@ -154,7 +154,7 @@ export async function runLoadInWorkers(o: WorkersRunOptions): Promise<ResultsFil
   const failed = members.find((m) => m.error)
   if (failed) throw failed.error
   const lost = members.flatMap((m, w) => (m.results ? [] : [w + 1]))
-  if (lost.length) throw new Error(`load generator worker(s) ${lost.join(', ')} ended without results`)
+  if (lost.length) throw new MtsimError('MTSIM_ERR_WORKER_FAILED', [`load generator worker(s) ${lost.join(', ')}`, 'ended without results'])
 
   return finish(o, members.map((m) => m.results!), runStart ?? performance.now(), progress)
 }

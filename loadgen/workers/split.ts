@@ -86,13 +86,15 @@ export function workerGateway(g: GatewayConfig, network: NetworkConfig, workers:
     }
     case 'smpp':
       if (workers === 1) return g
-      throw new MtsimError('MTSIM_ERR_USAGE', [
-        `--workers ${workers}: gateway kind smpp sends receipts on any bind of its account, so workers cannot each keep their own; run it with one worker (or several --segment runs)`,
+      throw new MtsimError('MTSIM_ERR_WORKERS', [
+        String(workers),
+        `gateway kind smpp sends receipts on any bind of its account, so workers cannot each keep their own; run it with one worker (or several --segment runs)`,
       ])
     case 'http':
       if (g.webhook.port !== 0) {
-        throw new MtsimError('MTSIM_ERR_USAGE', [
-          `--workers ${workers}: every worker listens for receipts on its own webhook, but gateway.webhook.port is fixed at ${g.webhook.port}; set it to 0 (a free port each)`,
+        throw new MtsimError('MTSIM_ERR_WORKERS', [
+          String(workers),
+          `every worker listens for receipts on its own webhook, but gateway.webhook.port is fixed at ${g.webhook.port}; set it to 0 (a free port each)`,
         ])
       }
       return { ...g, connections: spreadCount(g.connections, workers, worker) }
@@ -116,7 +118,7 @@ function checkDirectBinds(binds: Record<string, number>, mode: 'transceiver' | '
     }
   }
   if (problems.length) {
-    throw new MtsimError('MTSIM_ERR_USAGE', [`--workers ${workers} needs more binds than the network allows; use fewer workers or raise max_binds`], problems)
+    throw new MtsimError('MTSIM_ERR_WORKERS', [String(workers), 'needs more binds than the network allows; use fewer workers or raise max_binds'], problems)
   }
 }
 
@@ -146,7 +148,7 @@ export function workerNetwork(network: NetworkConfig, g: GatewayConfig, workers:
       const copies = Array.from({ length: workers }, (_, w) => workerAccount(a, w))
       const taken = new Set(op.accounts.map((x) => x.systemId))
       const clash = copies.find((c) => taken.has(c.systemId))
-      if (clash) throw new MtsimError('MTSIM_ERR_USAGE', [`--workers ${workers}: operator ${op.id} already has an account ${clash.systemId}, the name worker copies of ${a.systemId} would take`])
+      if (clash) throw new MtsimError('MTSIM_ERR_WORKERS', [String(workers), `operator ${op.id} already has an account ${clash.systemId}, the name worker copies of ${a.systemId} would take`])
       return { ...op, accounts: op.accounts.flatMap((x) => (x === a ? copies : [x])) }
     }),
   }

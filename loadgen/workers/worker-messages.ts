@@ -24,7 +24,7 @@ export interface LoadWorkerData {
   durationCapMs?: number
   outDir: string
   target: WorkerTarget
-  /** meta.segment of this worker's results is { index: worker, count: workers }: the shares reports/merge.ts adds. */
+  /** meta.segment of this worker's results is { index: worker, count: workers }: the shares results/merge.ts adds. */
   meta: Omit<RunMeta, 'segment'>
   /** The main thread's performance.timeOrigin, to move arrival times onto the worker's clock. */
   mainTimeOrigin: number

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks'
 import type { NetworkConfig } from '../network.js'
 import type { ActiveFault, NetworkHandle, SubmitObserver } from '../types.js'
 import type { FromWorker, SimWorkerData, Snapshot, ToWorker } from './cluster-messages.js'
-import { MtsimError } from '../../lib/errors.js'
+import { InternalError, MtsimError } from '../../lib/errors.js'
 import { RemoteOperator } from './remote-operator.js'
 import { rebuildError, workerScript } from './worker-support.js'
 
@@ -53,7 +53,7 @@ export function spreadOperators(operatorCount: number, workers: number): number[
 
 export async function startClusterNetwork(config: NetworkConfig, opts: ClusterOptions): Promise<ClusterNetworkHandle> {
   if (!Number.isInteger(opts.workers) || opts.workers < 1) {
-    throw new MtsimError('MTSIM_ERR_USAGE', [`simulator workers: expected a whole number of 1 or more, found ${opts.workers}`])
+    throw new MtsimError('MTSIM_ERR_OPTION', ['--workers', 'a whole number of 1 or more', String(opts.workers)])
   }
   const script = workerScript(import.meta.url, 'simulator/cluster/sim-worker', 2)
   const startedAt = performance.now()
@@ -111,12 +111,12 @@ export async function startClusterNetwork(config: NetworkConfig, opts: ClusterOp
   /** Waits for the worker's ports; builds its operators' proxies. */
   function started(m: Member): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => reject(new Error(`simulator worker ${m.index + 1} failed to start: ${err.message}`))
+      const onError = (err: Error) => reject(new MtsimError('MTSIM_ERR_WORKER_FAILED', [`simulator worker ${m.index + 1}`, `could not start: ${err.message}`]))
       m.worker.once('error', onError)
       m.worker.once('message', (msg: FromWorker) => {
         m.worker.off('error', onError)
         if (msg.type === 'start-failed') return reject(rebuildError(msg.error, `simulator worker ${m.index + 1}`))
-        if (msg.type !== 'ready') return reject(new Error(`simulator worker ${m.index + 1}: expected "ready", got "${msg.type}"`))
+        if (msg.type !== 'ready') return reject(new InternalError(`simulator worker ${m.index + 1}: expected "ready", got "${msg.type}"`))
         m.shiftUs = (msg.timeOrigin - performance.timeOrigin) * 1000
         const link = {
           inject: (local: number, fault: ActiveFault['fault']) => (m.worker.postMessage({ type: 'inject', cmd: ++cmd, operator: local, fault } satisfies ToWorker), cmd),
@@ -151,7 +151,7 @@ export async function startClusterNetwork(config: NetworkConfig, opts: ClusterOp
         await Promise.all(members.map((m) => m.exited))
         const lost = members.filter((m) => !m.final).map((m) => m.index + 1)
         if (failure) throw failure
-        if (lost.length) throw new Error(`simulator worker(s) ${lost.join(', ')} exited without their final stats`)
+        if (lost.length) throw new MtsimError('MTSIM_ERR_WORKER_FAILED', [`simulator worker(s) ${lost.join(', ')}`, 'exited without their final stats'])
       })()),
   }
 }

@@ -2,6 +2,7 @@
 // faults of an account stay together) on its own scheduler and event loop, and talks to the main
 // thread's proxy (cluster-network.ts) over its parentPort: ports at start, a stats snapshot a few
 // times a second and after every command, accepted messages in batches, an exact snapshot at close.
+import { bug } from '../../lib/errors.js'
 import { parentPort, workerData } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
 import { Operator } from '../operator.js'
@@ -11,7 +12,7 @@ import type { FromWorker, SimWorkerData, Snapshot, ToWorker } from './cluster-me
 import { serializeError } from './worker-support.js'
 
 const port = parentPort
-if (!port) throw new Error('sim-worker.ts runs as a worker thread (simulator/cluster/cluster-network.ts starts it)')
+if (!port) bug('sim-worker.ts runs as a worker thread (simulator/cluster/cluster-network.ts starts it)')
 const data = workerData as SimWorkerData
 const post = (m: FromWorker) => port.postMessage(m)
 

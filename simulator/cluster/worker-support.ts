@@ -18,9 +18,7 @@ export function workerScript(from: string, rel: string, depth: number): URL {
   const root = new URL('../'.repeat(depth), from)
   const url = from.endsWith('.ts') ? new URL(`dist/${rel}.js`, root) : new URL(`${rel}.js`, root)
   if (!existsSync(url)) {
-    throw new MtsimError('MTSIM_ERR_USAGE', [
-      `worker threads need the compiled ${fileURLToPath(url)}, which is missing: run "npm run build" first`,
-    ])
+    throw new MtsimError('MTSIM_ERR_NOT_BUILT', [fileURLToPath(url)])
   }
   return url
 }

@@ -161,7 +161,7 @@ export async function startControlApi(network: NetworkHandle, opts: StartControl
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE') throw new MtsimError('MTSIM_ERR_PORT_IN_USE', ['control API', String(opts.port)])
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
-      throw new MtsimError('MTSIM_ERR_USAGE', [`control API: cannot listen on ${host}:${opts.port} (${code})`])
+      throw new MtsimError('MTSIM_ERR_LISTEN', ['control API', `${host}:${opts.port}`, code])
     }
     throw err
   }

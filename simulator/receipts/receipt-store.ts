@@ -8,6 +8,7 @@
 //            | account (u8) | outcome (u8) | flags (u8) | drawKey (u32) | link (u32)
 // Rare values that do not fit (destinations with leading zeros or letters, a 65536th distinct
 // sender) go to small side maps so they stay correct without costing the common case anything.
+import { MtsimError } from '../../lib/errors.js'
 
 const NIL = 0xffffffff
 const OVERFLOW_SOURCE = 0xffff
@@ -50,7 +51,7 @@ export class ReceiptStore {
   private readonly flagsC: Uint8Array[] = []
   /** The message's draw key (simulator/draws.ts): later intermediate stages draw their delays from it. */
   private readonly drawKeyC: Uint32Array[] = []
-  /** Next slot in the same timing-wheel bucket (simulator/receipt-wheel.ts). */
+  /** Next slot in the same timing-wheel bucket (simulator/receipts/receipt-wheel.ts). */
   private readonly linkC: Uint32Array[] = []
   /** First 20 characters of the message, only when text excerpts are enabled. */
   private readonly text: (string | undefined)[] | undefined
@@ -210,7 +211,7 @@ export class ReceiptStore {
   }
 
   private addChunk(): void {
-    if (this.dueC.length * CHUNK >= NIL) throw new RangeError('receipt store is full (2^32 - 1 entries)')
+    if (this.dueC.length * CHUNK >= NIL) throw new MtsimError('MTSIM_ERR_RECEIPT_STORE_FULL', [])
     this.dueC.push(new Uint32Array(CHUNK))
     this.messageIdC.push(new Uint32Array(CHUNK))
     this.destinationC.push(new Float64Array(CHUNK))

@@ -3,7 +3,7 @@
 // counted in the books, recorded in HDR histograms (whole, per operator, per interval) and in the
 // gauges; faults shape the traffic (an outage leaves submits unanswered, a latency spike slows
 // answers, a generator stall makes sends late and drops some). Thresholds are evaluated by the
-// real loadgen/thresholds.ts. Aggregates only: nothing per message is kept.
+// real results/thresholds.ts. Aggregates only: nothing per message is kept.
 import { Rng, WeightedPicker } from '../../lib/rng.js'
 import { createHistogram, recordUs, encodeHistogram, type Histogram } from '../../lib/hdr.js'
 import { parseThresholds, evaluateThresholds } from '../../results/thresholds.js'

@@ -1,4 +1,4 @@
-// loadgen/failover.ts on its own: arrivals in, figures out, with exact counts and times; and the
+// loadgen/measure/failover-tracker.ts on its own: arrivals in, figures out, with exact counts and times; and the
 // merge of segmented shares. (The real-Kannel run is operator-outage-failover.test.ts.)
 import { describe, expect, it } from 'vitest'
 import { FailoverTracker } from '../../loadgen/measure/failover-tracker.js'

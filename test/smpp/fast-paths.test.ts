@@ -2,6 +2,7 @@
 // writeReceiptDeliverSm against writePdu (receipts with and without TLVs, GSM-7 escapes, the
 // 254-octet limit), the table-driven GSM-7 functions against known septets, and the fast receipt
 // reader against parseReceipt.
+import { InternalError } from '../../lib/errors.js'
 import { describe, expect, it } from 'vitest'
 import {
   EsmClass,
@@ -99,8 +100,8 @@ describe('writeReceiptDeliverSm', () => {
     const w = new Writer(16)
     writeReceiptDeliverSm(w, 1, base)
     const before = w.pos
-    expect(() => writeReceiptDeliverSm(w, 2, { ...base, text: '€'.repeat(128) })).toThrow(RangeError)
-    expect(() => writeReceiptDeliverSm(w, 3, { ...base, sourceAddr: '1'.repeat(21) })).toThrow(RangeError)
+    expect(() => writeReceiptDeliverSm(w, 2, { ...base, text: '€'.repeat(128) })).toThrow(InternalError)
+    expect(() => writeReceiptDeliverSm(w, 3, { ...base, sourceAddr: '1'.repeat(21) })).toThrow(InternalError)
     expect(w.pos).toBe(before)
     expect(w.take().equals(general(1, base))).toBe(true)
   })

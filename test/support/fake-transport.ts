@@ -1,9 +1,10 @@
-// An in-memory gateway for tests and `npm run bench`: seeded submit latency, rejections, failures,
+// An in-memory gateway for tests: seeded submit latency, rejections, failures,
 // receipts (lost, duplicated, intermediate, early, unknown), a window that limits capacity and a
 // stall switch that holds every answer. It keeps its own counters of what it did, so a test can
-// check the engine's books against the truth. All delayed work goes through one TimerHeap.
+// check the engine's books against the truth. All delayed work goes through one Scheduler
+// (the simulator's: one timer for every pending answer and receipt).
 import { Rng } from '../../lib/rng.js'
-import { TimerHeap } from '../../loadgen/timer-heap.js'
+import { Scheduler } from '../../simulator/scheduler.js'
 import type { IncomingReceipt, OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from '../../loadgen/transports/transport.js'
 
 export interface Range {
@@ -70,7 +71,15 @@ export class FakeTransport implements Transport {
     duplicates: 0, intermediates: 0, unknowns: 0, early: 0, closedInFlight: 0,
   }
   private readonly rng: Rng
-  private readonly timers = new TimerHeap()
+  private readonly timers = new Scheduler()
+  /** Scheduled events by token (the scheduler carries numbers, not closures). */
+  private readonly events = new Map<number, () => void>()
+  private nextToken = 0
+  private readonly eventKind = this.timers.register((token) => {
+    const run = this.events.get(token)
+    this.events.delete(token)
+    run?.()
+  })
   private readonly o: Required<Omit<FakeTransportOptions, 'seed' | 'segmentsOf'>> & Pick<FakeTransportOptions, 'segmentsOf'>
   private readonly totalWeight: number
   private sink: ReceiptSink | undefined
@@ -112,6 +121,12 @@ export class FakeTransport implements Transport {
     return this.timers.size
   }
 
+  private at(due: number, run: () => void): void {
+    const token = this.nextToken++ >>> 0
+    this.events.set(token, run)
+    this.timers.schedule(this.eventKind, due, token)
+  }
+
   send(msg: OutboundMessage, done: (outcome: SubmitOutcome) => void): void {
     const c = this.counters
     if (this.closed) {
@@ -128,7 +143,7 @@ export class FakeTransport implements Transport {
     const segs = this.o.segmentsOf?.(msg) ?? 1
     c.segments += segs
     const answerAt = (outcome: SubmitOutcome, at: number) =>
-      this.timers.at(at, () => {
+      this.at(at, () => {
         const deliver = () => {
           if (!this.outstanding.delete(entry)) return
           entry.done(outcome)
@@ -160,7 +175,7 @@ export class FakeTransport implements Transport {
     const parts = bySeq ? 1 : ids.length
     const emit = (at: number, rc: IncomingReceipt) => {
       if (at < answeredAt) c.early++
-      this.timers.at(at, () => this.sink?.onReceipt(rc))
+      this.at(at, () => this.sink?.onReceipt(rc))
     }
     const key = (s: number): IncomingReceipt => (bySeq ? { seq, stat: '', final: true } : { messageId: ids[s], stat: '', final: true })
     let worst = 'DELIVRD'
@@ -205,7 +220,8 @@ export class FakeTransport implements Transport {
   /** Answers everything still outstanding with 'failed' (DISCONNECTED) and stops all receipts. */
   async close(): Promise<void> {
     this.closed = true
-    this.timers.clear()
+    this.timers.stop()
+    this.events.clear()
     this.held = []
     const left = [...this.outstanding]
     this.outstanding.clear()

@@ -9,7 +9,7 @@ import type { NetworkHandle } from '../../../simulator/types.js'
 import { MtsimError } from '../../../lib/errors.js'
 
 const skip = !kannelAvailable() && !process.env.CI
-if (skip) console.warn('test/kannel/gateway-cli.test.ts skipped: Kannel is not installed (apt-get install kannel); with CI=true this fails instead')
+if (skip) console.warn('test/gateways/kannel/gateway-cli.test.ts skipped: Kannel is not installed (apt-get install kannel); with CI=true this fails instead')
 
 const NETWORK = `
 name: gateway-cli

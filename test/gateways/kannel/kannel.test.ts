@@ -14,7 +14,7 @@ import { freeLoopbackPorts } from '../../../gateways/kannel/ports.js'
 
 const missing = !kannelAvailable()
 const skip = missing && !process.env.CI
-if (skip) console.warn('test/kannel/kannel.test.ts skipped: Kannel is not installed (apt-get install kannel); with CI=true this fails instead')
+if (skip) console.warn('test/gateways/kannel/kannel.test.ts skipped: Kannel is not installed (apt-get install kannel); with CI=true this fails instead')
 
 const outDir = () => mkdtempSync(join(process.cwd(), 'out', 'kannel-test-'))
 
@@ -168,7 +168,7 @@ describe.skipIf(skip)('real Kannel start failures', () => {
       const err = await startKannel({ network: net, dir: outDir(), options: { overrides: { core: { 'no-such-setting': 1 } }, readyTimeoutMs: 10_000 } }).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(MtsimError)
       const e = err as MtsimError
-      expect(e.code).toBe('MTSIM_ERR_GATEWAY')
+      expect(e.code).toBe('MTSIM_ERR_KANNEL_START')
       expect(e.message).toMatch(/^Kannel did not start: bearerbox exited with code \d+/)
       expect(e.details.join('\n')).toMatch(/Group 'core' may not contain field 'no-such-setting'/)
       expect(e.details.join('\n')).not.toMatch(/gw_backtrace/)

@@ -95,6 +95,14 @@ describe('error tables: every problem at once', () => {
       ],
     ],
     [
+      'a sender longer than SMPP source_addr holds (21 characters), plain and weighted',
+      scenarioValue([constant(1, '1s', { traffic: { ...TRAFFIC, senders: ['S'.repeat(21), { sender: 'T'.repeat(25), weight: 1 }] } })]),
+      [
+        'streams[0].traffic.senders[0]: expected a sender id of 1 to 20 characters, or {sender: id, weight: n}, found "SSSSSSSSSSSSSSSSSSSSS"',
+        'streams[0].traffic.senders[1]: expected a sender id of 1 to 20 characters, or {sender: id, weight: n}',
+      ],
+    ],
+    [
       'a threshold object with a wrong field type',
       scenarioValue([constant(1, '1s')], { thresholds: { accepted: [{ threshold: 'rate>=90', abortOnFail: 'yes' }] } }),
       ['thresholds.accepted[0]: expected an expression like "p(99)<250", or {threshold, abortOnFail, delayAbortEval}, found a mapping'],

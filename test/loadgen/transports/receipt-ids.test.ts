@@ -2,6 +2,23 @@ import { describe, expect, it } from 'vitest'
 import { ReceiptIdCanon, canonicalId } from '../../../loadgen/transports/receipt-ids.js'
 
 describe('receipt id canonical keys', () => {
+  it.each([
+    ['1234567890', '1234567890', 'same', true],
+    ['499602d2', '1234567890', 'hex', true], // hex receipt text, decimal submit id
+    ['499602D2', '1234567890', 'hex', true], // case-insensitive
+    ['1234567890', '499602d2', 'decimal', true], // decimal receipt text, hex submit id
+    ['0000000123', '123', 'same', true], // leading zeros
+    ['00007b', '123', 'hex', true],
+    ['abc-1', 'ABC-1', 'same', true], // non-numeric: exact, case-insensitive
+    ['499602d3', '1234567890', 'hex', false],
+    ['abc-1', 'abc-2', 'same', false],
+    ['1234567891', '1234567890', 'same', false],
+    ['', '0', 'same', false],
+  ] as const)('text id %s vs submit id %s (%s) -> %s', (text, submit, format, want) => {
+    const c = new ReceiptIdCanon(format)
+    expect(c.textId(text) === c.submitId(submit)).toBe(want)
+  })
+
   it('ignores case, whitespace and leading zeros', () => {
     expect([canonicalId(' 00123 '), canonicalId('0'), canonicalId('000'), canonicalId('AbC')]).toEqual(['123', '0', '0', 'abc'])
   })
