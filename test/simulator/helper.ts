@@ -107,14 +107,7 @@ export class Esme {
   }
 }
 
-/** Polls until `check` is true; fails after `timeoutMs`. */
-export async function waitFor(check: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
+export { waitFor } from '../support/wait.js'
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

@@ -1,6 +1,7 @@
 // SmppSession over real sockets on 127.0.0.1 (port 0). Every wait is bounded.
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { waitFor } from '../support/wait.js'
 import { CommandId, SmppSession, Status, decodePdu, encodePdu, smBody, type Pdu, type SessionOptions } from '../../smpp/index.js'
 
 const cleanups: (() => void)[] = []
@@ -30,13 +31,6 @@ async function sessionPair(serverOpts: SessionOptions = {}, clientOpts: SessionO
   return { srv: new SmppSession(server, serverOpts), cli: new SmppSession(client, clientOpts) }
 }
 
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
 
 const submit = (destinationAddr = '4917000') => ({ command: 'submit_sm' as const, status: 0, sequence: 0, ...smBody({ sourceAddr: 'MTSIM', destinationAddr, shortMessage: Buffer.from('hi') }) })
 
@@ -60,7 +54,7 @@ describe('SmppSession', () => {
       })
     }
     expect(cli.pendingCount).toBe(N)
-    await until(() => results.size === N)
+    await waitFor(() => results.size === N)
     expect(seen).toEqual(Array.from({ length: N }, (_, i) => i + 1))
     for (const [seq, id] of results) expect(id).toBe('id' + seq)
     expect(writes).toBeLessThan(N / 50) // 10k PDUs in a handful of socket writes
@@ -73,12 +67,12 @@ describe('SmppSession', () => {
     srv.onPdu = (p) => got.push(p)
     const answers: [number, string][] = []
     const seqs = [1, 2, 3].map(() => cli.request(submit(), (r) => answers.push([r!.sequence, (r as { messageId: string }).messageId])))
-    await until(() => got.length === 3)
+    await waitFor(() => got.length === 3)
     for (const p of [...got].reverse()) srv.sendSubmitSmResp(p.sequence, 0, 'm' + p.sequence)
     const stray: Pdu[] = []
     cli.onPdu = (p) => stray.push(p)
     srv.send({ command: 'deliver_sm_resp', status: 0, sequence: 999, messageId: '' })
-    await until(() => answers.length === 3 && stray.length === 1)
+    await waitFor(() => answers.length === 3 && stray.length === 1)
     expect(answers).toEqual(seqs.reverse().map((s) => [s, 'm' + s]))
     expect(stray[0]).toMatchObject({ command: 'deliver_sm_resp', sequence: 999 })
   })
@@ -90,14 +84,14 @@ describe('SmppSession', () => {
     const outcomes: boolean[] = []
     const t0 = Date.now()
     for (let i = 0; i < 50; i++) cli.request(submit(), (resp, timedOut) => outcomes.push(resp === undefined && timedOut))
-    await until(() => outcomes.length === 50, 5000)
+    await waitFor(() => outcomes.length === 50, 5000)
     expect(Date.now() - t0).toBeGreaterThanOrEqual(95)
     expect(outcomes.every(Boolean)).toBe(true)
     expect(cli.pendingCount).toBe(0)
     const late: Pdu[] = []
     cli.onPdu = (p) => late.push(p)
     srv.sendSubmitSmResp(held[0]!.sequence, 0, 'late')
-    await until(() => late.length === 1)
+    await waitFor(() => late.length === 1)
     expect(late[0]).toMatchObject({ command: 'submit_sm_resp', messageId: 'late' })
   })
 
@@ -113,7 +107,7 @@ describe('SmppSession', () => {
     const own: Pdu[] = []
     pair2.srv.onPdu = (p) => own.push(p)
     pair2.cli.send({ command: 'enquire_link', status: 0, sequence: 5 })
-    await until(() => own.length === 1)
+    await waitFor(() => own.length === 1)
     expect(own[0]).toMatchObject({ command: 'enquire_link', sequence: 5 })
   })
 
@@ -126,7 +120,7 @@ describe('SmppSession', () => {
         srv.sendEnquireLinkResp(p.sequence)
       }
     }
-    await until(() => links >= 2, 5000)
+    await waitFor(() => links >= 2, 5000)
     expect(cli.isClosed).toBe(false)
   })
 
@@ -140,7 +134,7 @@ describe('SmppSession', () => {
     bad.writeUInt32BE(0x00000077, 4)
     bad.writeUInt32BE(31337, 12)
     client.write(Buffer.concat([bad, encodePdu({ command: 'enquire_link', status: 0, sequence: 2 })]))
-    await until(() => Buffer.concat(inbound).length >= 32)
+    await waitFor(() => Buffer.concat(inbound).length >= 32)
     const all = Buffer.concat(inbound)
     expect(decodePdu(all.subarray(0, 16))).toMatchObject({ command: 'generic_nack', status: Status.ESME_RINVCMDID, sequence: 31337 })
     expect(decodePdu(all.subarray(16, 32))).toMatchObject({ command: 'enquire_link_resp', sequence: 2 })
@@ -159,7 +153,7 @@ describe('SmppSession', () => {
     await ended
     expect(decodePdu(Buffer.concat(inbound))).toMatchObject({ command: 'generic_nack', status: Status.ESME_RINVCMDLEN })
     client.end()
-    await until(() => srv.isClosed)
+    await waitFor(() => srv.isClosed)
     srv.close()
     await new Promise((r) => setTimeout(r, 20))
     expect(closes.length).toBe(1)
@@ -174,7 +168,7 @@ describe('SmppSession', () => {
     for (let i = 0; i < 5; i++) cli.request(submit(), (r, t) => outcomes.push([r === undefined, t]))
     await new Promise((r) => setTimeout(r, 20))
     srv.close()
-    await until(() => cli.isClosed)
+    await waitFor(() => cli.isClosed)
     cli.close()
     cli.end()
     expect(outcomes).toEqual(Array(5).fill([true, false]))
@@ -202,7 +196,7 @@ describe('SmppSession', () => {
       one.copy(big, i * one.length)
     }
     client.write(big)
-    await until(() => srv.backedUp, 15_000)
+    await waitFor(() => srv.backedUp, 15_000)
     expect(server.isPaused()).toBe(true)
     expect(srv.writable).toBe(false)
     // Give it time to prove it stays paused: reads stop, queue stays bounded.
@@ -216,7 +210,7 @@ describe('SmppSession', () => {
     let received = 0
     client.on('data', (d) => (received += d.length))
     const expected = N * (16 + longId.length + 1)
-    await until(() => received === expected, 30_000)
+    await waitFor(() => received === expected, 30_000)
     expect(drained).toBeGreaterThan(0)
     expect(srv.backedUp).toBe(false)
   })

@@ -1,5 +1,6 @@
 // The direct target against the real simulator: binds per operator, routing, throttling, receipts.
 import { afterEach, describe, expect, it } from 'vitest'
+import { waitFor } from '../../support/wait.js'
 import type { IncomingReceipt, OutboundMessage, SubmitOutcome } from '../../../loadgen/transports/transport.js'
 import { DirectTransport, type DirectTargetOptions } from '../../../loadgen/transports/direct.js'
 import { createTransport } from '../../../loadgen/transports/index.js'
@@ -63,13 +64,6 @@ function sendAll(t: DirectTransport, msgs: OutboundMessage[]): Promise<SubmitOut
   return new Promise((resolve) => msgs.forEach((m, i) => t.send(m, (o) => ((out[i] = o), --left === 0 && resolve(out)))))
 }
 
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
 
 describe('DirectTransport against the simulator', () => {
   it('binds each operator with its first account allowing the mode, `binds` per operator', async () => {
@@ -87,7 +81,7 @@ describe('DirectTransport against the simulator', () => {
     const accepted = outs.filter((o) => o.kind === 'accepted')
     expect(accepted).toHaveLength(5)
     expect(outs.filter((o) => o.kind === 'rejected' && o.status === 'ESME_RTHROTTLED')).toHaveLength(15)
-    await until(() => sink.length === 5)
+    await waitFor(() => sink.length === 5)
     expect(sink.map((r) => r.messageId).sort()).toEqual(accepted.map((o) => o.messageIds[0]).sort())
     expect(sink.every((r) => r.stat === 'DELIVRD' && r.final)).toBe(true)
   })
@@ -101,7 +95,7 @@ describe('DirectTransport against the simulator', () => {
     expect(outs[2]).toEqual({ kind: 'failed', status: 'NO_ROUTE', messageIds: [] })
     expect(net.operator('opb')!.stats().submits).toBe(2)
     expect(net.operator('opa')!.stats().submits).toBe(1)
-    await until(() => sink.length === 3)
+    await waitFor(() => sink.length === 3)
     const byId = new Map(sink.map((r) => [r.messageId, r.stat]))
     expect(outs[0]!.messageIds[0]).toMatch(/^opb:\d+$/)
     expect(outs[3]!.messageIds[0]).toMatch(/^opa:[0-9a-f]+$/)
@@ -119,7 +113,7 @@ describe('DirectTransport against the simulator', () => {
     expect(i).toBe(3)
     expect(t.canSend(msg(99, 'opa', '4790000000'))).toBe(true)
     expect(t.capacity()).toBe(3) // opa's 3 free slots; opb's are all taken
-    await until(() => outs.length === 3)
+    await waitFor(() => outs.length === 3)
     expect(outs.every((o) => o.kind === 'accepted')).toBe(true)
   })
 
@@ -136,8 +130,8 @@ describe('DirectTransport against the simulator', () => {
     const net = await network()
     const t = await direct(net)
     net.operator('opb')!.injectFault({ kind: 'outage', at: 0, duration: 150 })
-    await until(() => t.stats().opb!.disconnects >= 1)
-    await until(() => t.canSend(msg(1, 'opb', '4791000001')), 5000)
+    await waitFor(() => t.stats().opb!.disconnects >= 1)
+    await waitFor(() => t.canSend(msg(1, 'opb', '4791000001')), 5000)
     const [o] = await sendAll(t, [msg(1, 'opb', '4791000001')])
     expect(o!.kind).toBe('accepted')
     expect(t.stats().opb!.binds).toBeGreaterThanOrEqual(2)

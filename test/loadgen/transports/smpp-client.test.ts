@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { waitFor } from '../../support/wait.js'
 import { MtsimError } from '../../../lib/errors.js'
 import { Status, decodeShortMessage, segmentInfo } from '../../../smpp/index.js'
 import type { IncomingReceipt, OutboundMessage, SubmitOutcome } from '../../../loadgen/transports/transport.js'
@@ -76,13 +77,6 @@ function sendAll(c: { send(m: OutboundMessage, d: (o: SubmitOutcome) => void): v
   })
 }
 
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
 
 describe('SmppClient against a small SMSC', () => {
   it('accepts and rejects with exact counts and one id per accepted message', async () => {
@@ -113,15 +107,15 @@ describe('SmppClient against a small SMSC', () => {
     while (c.canSend()) c.send(msg(seq++), (o) => outs.push(o))
     expect(seq).toBe(5)
     expect(c.capacity()).toBe(0)
-    await until(() => s.held.length === 5)
+    await waitFor(() => s.held.length === 5)
     // An engine that ignores capacity still cannot push the wire past the window.
     c.send(msg(seq++), (o) => outs.push(o))
     await new Promise((r) => setTimeout(r, 30))
     expect(s.submits).toHaveLength(5)
     s.release()
-    await until(() => s.held.length === 1)
+    await waitFor(() => s.held.length === 1)
     s.release()
-    await until(() => outs.length === 6)
+    await waitFor(() => outs.length === 6)
     expect(s.maxOutstanding).toBe(5)
     expect(outs.every((o) => o.kind === 'accepted')).toBe(true)
   })
@@ -171,14 +165,14 @@ describe('SmppClient against a small SMSC', () => {
     s.receipt('10', 'DELIVRD', { textLabel, idFormat, tlv })
     s.receipt('11', 'UNDELIV', { textLabel, idFormat, tlv })
     s.receipt('12', 'EXPIRED', { textLabel, idFormat, tlv })
-    await until(() => sink.receipts.length === 4)
+    await waitFor(() => sink.receipts.length === 4)
     expect(sink.receipts).toEqual([
       { messageId: '9', stat: 'ENROUTE', final: false, err: '000' },
       { messageId: '10', stat: 'DELIVRD', final: true, err: '000' },
       { messageId: '11', stat: 'UNDELIV', final: true, err: '000' },
       { messageId: '12', stat: 'EXPIRED', final: true, err: '000' },
     ])
-    await until(() => s.deliverAcks === 4)
+    await waitFor(() => s.deliverAcks === 4)
     expect(c.stats().receipts).toBe(4)
   })
 
@@ -189,7 +183,7 @@ describe('SmppClient against a small SMSC', () => {
     await c.start(sink)
     const sess = s.receiverSession()
     sess.send({ command: 'deliver_sm', status: 0, sequence: 77, ...(await import('../../../smpp/index.js')).smBody({ esmClass: 0x04, shortMessage: Buffer.from('garbage') }) })
-    await until(() => s.deliverAcks === 1)
+    await waitFor(() => s.deliverAcks === 1)
     expect(c.stats().malformedReceipts).toBe(1)
     expect(sink.receipts).toHaveLength(0)
   })
@@ -200,11 +194,11 @@ describe('SmppClient against a small SMSC', () => {
     const c = client(s.port)
     await c.start(new Sink())
     const pending = sendAll(c, [msg(1), msg(2), msg(3)])
-    await until(() => s.held.length === 3)
+    await waitFor(() => s.held.length === 3)
     s.dropAll()
     const outs = await pending
     expect(outs).toEqual(Array(3).fill({ kind: 'failed', status: 'DISCONNECTED', messageIds: [] }))
-    await until(() => c.bound)
+    await waitFor(() => c.bound)
     expect(s.binds.bind_transceiver).toBe(2)
     s.mode = 'answer'
     const [o] = await sendAll(c, [msg(4)])
@@ -226,10 +220,10 @@ describe('SmppClient against a small SMSC', () => {
     const s = await smsc()
     const c = client(s.port, { enquireLinkMs: 40, responseTimeoutMs: 120 })
     await c.start(new Sink())
-    await until(() => s.enquireLinks >= 2)
+    await waitFor(() => s.enquireLinks >= 2)
     expect(s.binds.bind_transceiver).toBe(1) // answered keepalives keep the bind
     s.answerEnquireLink = false
-    await until(() => (s.binds.bind_transceiver ?? 0) >= 2)
+    await waitFor(() => (s.binds.bind_transceiver ?? 0) >= 2)
     expect(c.stats().disconnects).toBeGreaterThanOrEqual(1)
   })
 
@@ -249,7 +243,7 @@ describe('SmppClient against a small SMSC', () => {
     expect(s.binds).toEqual({ bind_transmitter: 1, bind_receiver: 1 })
     const [o] = await sendAll(c, [msg(1)])
     s.receipt(o!.messageIds[0]!, 'DELIVRD')
-    await until(() => sink.receipts.length === 1)
+    await waitFor(() => sink.receipts.length === 1)
     expect(sink.receipts[0]).toMatchObject({ messageId: '1', stat: 'DELIVRD', final: true })
   })
 
@@ -279,12 +273,12 @@ describe('SmppTransport (N binds to one server)', () => {
     let n = 0
     while (t.canSend()) t.send(msg(n++), (o) => outs.push(o))
     expect(n).toBe(12)
-    await until(() => s.held.length === 12)
+    await waitFor(() => s.held.length === 12)
     const perSession = new Map<unknown, number>()
     for (const h of s.held) perSession.set(h.session, (perSession.get(h.session) ?? 0) + 1)
     expect([...perSession.values()]).toEqual([4, 4, 4])
     s.release()
-    await until(() => outs.length === 12)
+    await waitFor(() => outs.length === 12)
     expect(outs.every((o) => o.kind === 'accepted')).toBe(true)
     expect(t.capacity()).toBe(12)
   })

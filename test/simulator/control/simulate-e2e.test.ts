@@ -2,6 +2,7 @@
 // sends messages, the control API and /metrics report them, faults go in and out, and the
 // summary printed at the end has the exact counts. Then the built CLI, stopped with SIGINT.
 import { describe, it, expect, beforeAll } from 'vitest'
+import { waitFor } from '../../support/wait.js'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -27,14 +28,6 @@ interface Pdu {
   response(): unknown
 }
 
-/** Resolves when check() is true; fails after `ms` (every wait is bounded). */
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 /** Binds a transceiver, sends `n` messages to `to`, waits for every resp and receipt. */
 async function sendMessages(port: number, n: number, to: string): Promise<{ statuses: number[]; receipts: number }> {
@@ -56,7 +49,7 @@ async function sendMessages(port: number, n: number, to: string): Promise<{ stat
       ),
     ),
   )
-  await until(() => receipts >= n, 5000, `${n} receipts`)
+  await waitFor(() => receipts >= n, 5000, `${n} receipts`)
   await new Promise((r) => session.unbind(r))
   session.close()
   return { statuses, receipts }
@@ -93,7 +86,7 @@ describe('mtsim simulate with the real simulator', () => {
       const upAfter = parseProm((await api(`${controlUrl}/metrics`)).text).value('mtsim_operator_up', { operator: 'beta' })
       const cleared = (await api(`${controlUrl}/operators/beta/faults`, 'DELETE')).json()
       checks.faults = { injected: injected.status, state: ops[1].state, upAfter, cleared, stateAfter: beta.state() }
-      await until(() => alpha.stats().binds.transceiver === 0, 2000, 'the client to unbind')
+      await waitFor(() => alpha.stats().binds.transceiver === 0, 2000, 'the client to unbind')
     }
     const code = await runSimulate(network, { controlPort: 0 }, {
       write: (t) => void (out += t),
@@ -163,7 +156,7 @@ describe('mtsim simulate with the real simulator', () => {
     child.stderr.on('data', (d: Buffer) => (err += d))
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
     try {
-      await until(() => out.includes('running until Ctrl-C'), 10_000, `the CLI to start (stderr: ${err})`)
+      await waitFor(() => out.includes('running until Ctrl-C'), 10_000, `the CLI to start (stderr: ${err})`)
       const url = /control API: (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1]
       expect(url).toBeDefined()
       expect((await api(`${url}/health`)).json()).toMatchObject({ status: 'ok', operators: 2 })

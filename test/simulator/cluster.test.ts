@@ -4,11 +4,11 @@
 // cleared through the proxy.
 import { describe, it, expect } from 'vitest'
 import { performance } from 'node:perf_hooks'
-import { parseNetwork } from '../../../simulator/network.js'
-import { startNetwork } from '../../../simulator/start-network.js'
-import { spreadOperators, type ClusterNetworkHandle } from '../../../simulator/cluster/cluster-network.js'
-import { workersLine } from '../../../cli/commands/simulate.js'
-import { Esme, operatorConfig, waitFor } from '../../simulator/helper.js'
+import { parseNetwork } from '../../simulator/network.js'
+import { startNetwork } from '../../simulator/start-network.js'
+import { spreadOperators, type ClusterNetworkHandle } from '../../simulator/cluster/cluster-network.js'
+import { workersLine } from '../../cli/commands/simulate.js'
+import { Esme, operatorConfig, waitFor } from './helper.js'
 
 const config = parseNetwork(
   {
