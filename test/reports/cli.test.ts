@@ -92,7 +92,7 @@ describe('mtsim report', () => {
     const b = save('b.json', syntheticShares(2, { durationS: 5, rate: 10, seed: 2 })[1])
     const r = await run(a, b, '--out', join(dir, 'x'))
     expect(r.code).toBe(104)
-    expect(r.err).toContain('cannot merge results of different runs')
+    expect(r.err).toContain('MTSIM_ERR_MERGE: cannot merge these results: they come from different runs')
     expect(r.err).toContain(`- ${b} has seed 2, ${a} has seed 1`)
     const t = await run(a, '--tolerance', 'ten')
     expect(t.code).toBe(104)

@@ -67,6 +67,6 @@ describe('compareResults', () => {
   })
 
   it('rejects a negative tolerance', () => {
-    expect(() => compareResults(base, base, -0.1)).toThrow('tolerance must be 0 or more')
+    expect(() => compareResults(base, base, -0.1)).toThrow('--tolerance: expected a fraction of 0 or more like 0.1 (10%), found -0.1')
   })
 })

@@ -110,7 +110,7 @@ describe('mergeResults', () => {
         err = e
       }
       expect(err).toBeInstanceOf(MtsimError)
-      expect((err as MtsimError).message).toBe('cannot merge results of different runs (only --segment shares of one run merge)')
+      expect((err as MtsimError).message).toBe('cannot merge these results: they come from different runs (only --segment shares of one run merge)')
       expect((err as MtsimError).details).toEqual(details)
     }
     expect(() => mergeResults(named([shares[1]!, shares[1]!]))).toThrow('share-0.json and share-1.json are the same share (2 of 4)')

@@ -9,7 +9,7 @@ import { MtsimError } from '../../../lib/errors.js'
 import type { NetworkConfig } from '../../../simulator/network.js'
 import { emptyStats, fakeNetworkFrom, type FakeNetwork } from './fake-network.js'
 
-const SMALL = join(import.meta.dirname, '../../scenarios/networks/small.yaml')
+const SMALL = join(import.meta.dirname, '../../../scenarios/networks/small.yaml')
 
 function harness() {
   let out = ''

@@ -12,7 +12,7 @@ import { runSimulate } from '../../../cli/commands/simulate.js'
 import type { NetworkHandle } from '../../../simulator/types.js'
 import { parseProm } from './prom-text.js'
 
-const ROOT = join(import.meta.dirname, '../..')
+const ROOT = join(import.meta.dirname, '../../..')
 const CLI = join(ROOT, 'dist/cli/main.js')
 let network: string
 
