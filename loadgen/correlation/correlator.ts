@@ -137,7 +137,7 @@ export class Correlator {
       if (v === undefined) return this.unmatched(r.messageId, r, nowMs)
       const k = kOf(v)
       // Retired from the store: closed long ago, so anything more is an extra receipt.
-      if (!this.store.holds(k)) return this.metrics.duplicateReceipt(opOf(v))
+      if (!this.store.holds(k)) return this.extra(opOf(v), r)
       return this.apply(k, segOf(v), r, nowMs)
     }
     if (r.seq !== undefined) {
@@ -151,7 +151,7 @@ export class Correlator {
   /** No open message has this id: a late duplicate, or early (answer not in yet), or unknown. */
   private unmatched(key: string, r: IncomingReceipt, nowMs: number): void {
     const op = this.recent.get(key)
-    if (op !== undefined) return this.metrics.duplicateReceipt(op)
+    if (op !== undefined) return this.extra(op, r)
     const givenUp = this.early.hold(key, r, nowMs)
     for (let n = 0; n < givenUp; n++) this.metrics.unknownReceipt()
   }
@@ -161,7 +161,7 @@ export class Correlator {
     const i = s.slot(k)
     const op = s.op[i]
     // Closed = final already in, or given up as missing: anything more is an extra receipt.
-    if (s.state[i] !== SlotState.awaiting) return this.metrics.duplicateReceipt(op)
+    if (s.state[i] !== SlotState.awaiting) return this.extra(op, r)
     if (!r.final) {
       this.metrics.intermediate(op)
       this.metrics.receiptStat(op, r.stat)
@@ -178,6 +178,17 @@ export class Correlator {
     if (--s.segsLeft[i] > 0) return
     this.close(i)
     this.metrics.final(op, s.worst[i] as (typeof FinalKind)[keyof typeof FinalKind], (atMs - s.intended[i]) * 1000, (atMs - s.sentAt[i]) * 1000)
+  }
+
+  /**
+   * A receipt for a message already closed. A final one is a duplicate; an intermediate one is
+   * still an intermediate that lost a race: Kannel posts its SMSC-ack callback (dlr 8) and the
+   * final one at nearly the same moment, and on a busy machine they arrive in either order.
+   */
+  private extra(op: number, r: IncomingReceipt): void {
+    if (r.final) return this.metrics.duplicateReceipt(op)
+    this.metrics.intermediate(op)
+    this.metrics.receiptStat(op, r.stat)
   }
 
   /** The in-process network saw one of our messages arrive at operatorId (nowUs on the performance.now() clock). */

@@ -130,6 +130,26 @@ describe('correlator', () => {
 })
 
 describe('correlator: late receipts of closed messages', () => {
+  it('an intermediate receipt after the final one is an intermediate, not a duplicate, however long ago it closed', () => {
+    // Kannel posts its SMSC-ack callback (dlr 8) and the final one together; under load the final can win.
+    const { c, t } = setup(1000, 1000)
+    const ack = (messageId: string) => ({ messageId, stat: 'ACCEPTD', final: false })
+    const k = c.sent(0, 0, 0, 0)
+    c.answer(k, ok('m0'), 1)
+    c.receipt(final('m0'), 2)
+    c.receipt(ack('m0'), 3) // closed, still in the store
+    expect([t.delivered, t.intermediate_receipts, t.duplicate_receipts]).toEqual([1, 1, 0])
+    for (let seq = 1; seq <= 400; seq++) {
+      const kk = c.sent(seq, 0, 3, 3)
+      c.answer(kk, ok(`m${seq}`), 4)
+      c.receipt(final(`m${seq}`), 5)
+    }
+    c.sweep(6) // m0's slot retires
+    c.receipt(ack('m0'), 7)
+    c.receipt(final('m0'), 8)
+    expect([t.intermediate_receipts, t.duplicate_receipts, t.unknown_receipts]).toEqual([2, 1, 0])
+  })
+
   it('charges a receipt for a message closed and retired long ago to its operator as a duplicate', () => {
     const { metrics, c, t } = setup(1000, 1000)
     const k = c.sent(0, 1, 0, 0)
