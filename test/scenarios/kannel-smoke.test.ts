@@ -37,7 +37,7 @@ describe.skipIf(skip)('kannel-smoke through Kannel', () => {
     // The scenario's own thresholds: every count and rate holds. Its latency ones (p99 < 250 ms
     // through Kannel) depend on how busy the machine is, so they only decide the exit code.
     const failed = r.thresholds.filter((x) => !x.ok)
-    expect(failed.filter((x) => !x.metric.endsWith('_latency')).map((x) => `${x.key} ${x.expression}`)).toEqual([])
+    expect(failed.filter((x) => !x.metric.endsWith('_latency')).map((x) => `${x.metric} ${x.scope} ${x.expression}`)).toEqual([])
     expect(res.exitCode).toBe(failed.length ? 99 : 0)
     expect(r.failover).toBeUndefined()
     for (const f of ['kannel.conf', 'bearerbox.log', 'smsbox.log']) expect(existsSync(join(res.outDir, 'kannel', f))).toBe(true)
