@@ -5,15 +5,8 @@ import type { Totals } from '../results/results-format.js'
 import { Side } from './child.js'
 import type { LoadRun, LoadSideIn, LoadSideOut, SimSideIn, SimSideOut, SimUsage } from './side-messages.js'
 
-export interface PairOptions {
-  messages: number
-  /** Planned messages per second (an open loop; set above what the pair sustains to find the ceiling). */
-  rate: number
-  window: number
-  binds: number
-  maxLagMs: number
-  /** Progress every this many final receipts. */
-  progressEvery: number
+/** What the load side plays (its rate is an open loop: set it above what the pair sustains to find the ceiling). */
+export interface PairOptions extends Omit<LoadRun, 'port' | 'outDir' | 'warmupMs'> {
   /** The first ms of the plan are not measured (rate and CPU count from there); default 0. */
   warmupMs?: number
   /** Told every progressEvery final receipts, with both sides' RSS. */
