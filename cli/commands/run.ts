@@ -5,6 +5,9 @@ import { runScenario } from '../../loadgen/run.js'
 import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { writeReport, formatConsoleSummary, loadResults } from '../../reports/index.js'
 import { durationOption, portOption } from '../options.js'
+import { MAX_RATE, MAX_RATE_SCALE } from '../../lib/limits.js'
+import { peakRate } from '../../loadgen/scenario-check.js'
+import type { Scenario } from '../../loadgen/scenario.js'
 
 export interface RunCliOptions {
   out?: string
@@ -32,16 +35,34 @@ function parseOptions(o: RunCliOptions) {
   const usage = (what: string) => new MtsimError('MTSIM_ERR_USAGE', [what])
   const durationCapMs = durationOption('--duration', o.duration)
   const rateScale = o.rateScale === undefined ? undefined : Number(o.rateScale)
-  if (rateScale !== undefined && !(rateScale > 0)) throw usage(`--rate-scale: expected a number above 0, found "${o.rateScale}"`)
+  if (rateScale !== undefined && !(rateScale > 0 && rateScale <= MAX_RATE_SCALE)) {
+    throw new MtsimError('MTSIM_ERR_RANGE', ['--rate-scale', `a number above 0 and at most ${MAX_RATE_SCALE}`, JSON.stringify(o.rateScale)])
+  }
   const controlPort = portOption('--control-port', o.controlPort)
   const workers = o.workers === undefined ? undefined : Number(o.workers)
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw usage(`--workers: expected a whole number of 1 or more, found "${o.workers}"`)
   return { durationCapMs, rateScale, controlPort, workers, segment: o.segment ? parseSegment(o.segment) : undefined }
 }
 
+/** --rate-scale may not take any stream past MAX_RATE (the file alone was checked when it loaded). */
+function checkScaledRates(scenario: Scenario, rateScale: number | undefined): void {
+  if (rateScale === undefined) return
+  for (const st of scenario.streams) {
+    const peak = peakRate(st.executor) * rateScale
+    if (peak > MAX_RATE) {
+      throw new MtsimError('MTSIM_ERR_RANGE', [
+        '--rate-scale',
+        `a scale that keeps every stream at most ${MAX_RATE} messages per second`,
+        `${rateScale}, which takes stream "${st.name}" to ${peak} per second`,
+      ])
+    }
+  }
+}
+
 export async function runCommand(file: string, o: RunCliOptions): Promise<number> {
   const parsed = parseOptions(o)
   const scenario = loadScenario(file)
+  checkScaledRates(scenario, parsed.rateScale)
   const baseline = o.baseline ? loadResults(o.baseline) : undefined
   const stderr = (line: string) => process.stderr.write(line + '\n')
 
