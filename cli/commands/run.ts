@@ -105,7 +105,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a scenario: push MT traffic through the gateway, correlate every receipt, write results and a report')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
-    .option('--out <dir>', 'output folder (default out/runs/<name>-<timestamp>)')
+    .option('--out <dir>', 'output folder, new or empty (default out/runs/<name>-<timestamp>, with -2, -3... when taken)')
     .option('--duration <d>', 'cap every stream at this duration, like "10s"')
     .option('--rate-scale <x>', 'multiply every planned rate by x')
     .option('--segment <i/n>', 'play exactly the i-th of n shares of the plan (k6 execution segments)')
