@@ -312,9 +312,9 @@ export async function runFuzz(target: FuzzTarget, o: FuzzOptions): Promise<FuzzR
       bytes += r.bytes
       connections++
       if (sent >= nextReport) {
+        nextReport += 100_000 // before the await: one report per 100,000, whichever worker gets there
         const s = await target.stats()
         log(`fuzz: ${sent} PDUs over ${connections} connections, simulator rss ${(s.rssBytes / 1048576).toFixed(0)} MB, ${s.connections} connections open`)
-        nextReport += 100_000
       }
     }
   }
@@ -369,7 +369,8 @@ export function describeFuzz(r: FuzzReport): string[] {
   return [
     `fuzz: ${r.pdus} PDUs over ${r.connections} connections, ${(r.bytes / 1048576).toFixed(1)} MB, ${r.seconds.toFixed(1)} s (${Math.round(r.pdus / r.seconds)} PDUs/s)`,
     `fuzz: simulator alive: ${r.after.alive ? 'yes' : 'NO'}; fds ${r.before.fds} -> ${r.after.fds}; connections ${r.before.connections} -> ${r.after.connections}; binds ${r.before.binds} -> ${r.after.binds}; rss ${mb(r.before.rssBytes)} -> ${mb(r.after.rssBytes)}`,
-    `fuzz: simulator saw ${r.after.invalidPdus - r.before.invalidPdus} undecodable PDUs, accepted ${r.after.accepted - r.before.accepted} submits, ${r.after.acked - r.before.acked} receipt acks from fuzz clients, ${r.after.resent - r.before.resent} receipts resent after their bind dropped`,
+    `fuzz: simulator saw ${r.after.invalidPdus - r.before.invalidPdus} undecodable PDUs, accepted ${r.after.accepted - r.before.accepted} submits, ` +
+      `${r.after.acked - r.before.acked} deliver_sm_resp OK (acks and random ones), resent ${r.after.resent - r.before.resent} receipts after their bind dropped unacknowledged`,
     `fuzz: receipts waiting for the account after the fuzz ${r.queuedReceipts}, delivered to a clean receiver bind ${r.deliveredToCleanBind}, pending at the end ${r.after.pendingReceipts}`,
     `fuzz: clean bind and submit after the fuzz: ${r.cleanSubmitStatus === 0 ? 'served (ESME_ROK)' : `FAILED (status ${r.cleanSubmitStatus})`}`,
     r.problems.length ? `fuzz: PROBLEMS: ${r.problems.join('; ')}` : 'fuzz: intact',

@@ -128,12 +128,6 @@ export class SmppSession {
 
   get isClosed(): boolean { return this.closed }
 
-  /** end() was called (or the session closed): nothing more is sent. */
-  get isEnding(): boolean { return this.ending || this.closed }
-
-  /** Bytes held for an incomplete PDU. */
-  get bufferedBytes(): number { return this.framer.buffered }
-
   get pendingCount(): number { return this.pending.size }
 
   /** Bytes queued here plus bytes Node holds for the socket. */
