@@ -3,7 +3,7 @@
 // insertion order is the deadline order and its first entry is always the next to expire. One
 // timer, armed at that entry's deadline, times every request out on time (not at the next sweep
 // of a periodic timer, which made a 2 s timeout fire after up to 2.5 s); a request costs a Map
-// entry and no timer of its own.
+// entry and no timer of its own. A request fails only once what already arrived has been read.
 import { clampTimerMs } from '../lib/limits.js'
 
 /** `resp` is undefined on timeout (timedOut true) or when the session closed (timedOut false). */
@@ -84,6 +84,13 @@ export class PendingRequests<R> {
   private expire = (): void => {
     this.timer = undefined
     this.armedFor = Infinity
+    // Timers run before the event loop polls for I/O: after a stall (a busy host, a long GC) every
+    // deadline in it would pass before the answers that arrived in time were even read. Failing
+    // from setImmediate, which runs after the poll, reads them first.
+    setImmediate(this.failDue)
+  }
+
+  private failDue = (): void => {
     const now = this.clock()
     // Callbacks may add requests (they join the end) or answer others; the loop sees both.
     for (const [seq, p] of this.map) {

@@ -41,7 +41,9 @@ describe('exact reconciliation with the simulator (direct mode)', () => {
   beforeAll(async () => {
     const sc = scenario({
       network,
-      gateway: { kind: 'direct', window: 200, response_timeout: '300ms' },
+      // The simulator answers from this same process: a stall of the machine delays an answer and the
+      // timeout's check alike, so the timeout sits well beyond any stall; unanswered submits wait it out.
+      gateway: { kind: 'direct', window: 200, response_timeout: '2s' },
       streams: [stream(MESSAGES, 2, ['mixed', 'dupes'])],
       receipts: { wait: '1s' },
       scheduling: { max_lag: '5s' },

@@ -211,7 +211,9 @@ describe('SmppSession', () => {
     await until(() => srv.backedUp, 15_000)
     expect(server.isPaused()).toBe(true)
     expect(srv.writable).toBe(false)
-    // Paused: many event-loop turns with the client's bytes waiting in the kernel read nothing.
+    // Paused: once the stream's own buffer is full it stops reading from the socket, and many
+    // event-loop turns with the client's bytes waiting in the kernel then read nothing more.
+    await until(() => server.readableLength >= server.readableHighWaterMark)
     const readWhilePaused = server.bytesRead
     await turns(50)
     expect(server.bytesRead).toBe(readWhilePaused)
