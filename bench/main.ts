@@ -2,17 +2,19 @@
 // a long soak, the HTTP paths, and the pending-receipt store's size. Issue 6: a load harness
 // slower than the system it tests measures itself. The LAST line is always
 //   full-cycle: <N> msg/s, baseline <M> msg/s, ratio <R>x
-// Options: --only full-cycle|soak|http|receipt-store, --seconds N, --messages N (soak),
+// Options: --only full-cycle|soak|http|receipt-store|timeouts|fuzz, --seconds N, --messages N (soak; fuzz: PDUs),
 // --window N, --binds N, --rate N (planned msg/s; full-cycle default: probe for the ceiling,
 // soak default 60000).
 import { parseArgs } from 'node:util'
 import { header } from './format.js'
 import { fullCycle } from './full-cycle.js'
+import { fuzzBench } from './fuzz.js'
 import { httpBench } from './http.js'
 import { receiptStoreBench } from './receipt-store.js'
 import { soak } from './soak.js'
+import { timeoutsBench } from './timeouts.js'
 
-const SECTIONS = ['full-cycle', 'soak', 'http', 'receipt-store'] as const
+const SECTIONS = ['full-cycle', 'soak', 'http', 'receipt-store', 'timeouts', 'fuzz'] as const
 type Section = (typeof SECTIONS)[number]
 /**
  * Soak rate unless --rate: about half of what the pair sustains on a 2-core machine (~120k msg/s),
@@ -56,7 +58,8 @@ const rate = args.rate === undefined ? 0 : positive('rate', args.rate, 0)
 const log = (line: string) => process.stdout.write(line + '\n')
 
 log(header())
-const want = (s: Section) => only === undefined || only === s
+/** fuzz and timeouts run only when asked for (--only): they measure robustness and accuracy, not speed. */
+const want = (s: Section) => (only === undefined ? s !== 'fuzz' && s !== 'timeouts' : only === s)
 
 /** Runs one section; its problems (or a failure) are printed and fail the exit code, the rest still runs. */
 async function section(name: Section, run: () => Promise<string[]>): Promise<void> {
@@ -84,5 +87,7 @@ await section('http', () => httpBench(Math.round(5000 * seconds), log))
 // Without --only soak or --messages (a plain `npm run bench`), a short soak of a million messages.
 const soakMessages = Math.round(positive('messages', args.messages, only === 'soak' ? 10_000_000 : 1_000_000))
 await section('soak', () => soak({ messages: soakMessages, rate: rate || SOAK_RATE, window, binds, rssLimit: 256 * 1048576, log }))
+await section('timeouts', () => timeoutsBench(log))
+await section('fuzz', () => fuzzBench(Math.round(positive('messages', args.messages, 1_000_000)), log))
 // Issue 6 reads this line: it stays the last one.
 if (summary) log(summary)

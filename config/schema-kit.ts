@@ -3,15 +3,28 @@
 // rejects unknown keys; every leaf says in words what it expects, so errors can say it too.
 import { Type, type TSchema, type TObject, type TProperties, type Static, type ObjectOptions } from '@sinclair/typebox'
 import { DURATION_PATTERN } from '../lib/duration.js'
+import { MAX_DURATION_MS, MAX_RATE, formatLimitMs } from '../lib/limits.js'
 
 /** An object that rejects unknown keys. */
 export function Obj<P extends TProperties>(props: P, opts: ObjectOptions = {}): TObject<P> {
   return Type.Object(props, { additionalProperties: false, ...opts })
 }
 
-/** "250ms", "2s", "1m30s" or a number of milliseconds. */
-export const Duration = (description = 'a duration like "250ms", "2s" or "1m30s" (a number means milliseconds)') =>
-  Type.Union([Type.String({ pattern: DURATION_PATTERN }), Type.Number({ minimum: 0 })], { description })
+/**
+ * "250ms", "2s", "1m30s" or a number of milliseconds, at most `maxMs` (lib/limits.ts). A string's
+ * value is checked by the `maxMs` keyword config/validate.ts adds to Ajv; editors ignore it.
+ */
+export const Duration = (description = 'a duration like "250ms", "2s" or "1m30s" (a number means milliseconds)', maxMs = MAX_DURATION_MS) =>
+  Type.Union([Type.String({ pattern: DURATION_PATTERN, maxMs }), Type.Number({ minimum: 0, maximum: maxMs })], {
+    description: `${description}, at most ${formatLimitMs(maxMs)}`,
+  })
+
+/** Messages per second: more than 0 (or 0 or more with `zero`), at most MAX_RATE. */
+export const Rate = (description: string, zero = false) =>
+  Type.Number({ ...(zero ? { minimum: 0 } : { exclusiveMinimum: 0 }), maximum: MAX_RATE, description: `${description}, at most ${MAX_RATE}` })
+
+/** A relative weight: finite, so a sum of weights stays a number. */
+export const Weight = (description = 'a relative weight, 0 to 1000000000') => Type.Number({ minimum: 0, maximum: 1e9, description })
 
 export const Probability = (description = 'a probability from 0 to 1') =>
   Type.Number({ minimum: 0, maximum: 1, description })

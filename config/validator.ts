@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { TSchema } from '@sinclair/typebox'
 import { describe } from './describe.js'
+import { parseDuration } from '../lib/duration.js'
 
 // ajv-formats is CommonJS; under NodeNext its default export sits one level down.
 type AddFormats = typeof addFormatsModule.default
@@ -17,6 +18,21 @@ export interface Issue {
 
 const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true })
 addFormats(ajv)
+// A duration string's value (its form is the pattern's job) must stay within its range: schema-kit
+// Duration() puts `maxMs` on the string branch. "99999999999999999999d" matches the pattern.
+ajv.addKeyword({
+  keyword: 'maxMs',
+  type: 'string',
+  schemaType: 'number',
+  errors: false,
+  validate: (limit: number, data: string) => {
+    try {
+      return parseDuration(data) <= limit
+    } catch {
+      return true // not a duration at all: the pattern reports that
+    }
+  },
+})
 const cache = new WeakMap<TSchema, ValidateFunction>()
 
 export function validator(schema: TSchema): (value: unknown) => Issue[] {

@@ -9,8 +9,12 @@ const PART = /(\d+(?:\.\d+)?)(us|ms|s|m|h|d)/y
 /** The regex the schema uses, so editors and the loader agree on what a duration looks like. */
 export const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(us|ms|s|m|h|d))+$'
 
+/** Milliseconds; throws on anything that is not a finite duration (ranges are lib/limits.ts's). */
 export function parseDuration(value: string | number): number {
-  if (typeof value === 'number') return value
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) throw new MtsimError('MTSIM_ERR_DURATION', [String(value)])
+    return value
+  }
   let total = 0
   PART.lastIndex = 0
   let matched = 0
@@ -20,7 +24,7 @@ export function parseDuration(value: string | number): number {
     total += Number(m[1]) * UNIT_MS[m[2]]
     matched++
   }
-  if (!matched) throw new MtsimError('MTSIM_ERR_DURATION', [JSON.stringify(value)])
+  if (!matched || !Number.isFinite(total)) throw new MtsimError('MTSIM_ERR_DURATION', [JSON.stringify(value)])
   return total
 }
 

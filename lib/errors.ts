@@ -68,6 +68,22 @@ const table = {
   },
   MTSIM_ERR_DURATION: { message: (value) => `not a duration: ${value} (expected e.g. "250ms", "30s", "1m30s" or a number of ms)`, exit: ExitCode.invalidConfig },
 
+  // A flag's value outside the finite range mtsim accepts (lib/limits.ts).
+  MTSIM_ERR_RANGE: { message: (flag, expected, found) => `${flag}: expected ${expected}, found ${found}`, exit: ExitCode.invalidConfig },
+  // The control API would listen beyond this machine with no token to keep strangers out.
+  MTSIM_ERR_TOKEN_REQUIRED: {
+    message: (host) =>
+      `the control API would listen on ${host} without a token, so anyone who reaches it could inject faults: ` +
+      `give one (MTSIM_TOKEN, --token-file or --token), listen on 127.0.0.1, or pass --insecure-no-token to accept the risk`,
+    exit: ExitCode.invalidConfig,
+  },
+  MTSIM_ERR_TOKEN_SOURCE: { message: (what) => `control API token: ${what}`, exit: ExitCode.invalidConfig },
+  // --out names a folder another run already wrote to (or is writing to): its results would be replaced.
+  MTSIM_ERR_OUT_DIR_USED: {
+    message: (dir, why) => `--out ${dir} ${why}; choose another folder (or leave out --out for a fresh one)`,
+    exit: ExitCode.invalidConfig,
+  },
+
   // Merging --segment shares (mtsim report).
   MTSIM_ERR_MERGE: { message: (why) => `cannot merge these results: ${why}`, exit: ExitCode.invalidConfig },
 

@@ -2,9 +2,9 @@
 // gateway (direct binds, an external SMPP/HTTP gateway, or a managed Kannel), the control API if
 // asked, the engine, results.json, the report; then everything torn down in reverse order, also
 // when the run is interrupted. The CLI is a thin shell over this, so tests drive it in-process.
-import { mkdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { parseDocument } from 'yaml'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { startNetwork } from '../simulator/start-network.js'
 import type { NetworkHandle, OperatorStats, SubmitObserver } from '../simulator/types.js'
 import { startControlApi } from '../simulator/control/control-api.js'
@@ -18,9 +18,10 @@ import { createTransport, HttpTransport, kannelHttpGateway } from '../loadgen/tr
 import { ExitCode } from '../lib/errors.js'
 import { runLoadInWorkers } from '../loadgen/workers/run-workers.js'
 import { workerNetwork } from '../loadgen/workers/split.js'
+import { claimOutDir } from '../lib/out-dir.js'
 
 export interface RunScenarioOptions {
-  /** Output folder (default out/runs/<name>-<timestamp>). */
+  /** Output folder (default out/runs/<name>-<timestamp>); must not exist or be empty (two runs never share one). */
   outDir?: string
   durationCapMs?: number
   rateScale?: number
@@ -71,8 +72,8 @@ class ArrivalRelay implements SubmitObserver {
 
 export async function runScenario(scenario: Scenario, opts: RunScenarioOptions = {}): Promise<RunScenarioResult> {
   const log = opts.log ?? (() => {})
-  const outDir = resolve(opts.outDir ?? defaultOutDir(scenario.name))
-  mkdirSync(outDir, { recursive: true })
+  // A named --out must be new or empty; the default one gets a fresh suffix when taken (lib/out-dir.ts).
+  const outDir = claimOutDir(opts.outDir ?? defaultOutDir(scenario.name), opts.outDir !== undefined)
   const plan = buildPlan(scenario, { segment: opts.segment, rateScale: opts.rateScale, durationCapMs: opts.durationCapMs })
 
   const relay = new ArrivalRelay()
@@ -97,7 +98,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       kannel = await startKannel({
         network,
         dir: join(outDir, 'kannel'),
-        options: { failover: scenario.gateway.failover, overrides: scenario.gateway.overrides },
+        options: { failover: scenario.gateway.failover, overrides: scenario.gateway.overrides, log },
       })
       const k = kannel
       teardown.push(() => k.stop())

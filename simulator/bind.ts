@@ -4,14 +4,22 @@
 import { CommandId, INTERFACE_VERSION, RESPONSE_BIT, Status } from '../smpp/constants.js'
 import type { Bind, BindResp, DeliverSmResp, Pdu, SubmitSm } from '../smpp/pdu.js'
 import type { SmppSession } from '../smpp/session.js'
+import type { PduError } from '../smpp/decode.js'
 import type { BindType } from './network.js'
 import type { TokenBucket } from './throttle.js'
 
 export interface BindOwner {
   /** system_id the operator puts in bind_*_resp. */
   readonly smscId: string
-  /** status 0 and the account index, or a refusal; `close` asks to drop the connection after answering. */
-  authenticate(type: BindType, systemId: string, password: string): { status: number; account: number; close: boolean }
+  /**
+   * status 0 and the account index, or a refusal; `close` asks to drop the connection after
+   * answering; `authFailed` (unknown system_id, wrong password) hands the answer to authFailed().
+   */
+  authenticate(type: BindType, systemId: string, password: string): { status: number; account: number; close: boolean; authFailed: boolean }
+  /** Answers a failed authentication when and how the operator's failed_binds say. */
+  authFailed(conn: BindConnection, answer: () => void): void
+  /** A PDU could not be decoded (the session answers it). */
+  invalidPdu(): void
   bound(conn: BindConnection): void
   submitSm(conn: BindConnection, pdu: SubmitSm): void
   /** A submit refused before the operator looks at it (bind state): answered at once. */
@@ -32,6 +40,8 @@ export class BindConnection {
   outstanding = 0
   /** Set by the operator for per-bind throttles. */
   bucket: TokenBucket | undefined = undefined
+  /** Binds refused on this connection for an unknown system_id or a wrong password. */
+  authFailures = 0
   /**
    * Final receipts sent on this bind and not yet acknowledged: deliver_sm sequence -> receipt-store
    * slot. A real SMSC keeps such receipts and sends them again when the bind drops before its
@@ -46,6 +56,10 @@ export class BindConnection {
     session.onPdu = this.dispatch
     session.onDrain = () => owner.drained(this)
     session.onClose = () => owner.closed(this)
+    session.onInvalid = (err: PduError) => {
+      owner.invalidPdu()
+      session.answerInvalid(err)
+    }
   }
 
   get canReceive(): boolean {
@@ -104,7 +118,8 @@ export class BindConnection {
     const answer = (status: number) =>
       this.session.send({ command, status, sequence: pdu.sequence, systemId: this.owner.smscId, scInterfaceVersion: INTERFACE_VERSION })
     if (this.type !== undefined) return answer(Status.ESME_RALYBND)
-    const { status, account, close } = this.owner.authenticate(type, pdu.systemId, pdu.password)
+    const { status, account, close, authFailed } = this.owner.authenticate(type, pdu.systemId, pdu.password)
+    if (authFailed) return this.owner.authFailed(this, () => answer(status))
     answer(status)
     if (status !== Status.ESME_ROK) {
       if (close) this.session.end()

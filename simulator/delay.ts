@@ -1,6 +1,7 @@
 // Samples the delay distributions of the network file (simulator/network.ts Delay) with the
 // generator handed in (simulator/draws.ts: one per message and decision), so the same seed and
 // traffic give the same latencies.
+import { MAX_DELAY_MS } from '../lib/limits.js'
 import type { Rng } from '../lib/rng.js'
 import type { Delay } from './network.js'
 
@@ -21,7 +22,7 @@ export class DelaySampler {
     }
   }
 
-  /** A delay in ms, never negative. Draws nothing for a fixed delay without spikes. */
+  /** A delay in ms, 0 to MAX_DELAY_MS (a long tail is capped). Draws nothing for a fixed delay without spikes. */
   sample(rng: Rng): number {
     const d = this.delay
     let ms: number
@@ -43,6 +44,6 @@ export class DelaySampler {
         break
     }
     if (d.spikes && rng.chance(d.spikes.probability)) ms += d.spikes.size
-    return ms
+    return ms < MAX_DELAY_MS ? ms : MAX_DELAY_MS
   }
 }

@@ -2,12 +2,16 @@
 // scenarios/schema/network.schema.json (npm run schema) so editors complete YAML.
 // Words in `description` are what error messages say was expected.
 import { Type, type Static } from '@sinclair/typebox'
-import { Obj, Duration, Probability, Port, StatusCode, Tagged } from '../config/schema-kit.js'
+import { MAX_DELAY_MS, MAX_TIMEOUT_MS } from '../lib/limits.js'
+import { Obj, Duration, Probability, Port, Rate, StatusCode, Tagged, Weight } from '../config/schema-kit.js'
+
+/** A delay inside a distribution: at most MAX_DELAY_MS (7 days). */
+const Delay = (description?: string) => Duration(description, MAX_DELAY_MS)
 
 const spikes = Obj(
   {
     probability: Probability('the chance that one response gets a spike, 0 to 1'),
-    size: Duration('the extra delay of a spike, like "500ms"'),
+    size: Delay('the extra delay of a spike, like "500ms"'),
   },
   { description: 'occasional extra delay added on top of the distribution' },
 )
@@ -16,11 +20,11 @@ const spikes = Obj(
 export const DelaySchema = Tagged(
   'distribution',
   [
-    Obj({ distribution: Type.Literal('fixed'), value: Duration(), spikes: Type.Optional(spikes) }),
-    Obj({ distribution: Type.Literal('uniform'), min: Duration(), max: Duration(), spikes: Type.Optional(spikes) }),
-    Obj({ distribution: Type.Literal('normal'), mean: Duration(), stddev: Duration(), spikes: Type.Optional(spikes) }),
-    Obj({ distribution: Type.Literal('lognormal'), p50: Duration(), p99: Duration(), spikes: Type.Optional(spikes) }),
-    Obj({ distribution: Type.Literal('exponential'), mean: Duration(), spikes: Type.Optional(spikes) }),
+    Obj({ distribution: Type.Literal('fixed'), value: Delay(), spikes: Type.Optional(spikes) }),
+    Obj({ distribution: Type.Literal('uniform'), min: Delay(), max: Delay(), spikes: Type.Optional(spikes) }),
+    Obj({ distribution: Type.Literal('normal'), mean: Delay(), stddev: Delay(), spikes: Type.Optional(spikes) }),
+    Obj({ distribution: Type.Literal('lognormal'), p50: Delay(), p99: Delay(), spikes: Type.Optional(spikes) }),
+    Obj({ distribution: Type.Literal('exponential'), mean: Delay(), spikes: Type.Optional(spikes) }),
   ],
   'a delay distribution: fixed (value), uniform (min, max), normal (mean, stddev), lognormal (p50, p99) or exponential (mean)',
 )
@@ -45,8 +49,41 @@ const WindowSchema = Obj({
   ),
 })
 
+/** What one operator tolerates from its connections: the simulator's own protection against a misbehaving peer. */
+const LimitsSchema = Obj({
+  bind_timeout: Type.Optional(
+    Duration('how long a connection may stay unbound before it is closed, like "30s" (0 = no limit; default "30s")', MAX_TIMEOUT_MS),
+  ),
+  inactivity_timeout: Type.Optional(
+    Duration('how long a connection may send nothing (enquire_link counts) before it is closed, like "2m" (0 = no limit; default "2m")', MAX_TIMEOUT_MS),
+  ),
+  max_connections: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'the most connections open at once, bound or not, 1 to 1000000 (default 1000)' }),
+  ),
+  max_pdu_length: Type.Optional(
+    Type.Integer({ minimum: 64, maximum: 16_777_216, description: 'the largest command_length accepted, 64 to 16777216 bytes (default 65536)' }),
+  ),
+  max_buffered_bytes: Type.Optional(
+    Type.Integer({
+      minimum: 65_536,
+      maximum: 4_294_967_296,
+      description: 'the most bytes of incomplete PDUs held for all connections together, 65536 to 4294967296 (default 16777216)',
+    }),
+  ),
+})
+
+/** Password guessing: every failed authentication is answered late, and a connection gets only a few tries. */
+const FailedBindsSchema = Obj({
+  delay: Type.Optional(
+    Duration('how long to wait before answering a bind with an unknown system_id or a wrong password, like "1s" (default "1s")', MAX_TIMEOUT_MS),
+  ),
+  close_after: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'close the connection after this many failed binds on it, 1 or more (default 3)' }),
+  ),
+})
+
 const ThrottleSchema = Obj({
-  rate: Type.Number({ exclusiveMinimum: 0, description: 'messages per second, more than 0' }),
+  rate: Rate('messages per second, more than 0'),
   per: Type.Optional(Type.Union([Type.Literal('bind'), Type.Literal('operator')], { description: 'bind or operator' })),
   burst: Type.Optional(Type.Integer({ minimum: 1, description: 'how many messages may arrive at once, 1 or more' })),
   status: Type.Optional(StatusCode()),
@@ -78,7 +115,7 @@ export const ReceiptStat = Type.Union(
 
 const OutcomeSchema = Obj({
   stat: ReceiptStat,
-  weight: Type.Number({ minimum: 0, description: 'a relative weight, 0 or more' }),
+  weight: Weight(),
   err: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{1,3}$', description: 'a 1 to 3 character err code like "000"' })),
 })
 
@@ -124,7 +161,7 @@ export const faultVariants = {
   throttle_change: {
     event: Type.Literal('throttle_change'),
     duration: lasting,
-    rate: Type.Number({ exclusiveMinimum: 0, description: 'the new messages per second, more than 0' }),
+    rate: Rate('the new messages per second, more than 0'),
   },
   receipt_backlog: { event: Type.Literal('receipt_backlog'), duration: lasting },
 }
@@ -166,6 +203,8 @@ export const OperatorSchema = Obj({
         description: 'reject (ESME_RINVDSTADR) or accept (accepted and counted as misrouted)',
       }),
     ),
+    limits: Type.Optional(LimitsSchema),
+    failed_binds: Type.Optional(FailedBindsSchema),
   }),
   latency: Type.Optional(DelaySchema),
   throttle: Type.Optional(ThrottleSchema),

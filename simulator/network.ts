@@ -45,6 +45,10 @@ export interface OperatorConfig {
   accounts: Account[]
   window: { maxOutstanding: number; excessStatus: number }
   unknownDestination: 'reject' | 'accept'
+  /** What the operator tolerates from a connection (0 turns a timeout off). */
+  limits: { bindTimeoutMs: number; inactivityTimeoutMs: number; maxConnections: number; maxPduLength: number; maxBufferedBytes: number }
+  /** Password guessing: each failed authentication is answered after delayMs; closeAfter failures close the connection. */
+  failedBinds: { delayMs: number; closeAfter: number }
   /** submit_sm_resp latency; undefined answers at once. */
   latency?: Delay
   throttle?: { rate: number; per: 'bind' | 'operator'; burst: number; status: number; countSegments: boolean }
@@ -196,6 +200,16 @@ function status(value: string | number | undefined, fallback: number): number {
  */
 export const DEFAULT_RECEIPT_WINDOW = 1000
 
+/** smpp.limits and smpp.failed_binds when the file says nothing (README: Limits and protections). */
+export const DEFAULT_LIMITS: OperatorConfig['limits'] = {
+  bindTimeoutMs: 30_000,
+  inactivityTimeoutMs: 120_000,
+  maxConnections: 1000,
+  maxPduLength: 65_536,
+  maxBufferedBytes: 16 * 1024 * 1024,
+}
+export const DEFAULT_FAILED_BINDS: OperatorConfig['failedBinds'] = { delayMs: 1000, closeAfter: 3 }
+
 function normalizeOperator(op: OperatorFile): OperatorConfig {
   const r = op.receipts
   return {
@@ -217,6 +231,17 @@ function normalizeOperator(op: OperatorFile): OperatorConfig {
       excessStatus: status(op.smpp.window?.excess_status, Status.ESME_RTHROTTLED),
     },
     unknownDestination: op.smpp.unknown_destination ?? 'reject',
+    limits: {
+      bindTimeoutMs: parseDuration(op.smpp.limits?.bind_timeout ?? DEFAULT_LIMITS.bindTimeoutMs),
+      inactivityTimeoutMs: parseDuration(op.smpp.limits?.inactivity_timeout ?? DEFAULT_LIMITS.inactivityTimeoutMs),
+      maxConnections: op.smpp.limits?.max_connections ?? DEFAULT_LIMITS.maxConnections,
+      maxPduLength: op.smpp.limits?.max_pdu_length ?? DEFAULT_LIMITS.maxPduLength,
+      maxBufferedBytes: op.smpp.limits?.max_buffered_bytes ?? DEFAULT_LIMITS.maxBufferedBytes,
+    },
+    failedBinds: {
+      delayMs: parseDuration(op.smpp.failed_binds?.delay ?? DEFAULT_FAILED_BINDS.delayMs),
+      closeAfter: op.smpp.failed_binds?.close_after ?? DEFAULT_FAILED_BINDS.closeAfter,
+    },
     latency: op.latency ? normalizeDelay(op.latency) : undefined,
     throttle: op.throttle
       ? {

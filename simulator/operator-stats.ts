@@ -2,7 +2,7 @@
 // shape (simulator/types.ts) only when someone asks (control API, metrics scrape, summary).
 import { createHistogram, percentiles, recordUs, type Histogram } from '../lib/hdr.js'
 import { STAT_TEXT, statusName } from '../smpp/constants.js'
-import type { OperatorState, OperatorStats } from './types.js'
+import type { OperatorState, OperatorStats, ProtectionStats } from './types.js'
 
 export class OperatorCounters {
   submits = 0
@@ -17,6 +17,13 @@ export class OperatorCounters {
   receiptsDuplicated = 0
   /** Receipts sent again because their bind dropped before acknowledging them. */
   receiptsResent = 0
+  /** Limits at work (types.ts ProtectionStats); bufferOverflows lives in the operator's byte budget. */
+  connectionsRefused = 0
+  bindTimeouts = 0
+  inactivityTimeouts = 0
+  invalidPdus = 0
+  authFailures = 0
+  authDisconnects = 0
   /** submit_sm_resp sent, by command_status code (a handful of keys). */
   readonly statuses = new Map<number, number>()
   /** deliver_sm receipts sent, indexed by message_state (STAT_TEXT gives the name). */
@@ -38,16 +45,29 @@ export class OperatorCounters {
     binds: OperatorStats['binds'],
     inFlight: number,
     pendingReceipts: number,
+    connections: number,
+    budget: { used: number; exceeded: number },
   ): OperatorStats {
     const statuses: Record<string, number> = {}
     for (const [code, n] of this.statuses) statuses[statusName(code)] = n
     const sent: Record<string, number> = {}
     for (let s = 1; s < STAT_TEXT.length; s++) if (this.receiptsSent[s]! > 0) sent[STAT_TEXT[s]!] = this.receiptsSent[s]!
     const p = percentiles(this.latency)
+    const protections: ProtectionStats = {
+      connectionsRefused: this.connectionsRefused,
+      bindTimeouts: this.bindTimeouts,
+      inactivityTimeouts: this.inactivityTimeouts,
+      bufferOverflows: budget.exceeded,
+      invalidPdus: this.invalidPdus,
+      authFailures: this.authFailures,
+      authDisconnects: this.authDisconnects,
+    }
     return {
       id,
       state,
       binds,
+      connections,
+      bufferedBytes: budget.used,
       submits: this.submits,
       messages: this.messages,
       statuses,
@@ -56,6 +76,7 @@ export class OperatorCounters {
       disconnects: this.disconnects,
       bindRefusals: this.bindRefusals,
       misrouted: this.misrouted,
+      protections,
       receipts: {
         pending: pendingReceipts,
         sent,

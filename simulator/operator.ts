@@ -2,14 +2,17 @@
 // that decides each submit_sm's answer. Answers and receipts are delayed through the network's
 // one scheduler. Each message's random decisions come from MessageDraws (draws.ts), keyed by the
 // network seed, the operator and the message's content, so they do not depend on arrival order;
-// bind refusals draw from the operator's sequential Rng.
+// bind refusals draw from the operator's sequential Rng. Its limits (smpp.limits, failed_binds)
+// keep a misbehaving peer from costing more than its own connection: a connection cap, a bind
+// timeout, an inactivity timeout, one byte budget for incomplete PDUs and a delayed answer to
+// failed authentication; each runs on the network's scheduler and is counted (ProtectionStats).
 import net from 'node:net'
 import { MtsimError } from '../lib/errors.js'
 import { PrefixTable } from '../lib/prefix.js'
 import { Rng } from '../lib/rng.js'
 import { Status } from '../smpp/constants.js'
 import type { DeliverSmResp, SubmitSm } from '../smpp/pdu.js'
-import { SmppSession } from '../smpp/session.js'
+import { SmppSession, type ByteBudget } from '../smpp/session.js'
 import { decodeShortMessage, segmentInfo } from '../smpp/text.js'
 import { AccountBinds } from './account-binds.js'
 import { BindConnection, type BindOwner } from './bind.js'
@@ -55,6 +58,14 @@ export class Operator implements OperatorHandle, BindOwner {
   private readonly receipts: ReceiptEngine
   private readonly faults: FaultController
   private readonly reassembly = new Reassembly()
+  /** Bytes of incomplete PDUs held for all connections (smpp.limits.max_buffered_bytes). */
+  private readonly budget: ByteBudget
+  private readonly bindTimeoutKind: number
+  private readonly inactivityKind: number
+  /** Failed-authentication answers waiting out failed_binds.delay, by scheduler token. */
+  private readonly lateRefusals = new Map<number, () => void>()
+  private readonly lateRefusalKind: number
+  private nextRefusal = 0
   private lastMessageId = 0
   private closing = false
 
@@ -73,6 +84,10 @@ export class Operator implements OperatorHandle, BindOwner {
     this.respondKind = ctx.scheduler.register(this.respondDue)
     this.receipts = new ReceiptEngine(config.receipts, this.draws, ctx.scheduler, ctx.startedAt, this.counters, this.accounts, config.accounts.length)
     this.faults = new FaultController(config.timeline, ctx.scheduler, ctx.startedAt, this.faultHooks, ctx.history, config.id)
+    this.budget = { used: 0, limit: config.limits.maxBufferedBytes, exceeded: 0 }
+    this.bindTimeoutKind = ctx.scheduler.register(this.bindTimeoutDue)
+    this.inactivityKind = ctx.scheduler.register(this.inactivityDue)
+    this.lateRefusalKind = ctx.scheduler.register(this.lateRefusalDue)
   }
 
   get port(): number {
@@ -128,24 +143,52 @@ export class Operator implements OperatorHandle, BindOwner {
   stats(): OperatorStats {
     const binds = { transmitter: 0, receiver: 0, transceiver: 0 }
     for (const c of this.conns.values()) if (c.type) binds[c.type]++
-    return this.counters.snapshot(this.config.id, this.state(), binds, this.responses.size, this.receipts.pending)
+    return this.counters.snapshot(
+      this.config.id, this.state(), binds, this.responses.size, this.receipts.pending, this.conns.size, this.budget,
+    )
   }
 
   // ---- BindOwner ----
 
-  authenticate(type: BindType, systemId: string, password: string): { status: number; account: number; close: boolean } {
-    const refuse = (status: number, close = false) => {
+  authenticate(type: BindType, systemId: string, password: string): { status: number; account: number; close: boolean; authFailed: boolean } {
+    const refuse = (status: number, close = false, authFailed = false) => {
       this.counters.bindRefusals++
-      return { status, account: -1, close }
+      return { status, account: -1, close, authFailed }
     }
     if (this.faults.state() === 'outage') return refuse(Status.ESME_RBINDFAIL, true)
     const account = this.accounts.find(systemId)
-    if (account === undefined) return refuse(Status.ESME_RINVSYSID)
+    if (account === undefined) return refuse(Status.ESME_RINVSYSID, false, true)
     const a = this.config.accounts[account]!
-    if (a.password !== password) return refuse(Status.ESME_RINVPASWD)
+    if (a.password !== password) return refuse(Status.ESME_RINVPASWD, false, true)
     if (!a.bindTypes.has(type) || this.accounts.full(account)) return refuse(Status.ESME_RBINDFAIL)
     if (this.rng.chance(this.config.failures.bindRefusalRate)) return refuse(this.config.failures.bindRefusalStatus)
-    return { status: Status.ESME_ROK, account, close: false }
+    return { status: Status.ESME_ROK, account, close: false, authFailed: false }
+  }
+
+  /**
+   * An unknown system_id or a wrong password (already counted as a refusal): answered after
+   * failed_binds.delay, and the close_after-th failure on a connection closes it after its answer.
+   * Later binds on a connection that has used up its tries are not answered at all, so a peer that
+   * pipelines guesses queues nothing here.
+   */
+  authFailed(conn: BindConnection, answer: () => void): void {
+    const { delayMs, closeAfter } = this.config.failedBinds
+    if (conn.authFailures >= closeAfter) return
+    this.counters.authFailures++
+    const last = ++conn.authFailures >= closeAfter
+    if (last) this.counters.authDisconnects++
+    const run = (): void => {
+      answer()
+      if (last) conn.session.end()
+    }
+    if (delayMs <= 0) return run()
+    const token = this.nextRefusal = (this.nextRefusal + 1) >>> 0
+    this.lateRefusals.set(token, run)
+    this.scheduler.schedule(this.lateRefusalKind, this.scheduler.clock() + delayMs, token)
+  }
+
+  invalidPdu(): void {
+    this.counters.invalidPdus++
   }
 
   bound(conn: BindConnection): void {
@@ -155,7 +198,7 @@ export class Operator implements OperatorHandle, BindOwner {
   }
 
   closed(conn: BindConnection): void {
-    this.conns.delete(conn.id)
+    if (!this.conns.delete(conn.id)) return
     if (conn.type) this.accounts.remove(conn)
     if (conn.unacked.size) {
       const slots = [...conn.unacked.values()]
@@ -263,9 +306,49 @@ export class Operator implements OperatorHandle, BindOwner {
       socket.destroy()
       return
     }
-    const session = new SmppSession(socket, { responseTimeoutMs: 0, autoEnquireLinkResp: false })
+    const limits = this.config.limits
+    if (this.conns.size >= limits.maxConnections) {
+      this.counters.connectionsRefused++
+      socket.destroy()
+      return
+    }
+    const clock = this.scheduler.clock
+    const session = new SmppSession(socket, {
+      responseTimeoutMs: 0,
+      autoEnquireLinkResp: false,
+      clock,
+      maxPduLength: limits.maxPduLength,
+      budget: this.budget,
+    })
     const conn = new BindConnection(session, this)
     this.conns.set(conn.id, conn)
+    const now = clock()
+    if (limits.bindTimeoutMs > 0) this.scheduler.schedule(this.bindTimeoutKind, now + limits.bindTimeoutMs, conn.id)
+    if (limits.inactivityTimeoutMs > 0) this.scheduler.schedule(this.inactivityKind, now + limits.inactivityTimeoutMs, conn.id)
+  }
+
+  private bindTimeoutDue = (id: number): void => {
+    const conn = this.conns.get(id)
+    if (conn === undefined || conn.type !== undefined || conn.session.isClosed) return
+    this.counters.bindTimeouts++
+    conn.drop()
+  }
+
+  /** One scheduler entry per connection, moved on to lastReadAt + timeout while the peer talks. */
+  private inactivityDue = (id: number, now: number): void => {
+    const conn = this.conns.get(id)
+    if (conn === undefined || conn.session.isClosed) return
+    const due = conn.session.lastReadAt + this.config.limits.inactivityTimeoutMs
+    if (due > now) return this.scheduler.schedule(this.inactivityKind, due, id)
+    this.counters.inactivityTimeouts++
+    conn.drop()
+  }
+
+  private lateRefusalDue = (token: number): void => {
+    const run = this.lateRefusals.get(token)
+    if (run === undefined) return
+    this.lateRefusals.delete(token)
+    run()
   }
 
   /** Answers after the current latency; returns when (clock ms) the answer goes out. */

@@ -4,6 +4,7 @@
 // work is a few bytes per entry and one timer for the whole network, never a timer per message.
 import { bug } from '../lib/errors.js'
 import { performance } from 'node:perf_hooks'
+import { clampTimerMs } from '../lib/limits.js'
 
 /** Milliseconds on a monotonic clock (performance.now() unless a test injects its own). */
 export type Clock = () => number
@@ -101,8 +102,9 @@ export class Scheduler {
   private arm(at: number): void {
     if (this.timer) clearTimeout(this.timer)
     this.armedAt = at
-    // Timers can fire a little early against performance.now(); fire() re-arms in that case.
-    this.timer = setTimeout(this.fire, Math.max(0, Math.ceil(at - this.clock())))
+    // Timers can fire a little early against performance.now(), and hold at most ~24.8 days (a
+    // 30-day fault end is reached in two steps): fire() re-arms until the entry is due.
+    this.timer = setTimeout(this.fire, clampTimerMs(Math.ceil(at - this.clock())))
     this.timer.unref()
   }
 

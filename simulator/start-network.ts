@@ -12,6 +12,11 @@ export interface StartOptions {
   observer?: SubmitObserver
   /** Monotonic ms; performance.now() by default. Fault times are relative to its value at start. */
   clock?: Clock
+  /**
+   * The scheduler to run on (tests: `new Scheduler(fakeClock, false)`, stepped with runDue(), so
+   * timeouts, faults and latencies happen when the test says). Its clock replaces `clock`.
+   */
+  scheduler?: Scheduler
   /** 'manual': timelines wait for NetworkHandle.startTimeline() (mtsim run starts them with the load). */
   timeline?: 'at-start' | 'manual'
   /** Above 1: operators spread over this many worker threads (at most one per operator); see cluster/cluster-network.ts. */
@@ -20,11 +25,11 @@ export interface StartOptions {
 
 export async function startNetwork(config: NetworkConfig, opts: StartOptions = {}): Promise<NetworkHandle> {
   if ((opts.workers ?? 1) > 1) {
-    if (opts.clock) bug('startNetwork: workers run on their own clocks; a custom clock needs workers: 1')
+    if (opts.clock || opts.scheduler) bug('startNetwork: workers run on their own clocks; a custom clock or scheduler needs workers: 1')
     return startClusterNetwork(config, { workers: opts.workers!, observer: opts.observer, timeline: opts.timeline })
   }
-  const clock = opts.clock ?? systemClock
-  const scheduler = new Scheduler(clock)
+  const scheduler = opts.scheduler ?? new Scheduler(opts.clock ?? systemClock)
+  const clock = scheduler.clock
   const startedAt = clock()
   const history: ActiveFault[] = []
   const operators = config.operators.map(

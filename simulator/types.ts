@@ -17,6 +17,10 @@ export interface OperatorStats {
   id: string
   state: OperatorState
   binds: { transmitter: number; receiver: number; transceiver: number }
+  /** TCP connections open now, bound or not. */
+  connections: number
+  /** Bytes held now for incomplete PDUs, all connections together (limit: smpp.limits.max_buffered_bytes). */
+  bufferedBytes: number
   /** submit_sm PDUs received (one per segment) and whole messages (segments reassembled). */
   submits: number
   messages: number
@@ -30,6 +34,8 @@ export interface OperatorStats {
   bindRefusals: number
   /** Accepted for a destination the operator does not serve (unknown_destination: accept). */
   misrouted: number
+  /** What the operator's limits (smpp.limits, smpp.failed_binds) did to misbehaving peers. */
+  protections: ProtectionStats
   receipts: {
     /** Scheduled, not yet sent (incl. waiting for a receiver bind, held by a backlog), or sent and not yet acknowledged. */
     pending: number
@@ -43,6 +49,23 @@ export interface OperatorStats {
   }
   /** submit_sm -> submit_sm_resp as sent by this operator. */
   latency: LatencySummary
+}
+
+export interface ProtectionStats {
+  /** Connections closed at once because max_connections were open. */
+  connectionsRefused: number
+  /** Connections closed for not binding within bind_timeout. */
+  bindTimeouts: number
+  /** Connections closed after inactivity_timeout without a byte from the peer. */
+  inactivityTimeouts: number
+  /** Connections closed because their incomplete PDU took the operator over max_buffered_bytes. */
+  bufferOverflows: number
+  /** PDUs that could not be decoded (answered generic_nack); a broken length also closes the connection. */
+  invalidPdus: number
+  /** Binds refused for an unknown system_id or a wrong password (answered after failed_binds.delay). */
+  authFailures: number
+  /** Connections closed after failed_binds.close_after failed binds. */
+  authDisconnects: number
 }
 
 export interface ActiveFault {

@@ -3,6 +3,9 @@
 // `onPdu`; the owner does the spec-named dispatch. Responses to `request()` are routed to their
 // callbacks instead. Writes are queued in one Writer and flushed once per setImmediate (or at a
 // byte threshold) as a single socket.write. Hooks are plain fields: no EventEmitter per PDU.
+// Every way a session ends leads to 'close' and onClose: a graceful end() that the peer does not
+// complete is cut off after closeGraceMs, and reading never stays paused once the session ends
+// (a paused socket never sees the peer's FIN, so it would stay open for good).
 
 import { bug } from '../lib/errors.js'
 import type { Socket } from 'node:net'
@@ -12,15 +15,24 @@ import { PduError, decodePdu } from './decode.js'
 import { type ReceiptDeliverSm, writeDeliverSmResp, writeHeader, writePdu, writeReceiptDeliverSm, writeSubmitSmResp } from './encode.js'
 import { Framer } from './framer.js'
 import type { Pdu, PduInput } from './pdu.js'
+import { PendingRequests } from './pending.js'
 import { Writer } from './writer.js'
+import { clampTimerMs } from '../lib/limits.js'
 
 export interface SessionOptions {
   /** Largest command_length accepted; larger closes the connection. Default 64 KiB. */
   maxPduLength?: number
-  /** request() response timeout. Default 30 s; 0 disables the sweep. */
+  /** request() response timeout. Default 30 s; 0 disables timeouts. */
   responseTimeoutMs?: number
-  /** How often the single sweep timer runs. Default timeout/4 clamped to 10..1000 ms. */
-  sweepIntervalMs?: number
+  /** Monotonic ms for response deadlines and lastReadAt. Default performance.now(). */
+  clock?: () => number
+  /** After end(), how long the peer has to close before the socket is destroyed. Default 2 s. */
+  closeGraceMs?: number
+  /**
+   * Bytes of incomplete PDUs that many sessions share (an operator's): a session whose partial
+   * PDU takes the total over the limit is closed and counted in `exceeded`.
+   */
+  budget?: ByteBudget
   /** Flush immediately once this many bytes are queued. Default 64 KiB. */
   flushThreshold?: number
   /** Send enquire_link when nothing was read for this long. Default 0 (off). */
@@ -32,7 +44,15 @@ export interface SessionOptions {
 /** `resp` is undefined on timeout (timedOut true) or when the session closed (timedOut false). */
 export type ResponseCallback = (resp: Pdu | undefined, timedOut: boolean) => void
 
-interface Pending { cb: ResponseCallback; deadline: number }
+/** A byte allowance shared by sessions (see SessionOptions.budget). */
+export interface ByteBudget {
+  used: number
+  readonly limit: number
+  /** Sessions closed for taking `used` over `limit`. */
+  exceeded: number
+}
+
+export const DEFAULT_CLOSE_GRACE_MS = 2000
 
 const noop = (): void => {}
 
@@ -56,12 +76,18 @@ export class SmppSession {
 
   private readonly framer: Framer
   private readonly out = new Writer(16 * 1024)
-  private readonly pending = new Map<number, Pending>()
-  private readonly timeoutMs: number
+  private readonly pending: PendingRequests<Pdu>
+  private readonly clock: () => number
   private readonly flushThreshold: number
   private readonly autoEnquireLinkResp: boolean
-  private sweepTimer: NodeJS.Timeout | undefined
+  private readonly closeGraceMs: number
+  private readonly budget: ByteBudget | undefined
+  /** Bytes of this session's incomplete PDU counted in the budget. */
+  private budgeted = 0
   private keepaliveTimer: NodeJS.Timeout | undefined
+  private graceTimer: NodeJS.Timeout | undefined
+  /** clock() when the peer last sent bytes (or when the session began). */
+  lastReadAt: number
   private flushScheduled = false
   private _backedUp = false
   private closed = false
@@ -75,20 +101,20 @@ export class SmppSession {
     options: SessionOptions = {},
   ) {
     this.framer = new Framer(this.handleFrame, options.maxPduLength ?? DEFAULT_MAX_PDU_LENGTH)
-    this.timeoutMs = options.responseTimeoutMs ?? 30_000
+    this.clock = options.clock ?? (() => performance.now())
+    this.pending = new PendingRequests(options.responseTimeoutMs ?? 30_000, this.clock)
     this.flushThreshold = options.flushThreshold ?? 64 * 1024
     this.autoEnquireLinkResp = options.autoEnquireLinkResp ?? true
+    this.closeGraceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS
+    this.budget = options.budget
+    this.lastReadAt = this.clock()
     socket.setNoDelay(true) // we batch ourselves; Nagle would only add latency
     socket.on('data', this.handleData)
     socket.on('drain', this.handleDrain)
     socket.on('error', this.handleError)
     socket.on('close', this.handleClose)
-    if (this.timeoutMs > 0) {
-      const every = options.sweepIntervalMs ?? Math.min(1000, Math.max(10, this.timeoutMs >> 2))
-      this.sweepTimer = setInterval(this.sweep, every).unref()
-    }
     const keepalive = options.enquireLinkIntervalMs ?? 0
-    if (keepalive > 0) this.keepaliveTimer = setInterval(this.keepalive, keepalive).unref()
+    if (keepalive > 0) this.keepaliveTimer = setInterval(this.keepalive, clampTimerMs(keepalive)).unref()
   }
 
   /** False once closed or while the socket is backed up: producers should wait for onDrain. */
@@ -118,34 +144,33 @@ export class SmppSession {
 
   /** Queue a PDU. Throws RangeError for out-of-spec fields (nothing is queued then). */
   send(pdu: PduInput): void {
-    if (this.closed) return
+    if (this.closed || this.ending) return
     writePdu(this.out, pdu)
     this.queued()
   }
 
   /** Queue already-encoded bytes (one or more whole PDUs). They are copied. */
   sendBuffer(buf: Uint8Array): void {
-    if (this.closed) return
+    if (this.closed || this.ending) return
     this.out.octets(buf)
     this.queued()
   }
 
   sendSubmitSmResp(sequence: number, status: number, messageId: string): void {
-    if (this.closed) return
+    if (this.closed || this.ending) return
     writeSubmitSmResp(this.out, sequence, status, messageId)
     this.queued()
   }
 
   sendDeliverSmResp(sequence: number, status: number): void {
-    if (this.closed) return
+    if (this.closed || this.ending) return
     writeDeliverSmResp(this.out, sequence, status)
     this.queued()
   }
 
-  /** Queue a receipt deliver_sm with the next sequence number (encode.ts writeReceiptDeliverSm). */
-  /** Queues a receipt deliver_sm; returns its sequence_number (0 when closed: nothing was queued). */
+  /** Queues a receipt deliver_sm with the next sequence_number (0 when closed or ending: nothing was queued). */
   sendReceipt(r: ReceiptDeliverSm): number {
-    if (this.closed) return 0
+    if (this.closed || this.ending) return 0
     const seq = this.nextSequence()
     writeReceiptDeliverSm(this.out, seq, r)
     this.queued()
@@ -153,13 +178,13 @@ export class SmppSession {
   }
 
   sendEnquireLinkResp(sequence: number): void {
-    if (this.closed) return
+    if (this.closed || this.ending) return
     writeHeader(this.out, CommandId.enquire_link_resp, sequence)
     this.queued()
   }
 
   sendGenericNack(sequence: number, status: number): void {
-    if (this.closed) return
+    if (this.closed || this.ending) return
     writeHeader(this.out, CommandId.generic_nack, sequence, status)
     this.queued()
   }
@@ -167,20 +192,19 @@ export class SmppSession {
   /**
    * Send a request and route its response (matched by sequence_number) to `onResponse` instead of
    * onPdu. A zero `pdu.sequence` is replaced by nextSequence() (the object is updated). Responses
-   * time out after responseTimeoutMs, checked by one sweep timer; on close every pending callback
-   * gets (undefined, false). Returns the sequence number.
+   * time out responseTimeoutMs after the request (smpp/pending.ts: one timer per session); on
+   * close every pending callback gets (undefined, false). Returns the sequence number.
    */
   request(pdu: PduInput, onResponse: ResponseCallback): number {
     if (pdu.sequence === 0) pdu.sequence = this.nextSequence()
     const seq = pdu.sequence
-    if (this.closed) {
+    if (this.closed || this.ending) {
       onResponse(undefined, false)
       return seq
     }
     if (this.pending.has(seq)) bug(`sequence ${seq} already has a pending request`)
     writePdu(this.out, pdu)
-    // Constant timeout per session => deadlines are in insertion order, so the sweep can stop early.
-    this.pending.set(seq, { cb: onResponse, deadline: this.timeoutMs > 0 ? performance.now() + this.timeoutMs : Infinity })
+    this.pending.add(seq, onResponse)
     this.queued()
     return seq
   }
@@ -198,12 +222,22 @@ export class SmppSession {
     }
   }
 
-  /** Graceful close: flush what is queued, then FIN. onClose fires when the socket closes. */
+  /**
+   * Graceful close: flush what is queued, then FIN; nothing more is sent. Input is still read (a
+   * client's last deliver_sm_resp counts) so the peer's FIN is seen; a peer that neither closes
+   * nor reads is cut off after closeGraceMs. onClose fires when the socket closes.
+   */
   end(): void {
     if (this.closed || this.ending) return
     this.ending = true
     if (this.out.pos > 0) this.socket.end(this.out.take())
     else this.socket.end()
+    if (this._backedUp) {
+      this._backedUp = false
+      this.socket.resume()
+    }
+    this.graceTimer = setTimeout(this.cutOff, clampTimerMs(this.closeGraceMs))
+    this.graceTimer.unref()
   }
 
   /** Immediate close. */
@@ -222,14 +256,33 @@ export class SmppSession {
     }
   }
 
+  private cutOff = (): void => {
+    this.close(new Error(`the peer did not close within ${this.closeGraceMs} ms of our end`))
+  }
+
   private handleData = (chunk: Buffer): void => {
     this.readSinceKeepalive = true
+    this.lastReadAt = this.clock()
     try {
       this.framer.push(chunk)
     } catch (err) {
       if (!(err instanceof PduError)) throw err
-      this.socket.pause()
+      // The stream cannot be resynchronised: the framer ignores the rest. Reading goes on (never
+      // pause here: a paused socket would never see the peer's FIN and never close).
       this.onInvalid(err)
+    }
+    if (this.budget !== undefined) this.account(this.budget)
+  }
+
+  /** Keeps this session's share of the budget equal to its incomplete PDU; over the limit closes it. */
+  private account(budget: ByteBudget): void {
+    const held = this.framer.buffered
+    if (held === this.budgeted) return
+    budget.used += held - this.budgeted
+    this.budgeted = held
+    if (held > 0 && budget.used > budget.limit && !this.closed) {
+      budget.exceeded++
+      this.close(new Error(`incomplete PDUs over the ${budget.limit}-byte budget`))
     }
   }
 
@@ -245,10 +298,9 @@ export class SmppSession {
     }
     if (this.debug) this.debug('in', pdu)
     if (pdu.commandId >= RESPONSE_BIT) {
-      const p = this.pending.get(pdu.sequence)
-      if (p !== undefined) {
-        this.pending.delete(pdu.sequence)
-        p.cb(pdu, false)
+      const cb = this.pending.take(pdu.sequence)
+      if (cb !== undefined) {
+        cb(pdu, false)
         return
       }
     } else if (pdu.commandId === CommandId.enquire_link && this.autoEnquireLinkResp) {
@@ -278,18 +330,8 @@ export class SmppSession {
     if (!this._backedUp) this.onDrain()
   }
 
-  private sweep = (): void => {
-    if (this.pending.size === 0) return
-    const now = performance.now()
-    for (const [seq, p] of this.pending) {
-      if (p.deadline > now) break
-      this.pending.delete(seq)
-      p.cb(undefined, true)
-    }
-  }
-
   private keepalive = (): void => {
-    if (this.readSinceKeepalive || this.closed) {
+    if (this.readSinceKeepalive || this.closed || this.ending) {
       this.readSinceKeepalive = false
       return
     }
@@ -307,12 +349,14 @@ export class SmppSession {
   private handleClose = (): void => {
     if (this.closed) return
     this.closed = true
-    if (this.sweepTimer) clearInterval(this.sweepTimer)
     if (this.keepaliveTimer) clearInterval(this.keepaliveTimer)
+    if (this.graceTimer) clearTimeout(this.graceTimer)
+    if (this.budget !== undefined && this.budgeted > 0) {
+      this.budget.used -= this.budgeted
+      this.budgeted = 0
+    }
     this.out.reset()
-    const pending = [...this.pending.values()]
-    this.pending.clear()
-    for (const p of pending) p.cb(undefined, false)
+    this.pending.failAll()
     this.onClose(this.error)
   }
 }

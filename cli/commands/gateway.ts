@@ -75,7 +75,7 @@ export async function runGatewayKannel(file: string, opts: GatewayOptions, deps:
     control = await startControlApi(network, { host: '127.0.0.1', port })
     write(describeNetwork(network, control.url, false))
     write('starting Kannel...\n')
-    kannel = await startKannel({ network, dir, options: { failover } })
+    kannel = await startKannel({ network, dir, options: { failover, log: (line) => write(line + '\n') } })
     write(describeKannel(kannel, config.operators[0]?.prefixes[0]?.padEnd(10, '0')))
     write('running until Ctrl-C\n')
     deps.onReady?.({ kannel, network, controlUrl: control.url })

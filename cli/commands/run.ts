@@ -5,6 +5,9 @@ import { runScenario } from '../../run/run-scenario.js'
 import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { writeReport, formatConsoleSummary, loadResults } from '../../reports/index.js'
 import { durationOption, portOption } from '../options.js'
+import { MAX_RATE, MAX_RATE_SCALE } from '../../lib/limits.js'
+import { peakRate } from '../../loadgen/scenario/scenario-check.js'
+import type { Scenario } from '../../loadgen/scenario/scenario.js'
 
 export interface RunCliOptions {
   out?: string
@@ -31,16 +34,34 @@ export function parseSegment(value: string): { index: number; count: number } {
 function parseOptions(o: RunCliOptions) {
   const durationCapMs = durationOption('--duration', o.duration)
   const rateScale = o.rateScale === undefined ? undefined : Number(o.rateScale)
-  if (rateScale !== undefined && !(rateScale > 0)) throw new MtsimError('MTSIM_ERR_OPTION', ['--rate-scale', 'a number above 0', JSON.stringify(o.rateScale)])
+  if (rateScale !== undefined && !(rateScale > 0 && rateScale <= MAX_RATE_SCALE)) {
+    throw new MtsimError('MTSIM_ERR_RANGE', ['--rate-scale', `a number above 0 and at most ${MAX_RATE_SCALE}`, JSON.stringify(o.rateScale)])
+  }
   const controlPort = portOption('--control-port', o.controlPort)
   const workers = o.workers === undefined ? undefined : Number(o.workers)
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new MtsimError('MTSIM_ERR_OPTION', ['--workers', 'a whole number of 1 or more', JSON.stringify(o.workers)])
   return { durationCapMs, rateScale, controlPort, workers, segment: o.segment ? parseSegment(o.segment) : undefined }
 }
 
+/** --rate-scale may not take any stream past MAX_RATE (the file alone was checked when it loaded). */
+function checkScaledRates(scenario: Scenario, rateScale: number | undefined): void {
+  if (rateScale === undefined) return
+  for (const st of scenario.streams) {
+    const peak = peakRate(st.executor) * rateScale
+    if (peak > MAX_RATE) {
+      throw new MtsimError('MTSIM_ERR_RANGE', [
+        '--rate-scale',
+        `a scale that keeps every stream at most ${MAX_RATE} messages per second`,
+        `${rateScale}, which takes stream "${st.name}" to ${peak} per second`,
+      ])
+    }
+  }
+}
+
 export async function runCommand(file: string, o: RunCliOptions): Promise<number> {
   const parsed = parseOptions(o)
   const scenario = loadScenario(file)
+  checkScaledRates(scenario, parsed.rateScale)
   const baseline = o.baseline ? loadResults(o.baseline) : undefined
   const stderr = (line: string) => process.stderr.write(line + '\n')
 
@@ -83,7 +104,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a scenario: push MT traffic through the gateway, correlate every receipt, write results and a report')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
-    .option('--out <dir>', 'output folder (default out/runs/<name>-<timestamp>)')
+    .option('--out <dir>', 'output folder, new or empty (default out/runs/<name>-<timestamp>, with -2, -3... when taken)')
     .option('--duration <d>', 'cap every stream at this duration, like "10s"')
     .option('--rate-scale <x>', 'multiply every planned rate by x')
     .option('--segment <i/n>', 'play exactly the i-th of n shares of the plan (k6 execution segments)')

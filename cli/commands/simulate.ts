@@ -7,12 +7,11 @@ import { startControlApi } from '../../simulator/control/control-api.js'
 import type { ActiveFault, NetworkHandle, OperatorStats } from '../../simulator/types.js'
 import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { formatDuration } from '../../lib/duration.js'
-import { durationOption, portOption, waitForStop } from '../options.js'
+import { controlToken, durationOption, isLoopback, portOption, waitForStop, type TokenOptions } from '../options.js'
 
-export interface SimulateOptions {
+export interface SimulateOptions extends TokenOptions {
   controlPort?: string | number
   controlHost?: string
-  token?: string
   duration?: string
   /** Worker threads the operators are spread over (default 1). */
   workers?: string | number
@@ -29,6 +28,8 @@ export interface SimulateDeps {
   signals?: boolean
   /** Told the control URL once it listens (tests use it to call the API mid-run). */
   onReady?: (info: { controlUrl: string; network: NetworkHandle }) => void
+  /** Where MTSIM_TOKEN is read from (process.env by default). */
+  env?: NodeJS.ProcessEnv
 }
 
 export const DEFAULT_CONTROL_PORT = 8900
@@ -40,6 +41,7 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
   const port = portOption('--control-port', opts.controlPort, DEFAULT_CONTROL_PORT)
   const duration = durationOption('--duration', opts.duration)
   const host = opts.controlHost ?? '127.0.0.1'
+  const token = controlToken(opts, host, deps.env)
   const config = loadNetwork(file)
   const workers = workerCount(opts.workers)
   const startNetwork = (await import('../../simulator/start-network.js')).startNetwork
@@ -47,16 +49,17 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
   const network = await start(config)
   let control
   try {
-    control = await startControlApi(network, { host, port, token: opts.token })
+    control = await startControlApi(network, { host, port, token })
   } catch (err) {
     await network.close()
     throw err
   }
-  write(describeNetwork(network, control.url, opts.token !== undefined))
+  write(describeNetwork(network, control.url, token !== undefined))
   if (workers > 1) write(workersLine(workers, config.operators.length))
-  if (!opts.token && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
-    write(`warning: the control API listens on ${host} without --token: anyone who reaches it can inject faults\n`)
+  if (token === undefined && !isLoopback(host)) {
+    write(`warning: the control API listens on ${host} without a token (--insecure-no-token): anyone who reaches it can inject faults\n`)
   }
+  if (opts.token !== undefined) write('note: --token is visible to other users in `ps`; MTSIM_TOKEN or --token-file keep it private\n')
   write(duration === undefined ? 'running until Ctrl-C\n' : `running for ${formatDuration(duration)} (or until Ctrl-C)\n`)
   deps.onReady?.({ controlUrl: control.url, network })
 
@@ -158,7 +161,9 @@ export function registerSimulate(program: Command): void {
     .argument('<network>', 'a network file (YAML or JSON), e.g. scenarios/networks/small.yaml')
     .option('--control-port <port>', `control API port (0 picks a free one)`, String(DEFAULT_CONTROL_PORT))
     .option('--control-host <host>', 'control API address', '127.0.0.1')
-    .option('--token <token>', 'require "Authorization: Bearer <token>" on every control route but /health')
+    .option('--token <token>', 'require "Authorization: Bearer <token>" on every control route but /health (visible in ps: prefer MTSIM_TOKEN or --token-file)')
+    .option('--token-file <file>', 'read the control API token from this file (its one line)')
+    .option('--insecure-no-token', 'allow a --control-host other than loopback without a token')
     .option('--duration <duration>', 'stop after this long, like "30s" or "5m" (default: run until Ctrl-C)')
     .option('--workers <n>', 'spread the operators over n worker threads (default 1; at most one per operator)')
     .addHelpText(
@@ -166,9 +171,13 @@ export function registerSimulate(program: Command): void {
       `
 Examples:
   mtsim simulate scenarios/networks/small.yaml
-  mtsim simulate scenarios/networks/national.yaml --control-port 8900 --token s3cret
+  MTSIM_TOKEN=s3cret mtsim simulate scenarios/networks/national.yaml --control-port 8900
+  mtsim simulate scenarios/networks/national.yaml --control-host 0.0.0.0 --token-file /run/secrets/mtsim-token
   mtsim simulate scenarios/networks/small.yaml --duration 30s --control-port 0
   mtsim simulate scenarios/networks/national.yaml --workers 4
+
+The control API token comes from --token-file, --token or the MTSIM_TOKEN environment variable.
+A --control-host other than loopback needs one (or --insecure-no-token).
 
 While it runs:
   curl 127.0.0.1:8900/operators

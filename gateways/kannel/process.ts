@@ -11,6 +11,7 @@ import { kannelConfig, type KannelConfig, type KannelOptions } from './config.js
 import { requireKannel } from './find.js'
 import { spawnBox, waitExit, type Box } from './children.js'
 import { logTails } from './logs.js'
+import { BoxRegistry, reapOrphans } from './orphans.js'
 import { notReady, parseKannelStatus, type KannelStatus } from './status.js'
 
 /** What Kannel needs of a running network; a NetworkHandle fits. */
@@ -22,6 +23,8 @@ export interface KannelNetwork {
 export interface StartKannelOptions extends Omit<KannelOptions, 'dir' | 'operatorPorts'> {
   /** How long to wait for Kannel to be ready (default 20 s). */
   readyTimeoutMs?: number
+  /** Told about boxes left behind by an mtsim that died, killed before this start (orphans.ts). */
+  log?: (line: string) => void
 }
 
 export interface KannelHandle {
@@ -56,7 +59,8 @@ export async function startKannel(args: { network: KannelNetwork; dir: string; o
   const bins = requireKannel()
   const dir = resolve(args.dir)
   mkdirSync(dir, { recursive: true })
-  const { readyTimeoutMs = 20_000, ...options } = args.options ?? {}
+  const { readyTimeoutMs = 20_000, log, ...options } = args.options ?? {}
+  for (const box of reapOrphans()) log?.(`kannel: killed ${box}, left running by an mtsim that died`)
   const operatorPorts = Object.fromEntries(args.network.operators.map((o) => [o.config.id, o.port]))
   const config = await kannelConfig(args.network.config, { ...options, dir, operatorPorts })
   const confFile = join(dir, 'kannel.conf')
@@ -67,14 +71,15 @@ export async function startKannel(args: { network: KannelNetwork; dir: string; o
   const sendsmsUrl = `http://127.0.0.1:${config.ports.sendsms}/cgi-bin/sendsms`
   const logFiles = ['bearerbox.log', 'bearerbox.out', 'smsbox.log', 'smsbox.out'].map((f) => join(dir, f))
   const boxes: Box[] = []
+  const registry = new BoxRegistry(dir)
 
   const stop = async (): Promise<void> => {
-    if (!boxes.some((b) => b.alive())) return
+    if (!boxes.some((b) => b.alive())) return registry.forget()
     await get(`${adminUrl}/shutdown?password=${encodeURIComponent(config.adminPassword)}`).catch(() => undefined)
     for (const [sig, ms] of [[undefined, GRACEFUL_MS], ['SIGTERM', TERM_MS], ['SIGKILL', TERM_MS]] as const) {
       if (sig) for (const b of boxes) b.signal(sig)
       const done = await Promise.all(boxes.map((b) => waitExit(b, ms)))
-      if (done.every(Boolean)) return
+      if (done.every(Boolean)) return registry.forget()
     }
   }
   let stopping: Promise<void> | undefined
@@ -90,6 +95,7 @@ export async function startKannel(args: { network: KannelNetwork; dir: string; o
     try {
       const box = await spawnBox(name, bin, ['-v', verbosity, confFile], dir)
       boxes.push(box)
+      registry.record(name, box.pid)
       return box
     } catch (err) {
       return fail(`${bin} could not be run: ${(err as Error).message}`)

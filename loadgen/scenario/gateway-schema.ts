@@ -5,6 +5,10 @@
 // Part of ScenarioSchema (loadgen/scenario/scenario-schema.ts); normalised by loadgen/scenario/gateway-config.ts.
 import { Type, type Static } from '@sinclair/typebox'
 import { Obj, Duration, Port, Tagged } from '../../config/schema-kit.js'
+import { MAX_TIMEOUT_MS } from '../../lib/limits.js'
+
+/** A timeout or interval of the load generator's own connections: at most a day (lib/limits.ts). */
+const Timing = (description: string) => Duration(description, MAX_TIMEOUT_MS)
 
 const Binds = Type.Integer({ minimum: 1, maximum: 64, description: 'the number of binds, 1 to 64' })
 const Window = Type.Integer({ minimum: 1, maximum: 100_000, description: 'the most unanswered submits per bind, 1 to 100000' })
@@ -20,7 +24,7 @@ export const DirectGatewaySchema = Obj({
   })),
   window: Type.Optional(Window),
   mode: Type.Optional(Mode),
-  response_timeout: Type.Optional(Duration('how long to wait for a submit_sm_resp before the send counts as failed (TIMEOUT), like "10s"')),
+  response_timeout: Type.Optional(Timing('how long to wait for a submit_sm_resp before the send counts as failed (TIMEOUT), like "10s"')),
 })
 
 export const SmppGatewaySchema = Obj({
@@ -33,11 +37,11 @@ export const SmppGatewaySchema = Obj({
   binds: Type.Optional(Binds),
   mode: Type.Optional(Mode),
   window: Type.Optional(Window),
-  enquire_link: Type.Optional(Duration('the enquire_link interval, like "30s"')),
-  response_timeout: Type.Optional(Duration('how long to wait for a response, like "10s"')),
+  enquire_link: Type.Optional(Timing('the enquire_link interval, like "30s"')),
+  response_timeout: Type.Optional(Timing('how long to wait for a response, like "10s"')),
   reconnect: Type.Optional(Obj({
-    initial: Type.Optional(Duration('the first reconnect delay, like "250ms"')),
-    max: Type.Optional(Duration('the longest reconnect delay (the delay doubles up to it), like "10s"')),
+    initial: Type.Optional(Timing('the first reconnect delay, like "250ms"')),
+    max: Type.Optional(Timing('the longest reconnect delay (the delay doubles up to it), like "10s"')),
   })),
 })
 
@@ -90,7 +94,7 @@ export const HttpGatewaySchema = Obj({
   })),
   message_id: Type.Optional(Extract),
   connections: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024, description: 'the connection pool size, 1 to 1024' })),
-  timeout: Type.Optional(Duration('the request timeout, like "10s"')),
+  timeout: Type.Optional(Timing('the request timeout, like "10s"')),
   webhook: Type.Optional(Webhook),
 })
 

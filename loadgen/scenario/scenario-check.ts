@@ -3,10 +3,12 @@
 // problem is reported (with its path) so the user fixes them all in one go.
 import type { Report } from '../../config/load-config.js'
 import { parseDuration } from '../../lib/duration.js'
+import { MAX_RATE } from '../../lib/limits.js'
 import { isGsm7 } from '../../smpp/text.js'
 import type { NetworkConfig } from '../../simulator/network.js'
 import { checkGateway } from './gateway-config.js'
-import type { ScenarioFile, TrafficFile } from './scenario-schema.js'
+import type { ScenarioFile, StreamFile, TrafficFile } from './scenario-schema.js'
+import type { ExecutorConfig } from './scenario.js'
 import { compileTemplate } from './template.js'
 import { thresholdIssues } from '../../results/thresholds.js'
 
@@ -23,6 +25,8 @@ export function checkScenario(s: ScenarioFile, network: NetworkConfig | undefine
     if (st.executor === 'constant-arrival-rate' || st.executor === 'ramping-arrival-rate') {
       if (st.timeUnit !== undefined && !(parseDuration(st.timeUnit) > 0)) report(at('timeUnit'), 'a period longer than 0', st.timeUnit)
     }
+    const peak = peakRate(executorOf(st))
+    if (peak > MAX_RATE) report(at('executor'), `a stream whose rate never exceeds ${MAX_RATE} messages per second`, `a peak of ${peak} per second`)
     checkTraffic(st.traffic, network, (p, e, f) => report(at('traffic', ...p), e, f))
   })
   const late = parseDuration(s.scheduling?.late_after ?? '10ms')
@@ -30,6 +34,33 @@ export function checkScenario(s: ScenarioFile, network: NetworkConfig | undefine
   if (late > lag) report(['scheduling', 'late_after'], `at most max_lag (${s.scheduling?.max_lag ?? '2s'})`, s.scheduling?.late_after)
   if (s.thresholds) for (const i of thresholdIssues(s.thresholds, operators).issues) report(i.path, i.expected, i.value)
   if (operators) checkGateway(s.gateway, operators, report)
+}
+
+/** A stream's highest planned rate in messages per second (--rate-scale multiplies it). */
+export function peakRate(e: ExecutorConfig): number {
+  switch (e.kind) {
+    case 'constant-arrival-rate':
+      return (e.rate * 1000) / e.timeUnitMs
+    case 'ramping-arrival-rate':
+      return (Math.max(e.startRate, ...e.stages.map((g) => g.target)) * 1000) / e.timeUnitMs
+    case 'daily-profile': {
+      const sum = e.hourlyWeights.reduce((a, w) => a + w, 0)
+      return sum > 0 ? (e.dailyVolume * Math.max(...e.hourlyWeights) * e.speedup) / sum / 3600 : 0
+    }
+  }
+}
+
+/** The executor part of a stream as scenario.ts normalises it (enough for peakRate). */
+function executorOf(st: StreamFile): ExecutorConfig {
+  const unit = (u: string | number | undefined) => parseDuration(u ?? '1s') || 1
+  switch (st.executor) {
+    case 'constant-arrival-rate':
+      return { kind: st.executor, rate: st.rate, timeUnitMs: unit(st.timeUnit), durationMs: 0 }
+    case 'ramping-arrival-rate':
+      return { kind: st.executor, startRate: st.startRate ?? 0, timeUnitMs: unit(st.timeUnit), stages: st.stages.map((g) => ({ target: g.target, durationMs: 0 })) }
+    case 'daily-profile':
+      return { kind: st.executor, dailyVolume: st.daily_volume, hourlyWeights: st.hourly_weights, speedup: st.speedup ?? 1 }
+  }
 }
 
 function checkTraffic(t: TrafficFile, network: NetworkConfig | undefined, report: Report): void {

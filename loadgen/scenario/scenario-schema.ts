@@ -5,12 +5,12 @@
 // startRate, stages) so k6 users read them without a manual; the k6 types keep them aligned.
 import { Type, type Static } from '@sinclair/typebox'
 import type { ConstantArrivalRateScenario, RampingArrivalRateScenario } from 'k6/options'
-import { Obj, Duration } from '../../config/schema-kit.js'
+import { Obj, Duration, Rate as RateLimit } from '../../config/schema-kit.js'
 import { Tagged } from '../../config/schema-kit.js'
 import { ThresholdsSchema } from '../../results/thresholds-schema.js'
 import { GatewaySchema } from './gateway-schema.js'
 
-const Weight = Type.Optional(Type.Number({ minimum: 0, description: 'a relative weight, 0 or more (default 1)' }))
+const Weight = Type.Optional(Type.Number({ minimum: 0, maximum: 1e9, description: 'a relative weight, 0 to 1000000000 (default 1)' }))
 
 const Destination = Type.Union(
   [
@@ -48,7 +48,7 @@ export const TrafficSchema = Obj({
   registered_delivery: Type.Optional(Type.Integer({ minimum: 0, maximum: 31, description: 'the SMPP registered_delivery byte, 0 to 31 (default 1)' })),
 })
 
-const Rate = (what: string) => Type.Number({ minimum: 0, description: `${what}, 0 or more` })
+const Rate = (what: string) => RateLimit(`${what}, 0 or more`, true)
 
 const common = {
   name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'a stream name of letters, digits, ., - and _' }),
@@ -85,12 +85,12 @@ export const StreamSchema = Tagged(
     Obj({
       executor: Type.Literal('daily-profile'),
       daily_volume: Type.Integer({ minimum: 1, description: 'messages in one (simulated) day, 1 or more' }),
-      hourly_weights: Type.Array(Type.Number({ minimum: 0, description: 'a relative weight, 0 or more' }), {
+      hourly_weights: Type.Array(Type.Number({ minimum: 0, maximum: 1e9, description: 'a relative weight, 0 to 1000000000' }), {
         minItems: 24,
         maxItems: 24,
         description: '24 relative weights, one per hour from 00:00',
       }),
-      speedup: Type.Optional(Type.Number({ minimum: 1, description: 'how many times faster than real time, 1 or more (720 plays a day in 2 minutes)' })),
+      speedup: Type.Optional(Type.Number({ minimum: 1, maximum: 86_400, description: 'how many times faster than real time, 1 to 86400 (720 plays a day in 2 minutes)' })),
       ...common,
     }),
   ],

@@ -80,7 +80,8 @@ export class RemoteOperator implements OperatorHandle {
 function emptyStats(id: string): OperatorStats {
   return {
     id, state: 'up', binds: { transmitter: 0, receiver: 0, transceiver: 0 }, submits: 0, messages: 0, statuses: {}, unanswered: 0, inFlight: 0,
-    disconnects: 0, bindRefusals: 0, misrouted: 0, receipts: { pending: 0, sent: {}, acked: 0, lost: 0, duplicated: 0, resent: 0 },
+    connections: 0, bufferedBytes: 0, disconnects: 0, bindRefusals: 0, misrouted: 0, receipts: { pending: 0, sent: {}, acked: 0, lost: 0, duplicated: 0, resent: 0 },
     latency: { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 },
+    protections: { connectionsRefused: 0, bindTimeouts: 0, inactivityTimeouts: 0, bufferOverflows: 0, invalidPdus: 0, authFailures: 0, authDisconnects: 0 },
   }
 }

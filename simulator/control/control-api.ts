@@ -48,7 +48,7 @@ export function buildControlApi(network: NetworkHandle, opts: ControlApiOptions 
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer')
-        .send({ error: 'this control API needs a token: send the header "Authorization: Bearer <token>" (the --token given to mtsim simulate)' })
+        .send({ error: 'this control API needs a token: send the header "Authorization: Bearer <token>" (the token mtsim simulate was given: MTSIM_TOKEN, --token-file or --token)' })
     })
   }
 

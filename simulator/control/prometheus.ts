@@ -29,11 +29,24 @@ const PLAIN_COUNTERS: [string, string, (s: OperatorStats) => number][] = [
   ['receipts_lost_total', 'receipts deliberately never sent (loss_rate)', (s) => s.receipts.lost],
   ['receipts_duplicated_total', 'receipts deliberately sent twice (duplicate_rate)', (s) => s.receipts.duplicated],
   ['receipts_resent_total', 'receipts sent again because their bind dropped before acknowledging them', (s) => s.receipts.resent],
+  ['connections_refused_total', 'connections closed on arrival because smpp.limits.max_connections were open', (s) => s.protections.connectionsRefused],
+  ['auth_failures_total', 'binds refused for an unknown system_id or a wrong password (answered after smpp.failed_binds.delay)', (s) => s.protections.authFailures],
+  ['invalid_pdus_total', 'PDUs that could not be decoded, answered with generic_nack', (s) => s.protections.invalidPdus],
+]
+
+/** Why the operator's limits closed connections: reason label -> how to read it. */
+const CLOSE_REASONS: [string, (s: OperatorStats) => number][] = [
+  ['bind_timeout', (s) => s.protections.bindTimeouts],
+  ['inactivity', (s) => s.protections.inactivityTimeouts],
+  ['buffer_limit', (s) => s.protections.bufferOverflows],
+  ['auth_failures', (s) => s.protections.authDisconnects],
 ]
 
 const PLAIN_GAUGES: [string, string, (s: OperatorStats, faults: number) => number][] = [
   ['up', '1 when the operator answers normally, 0 during an outage or black hole', (s) => (s.state === 'up' ? 1 : 0)],
   ['in_flight', 'submits received and not yet answered', (s) => s.inFlight],
+  ['connections', 'TCP connections open now, bound or not', (s) => s.connections],
+  ['buffered_bytes', 'bytes held now for incomplete PDUs, all connections together', (s) => s.bufferedBytes],
   ['receipts_pending', 'receipts scheduled and not yet sent', (s) => s.receipts.pending],
   ['active_faults', 'faults active now (timeline and control API)', (_s, faults) => faults],
 ]
@@ -93,6 +106,16 @@ export function createNetworkMetrics(network: NetworkHandle): NetworkMetrics {
       for (const { id, stats } of snapshot()) {
         for (const [status, n] of Object.entries(stats.statuses)) this.inc({ operator: id, status }, n)
       }
+    },
+  })
+  new Counter({
+    name: 'mtsim_operator_connections_closed_total',
+    help: 'connections the operator closed to protect itself, by reason (bind_timeout, inactivity, buffer_limit, auth_failures)',
+    labelNames: ['operator', 'reason'],
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const { id, stats } of snapshot()) for (const [reason, read] of CLOSE_REASONS) this.inc({ operator: id, reason }, read(stats))
     },
   })
   new Counter({

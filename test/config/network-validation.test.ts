@@ -98,7 +98,7 @@ describe('bad network files', () => {
       'F:5:5 operators[0].prefixes: expected at least 1 item(s), found a list of 0',
       'F:7:7 operators[0].smpp.port: expected a TCP port from 0 to 65535 (0 picks a free port), found 70000',
       'F:9:29 operators[0].smpp.accounts[0].password: expected an SMPP password of up to 8 characters, found "waytoolongpassword"',
-      'F:10:37 operators[0].latency.value: expected a duration like "250ms", "2s" or "1m30s" (a number means milliseconds), found "soon"',
+      'F:10:37 operators[0].latency.value: expected a duration like "250ms", "2s" or "1m30s" (a number means milliseconds), at most 7d, found "soon"',
     ])
   })
 

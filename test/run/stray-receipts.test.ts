@@ -5,7 +5,6 @@
 // account's only receiver), where they match no message of ours.
 import { describe, it, expect } from 'vitest'
 import { runScenario } from '../../run/run-scenario.js'
-import { checkBooks } from '../../results/results-writer.js'
 import { Esme } from '../simulator/helper.js'
 import { operator, outDir, scenario, stream } from './helpers.js'
 
@@ -38,7 +37,6 @@ describe('stray receipts through the simulator', () => {
 
     const t = run.results.totals
     const [dupes, shared] = run.simulator
-    expect(checkBooks(run.results)).toEqual([])
     expect(t.sent).toBe(500)
     expect(dupes!.messages + shared!.messages).toBe(500 + STRANGERS)
     expect(shared!.messages).toBe(run.results.operators.shared!.totals.sent + STRANGERS)

@@ -1,6 +1,12 @@
 // Random bytes against a live operator (mqtt-packet testRandom.js style): no crash, no effect on a
-// well-behaved bind, which keeps working afterwards.
+// well-behaved bind, which keeps working afterwards. Then the 20,000-PDU version of the fuzz that
+// `npm run bench -- --only fuzz` runs with a million (bench/fuzz-driver.ts), against the simulator
+// in its own process: it must come out with everything released and every receipt accounted for.
 import net from 'node:net'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { fuzzSimulator } from '../../bench/fuzz.js'
+import { describeFuzz } from '../../bench/fuzz-driver.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Rng } from '../../lib/rng.js'
 import { CommandId } from '../../smpp/constants.js'
@@ -52,4 +58,28 @@ describe('random bytes', () => {
     good.close()
     late.close()
   })
+})
+
+describe('fuzz, 20,000 PDUs against the simulator in its own process', () => {
+  it('leaves the process alive, its fds, connections and binds as they were, every receipt accounted for, and serves a clean bind', async () => {
+    // The compiled child (npm test builds dist/ first): the simulator runs as it does in production.
+    const side = pathToFileURL(join(import.meta.dirname, '../../dist/bench/fuzz-side.js')).href
+    const lines: string[] = []
+    const r = await fuzzSimulator(20_000, (l) => lines.push(l), side)
+    const report = describeFuzz(r).join('\n')
+    expect(r.pdus, report).toBe(20_000)
+    expect(r.after.alive, report).toBe(true)
+    expect(r.after.connections, report).toBe(r.before.connections)
+    expect(r.after.binds, report).toBe(r.before.binds)
+    expect(r.after.fds, report).toBeLessThanOrEqual(r.before.fds)
+    // Invalid PDUs were really sent and seen, and valid submits were accepted (the fuzz did something).
+    expect(r.after.invalidPdus - r.before.invalidPdus, report).toBeGreaterThan(100)
+    expect(r.after.accepted - r.before.accepted, report).toBeGreaterThan(100)
+    // Every receipt was either acknowledged by a fuzz client or waiting for the account, and the
+    // clean receiver bind got every one that waited.
+    expect(r.deliveredToCleanBind, report).toBeGreaterThanOrEqual(r.queuedReceipts)
+    expect(r.after.pendingReceipts, report).toBe(0)
+    expect(r.cleanSubmitStatus, report).toBe(0)
+    expect(r.problems, report).toEqual([])
+  }, 180_000)
 })

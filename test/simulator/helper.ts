@@ -52,7 +52,7 @@ export class Esme {
       socket.once('connect', resolve)
       socket.once('error', reject)
     })
-    return new Esme(new SmppSession(socket, { responseTimeoutMs: 5000, sweepIntervalMs: 50 }))
+    return new Esme(new SmppSession(socket, { responseTimeoutMs: 5000 }))
   }
 
   /** Connects and binds; resolves with the bind_*_resp status. */

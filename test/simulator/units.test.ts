@@ -25,15 +25,21 @@ describe('scheduler', () => {
     expect(s.size).toBe(0)
   })
 
-  it('fires on its own timer', async () => {
+  it('fires on its own timer, each entry once it is due, in due order', async () => {
     const s = new Scheduler()
-    const kind = s.register(() => {})
-    let fired = 0
-    const k2 = s.register(() => fired++)
-    s.schedule(kind, s.clock() + 30, 0)
-    s.schedule(k2, s.clock() + 10, 0)
-    await new Promise((r) => setTimeout(r, 60))
-    expect(fired).toBe(1)
+    const ran: [string, number][] = []
+    let last!: () => void
+    const done = new Promise<void>((r) => (last = r))
+    const record = (name: string) => (_token: number, now: number) => ran.push([name, now])
+    const early = s.register(record('10ms'))
+    const late = s.register((token, now) => (record('30ms')(token, now), last()))
+    const t0 = s.clock()
+    s.schedule(late, t0 + 30, 0)
+    s.schedule(early, t0 + 10, 0)
+    await done // the 30 ms entry ran: no sleep, no margin
+    expect(ran.map(([name]) => name)).toEqual(['10ms', '30ms'])
+    expect(ran[0]![1]).toBeGreaterThanOrEqual(t0 + 10) // never before it is due
+    expect(ran[1]![1]).toBeGreaterThanOrEqual(t0 + 30)
     expect(s.size).toBe(0)
     s.stop()
   })

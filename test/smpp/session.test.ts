@@ -32,6 +32,11 @@ async function sessionPair(serverOpts: SessionOptions = {}, clientOpts: SessionO
 }
 
 
+/** Lets the event loop go round n times (I/O callbacks included): no wall-clock margin involved. */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r))
+}
+
 const submit = (destinationAddr = '4917000') => ({ command: 'submit_sm' as const, status: 0, sequence: 0, ...smBody({ sourceAddr: 'MTSIM', destinationAddr, shortMessage: Buffer.from('hi') }) })
 
 describe('SmppSession', () => {
@@ -77,8 +82,8 @@ describe('SmppSession', () => {
     expect(stray[0]).toMatchObject({ command: 'deliver_sm_resp', sequence: 999 })
   })
 
-  it('times out unanswered requests with one sweep timer; late answers go to onPdu', async () => {
-    const { srv, cli } = await sessionPair({}, { responseTimeoutMs: 100, sweepIntervalMs: 20 })
+  it('times out unanswered requests; late answers go to onPdu', async () => {
+    const { srv, cli } = await sessionPair({}, { responseTimeoutMs: 100 })
     const held: Pdu[] = []
     srv.onPdu = (p) => held.push(p)
     const outcomes: boolean[] = []
@@ -155,18 +160,19 @@ describe('SmppSession', () => {
     client.end()
     await waitFor(() => srv.isClosed)
     srv.close()
-    await new Promise((r) => setTimeout(r, 20))
+    await turns(5) // any stray second close would have been delivered by now
     expect(closes.length).toBe(1)
   })
 
   it('close fails pending requests with (undefined, false) and fires onClose once', async () => {
     const { cli, srv } = await sessionPair()
-    srv.onPdu = () => {}
+    let arrived = 0
+    srv.onPdu = () => arrived++
     const outcomes: [boolean, boolean][] = []
     let closes = 0
     cli.onClose = () => closes++
     for (let i = 0; i < 5; i++) cli.request(submit(), (r, t) => outcomes.push([r === undefined, t]))
-    await new Promise((r) => setTimeout(r, 20))
+    await waitFor(() => arrived === 5) // in flight at the server, unanswered
     srv.close()
     await waitFor(() => cli.isClosed)
     cli.close()
@@ -199,10 +205,11 @@ describe('SmppSession', () => {
     await waitFor(() => srv.backedUp, 15_000)
     expect(server.isPaused()).toBe(true)
     expect(srv.writable).toBe(false)
-    // Give it time to prove it stays paused: reads stop, queue stays bounded.
-    await new Promise((r) => setTimeout(r, 200))
+    // Paused: once the stream's own buffer is full it stops reading from the socket, and many
+    // event-loop turns with the client's bytes waiting in the kernel then read nothing more.
+    await waitFor(() => server.readableLength >= server.readableHighWaterMark)
     const readWhilePaused = server.bytesRead
-    await new Promise((r) => setTimeout(r, 200))
+    await turns(50)
     expect(server.bytesRead).toBe(readWhilePaused)
     expect(server.bytesRead).toBeLessThan(big.length)
     expect(srv.queuedBytes).toBeLessThan(2 * 1024 * 1024)

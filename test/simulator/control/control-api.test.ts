@@ -130,7 +130,7 @@ describe('POST and DELETE /operators/:id/faults', () => {
     expect(messages).toEqual([
       'colour: expected one of the keys event, duration, rate, found unknown key "colour"',
       'duration: expected this key (it is required), found nothing',
-      'rate: expected the new messages per second, more than 0, found -1',
+      'rate: expected the new messages per second, more than 0, at most 10000000, found -1',
     ])
     expect(net.operators[0].activeFaults()).toEqual([])
   })
