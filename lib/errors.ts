@@ -8,6 +8,8 @@ export const ExitCode = {
   invalidConfig: 104,
   interrupted: 105,
   gatewayFailed: 107,
+  /** A run split into shares is incomplete: a share failed, never started, started late or never reported. */
+  incompleteRun: 108,
   internal: 1,
 } as const
 
@@ -24,6 +26,12 @@ const table = {
   MTSIM_ERR_GATEWAY: { message: (what) => what, exit: ExitCode.gatewayFailed },
   MTSIM_ERR_RESULTS: { message: (file, why) => `${file}: ${why}`, exit: ExitCode.invalidConfig },
   MTSIM_ERR_USAGE: { message: (what) => what, exit: ExitCode.invalidConfig },
+  // Distributed runs (deploy/): shares, their shared start, the coordinator, Kubernetes manifests.
+  MTSIM_ERR_SHARES_MISSING: { message: (what) => `incomplete run: ${what}`, exit: ExitCode.incompleteRun },
+  MTSIM_ERR_START_MISSED: { message: (when, late) => `the shared start ${when} passed ${late} ago: this share would play its plan late, out of line with the others`, exit: ExitCode.incompleteRun },
+  MTSIM_ERR_COORDINATOR: { message: (url, why) => `coordinator ${url}: ${why}`, exit: ExitCode.incompleteRun },
+  MTSIM_ERR_REMOTE_NETWORK: { message: (what) => `--remote-network: ${what}`, exit: ExitCode.invalidConfig },
+  MTSIM_ERR_K8S: { message: (what) => `mtsim k8s: ${what}`, exit: ExitCode.invalidConfig },
 } satisfies Record<string, ErrorDef>
 
 export type ErrorCode = keyof typeof table
