@@ -7,6 +7,7 @@ import { registerRun } from './commands/run.js'
 import { registerSimulate } from './commands/simulate.js'
 import { registerReport } from './commands/report.js'
 import { registerGateway } from './commands/gateway.js'
+import { registerCoordinate } from './commands/coordinate.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -24,6 +25,7 @@ Examples:
   mtsim validate scenarios/networks/national.yaml          check a network or scenario file
   mtsim report out/run/results.json --baseline old.json    report.html, junit.xml, summary.md; compare runs
   mtsim gateway kannel scenarios/networks/small.yaml       a real Kannel in front of a simulated network
+  mtsim coordinate --shares 4 --host 0.0.0.0               start a split run's shares together, judge it once
 `,
   )
 
@@ -32,5 +34,6 @@ registerValidate(program)
 registerSimulate(program)
 registerReport(program)
 registerGateway(program)
+registerCoordinate(program)
 
 await program.parseAsync(process.argv)

@@ -72,8 +72,8 @@ export interface RunOptions {
    * lie a little in the past; undefined: start now.
    */
   startGate?: () => Promise<number | undefined>
-  /** Called once, with performance.now(), when the first send goes out (how well shares started together). */
-  onFirstSend?: (perfNow: number) => void
+  /** Called once when the first send goes out, with performance.now() and its intended time (how well shares started together). */
+  onFirstSend?: (perfNow: number, intendedPerf: number) => void
   /** Primary operator id -> backup (the gateway's failover routing): adds results.failover. */
   failover?: Readonly<Record<string, string>>
   /** Called with each interval's progress figures (load generator workers report them to the main thread). */
@@ -131,7 +131,13 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
 
   // A shared start fixes plan time 0 at the agreed instant, not when this process woke up:
   // a late wake-up shows as latency from the intended send time, as it should.
-  const gated = opts.startGate ? await opts.startGate() : undefined
+  let gated: number | undefined
+  try {
+    gated = opts.startGate ? await opts.startGate() : undefined
+  } catch (err) {
+    await transport.close()
+    throw err
+  }
   const start = gated ?? performance.now()
   failover.start(start)
   opts.onStart?.(start)
@@ -190,7 +196,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
         const k = correlator.sent(msg.seq, op, intended, now)
         metrics.sent(op, now - intended > lateAfterMs, segmentCount(msg))
         lastSend = now
-        if (firstSend) firstSend(now), (firstSend = undefined)
+        if (firstSend) firstSend(now, intended), (firstSend = undefined)
         transport.send(msg, (o: SubmitOutcome) => answered(k, o))
       }
     }

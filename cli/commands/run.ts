@@ -5,6 +5,8 @@ import { runScenario } from '../../loadgen/run.js'
 import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { writeReport, formatConsoleSummary, loadResults } from '../../reports/index.js'
 import { durationOption, portOption } from '../options.js'
+import { parseSegment } from '../../deploy/segment.js'
+import { ShareSession } from '../../deploy/share-session.js'
 
 export interface RunCliOptions {
   out?: string
@@ -16,17 +18,13 @@ export interface RunCliOptions {
   progress: boolean
   report: boolean
   baseline?: string
+  startAt?: string
+  coordinator?: string
+  remoteNetwork?: boolean
+  webhookHost?: string
 }
 
-export function parseSegment(value: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(value)
-  const index = m ? Number(m[1]) : NaN
-  const count = m ? Number(m[2]) : NaN
-  if (!m || count < 1 || index < 1 || index > count) {
-    throw new MtsimError('MTSIM_ERR_USAGE', [`--segment: expected i/n with 1 <= i <= n (like 2/4), found "${value}"`])
-  }
-  return { index, count }
-}
+export { parseSegment }
 
 function parseOptions(o: RunCliOptions) {
   const usage = (what: string) => new MtsimError('MTSIM_ERR_USAGE', [what])
@@ -41,7 +39,7 @@ function parseOptions(o: RunCliOptions) {
 
 export async function runCommand(file: string, o: RunCliOptions): Promise<number> {
   const parsed = parseOptions(o)
-  const scenario = loadScenario(file)
+  const scenario = withWebhookHost(loadScenario(file), o.webhookHost)
   const baseline = o.baseline ? loadResults(o.baseline) : undefined
   const stderr = (line: string) => process.stderr.write(line + '\n')
 
@@ -57,14 +55,24 @@ export async function runCommand(file: string, o: RunCliOptions): Promise<number
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  const share = ShareSession.from({
+    startAt: o.startAt, coordinator: o.coordinator, segment: parsed.segment, maxLateMs: scenario.scheduling.maxLagMs, log: stderr,
+  })
   try {
-    stderr(`mtsim run: ${scenario.name} (seed ${scenario.seed}, gateway ${scenario.gateway.kind})`)
+    const segment = parsed.segment ? `share ${parsed.segment.index} of ${parsed.segment.count}, ` : ''
+    stderr(`mtsim run: ${scenario.name} (${segment}seed ${scenario.seed}, gateway ${scenario.gateway.kind})`)
     const { results, outDir, exitCode } = await runScenario(scenario, {
       outDir: o.out,
       ...parsed,
       progress: o.progress,
       signal: controller.signal,
       log: stderr,
+      remoteNetwork: o.remoteNetwork,
+      startGate: share?.gate(controller.signal),
+      onFirstSend: share?.firstSend,
+    }).catch(async (err: unknown) => {
+      await share?.failed(err)
+      throw err
     })
     process.stdout.write(formatConsoleSummary(results) + '\n')
     stderr(`results: ${outDir}/results.json`)
@@ -72,11 +80,21 @@ export async function runCommand(file: string, o: RunCliOptions): Promise<number
       const files = await writeReport(results, outDir, { baseline })
       stderr(`report:  ${files.html}\njunit:   ${files.junit}\nsummary: ${files.summary}`)
     }
+    await share?.finished(`${outDir}/results.json`)
     return exitCode
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }
+}
+
+/** `--webhook-host`: the receipt webhook listens on, and the dlr-url names, this address. */
+function withWebhookHost(scenario: ReturnType<typeof loadScenario>, host: string | undefined): ReturnType<typeof loadScenario> {
+  if (host === undefined) return scenario
+  const g = scenario.gateway
+  if (g.kind !== 'http') throw new MtsimError('MTSIM_ERR_USAGE', [`--webhook-host: the receipt webhook belongs to gateway kind http; this scenario's gateway is ${g.kind}`])
+  if (!host.trim()) throw new MtsimError('MTSIM_ERR_USAGE', ['--webhook-host: expected an address like 10.0.3.7, found ""'])
+  return { ...scenario, gateway: { ...g, webhook: { ...g.webhook, host: host.trim() } } }
 }
 
 export function registerRun(program: Command): void {
@@ -87,7 +105,11 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'output folder (default out/runs/<name>-<timestamp>)')
     .option('--duration <d>', 'cap every stream at this duration, like "10s"')
     .option('--rate-scale <x>', 'multiply every planned rate by x')
-    .option('--segment <i/n>', 'play exactly the i-th of n shares of the plan (k6 execution segments)')
+    .option('--segment <i/n>', 'play exactly the i-th of n shares of the plan (k6 execution segments); auto/n takes i from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)')
+    .option('--start-at <when>', 'start the plan at this instant, shared by every share: an ISO time like 2026-05-01T12:00:00Z, +30s from now, or barrier (with --coordinator)')
+    .option('--coordinator <url>', 'a split run\'s coordinator (mtsim coordinate): wait at its barrier until every share checked in, then send it the results')
+    .option('--remote-network', 'the scenario\'s network already runs elsewhere (mtsim simulate, at the hosts and fixed ports its file names): start none here')
+    .option('--webhook-host <addr>', 'listen for receipt callbacks on this address and put it in the dlr-url (http gateways; e.g. a pod\'s IP)')
     .option('--control-port <n>', 'also serve the simulator control API on this port during the run')
     .option('--workers <n>', 'load generator worker threads, each playing 1/n of the plan with its own binds (default 1)')
     .option('--baseline <results>', 'compare against an earlier results.json in the report')
@@ -104,6 +126,11 @@ Examples:
   mtsim run scenarios/kannel-smoke.yaml --out out/smoke --duration 20s
   mtsim run scenarios/peak-day.yaml --rate-scale 0.5 --segment 1/2     (and 2/2 elsewhere, then mtsim report both)
   mtsim run scenarios/quickstart.yaml --workers 2     (two threads send; results merged exactly)
+  mtsim run s.yaml --segment 1/3 --start-at 2026-05-01T12:00:00Z --remote-network     (and 2/3, 3/3 on other hosts)
+  mtsim run s.yaml --segment auto/3 --coordinator http://mtsim-coordinator:8080 --remote-network     (what mtsim k8s writes)
+
+A split run's exit code is judged once over the merged shares: by mtsim coordinate, or by
+mtsim report --shares n over their results; 108 there names a share that failed or is missing.
 `,
     )
     .action(action((file: string, o: RunCliOptions) => runCommand(file, o)))

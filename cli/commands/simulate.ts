@@ -8,6 +8,7 @@ import type { ActiveFault, NetworkHandle, OperatorStats } from '../../simulator/
 import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { formatDuration } from '../../lib/duration.js'
 import { durationOption, portOption, waitForStop } from '../options.js'
+import { listenOn, operatorSubset, shareAccountsNetwork } from '../../deploy/remote-network.js'
 
 export interface SimulateOptions {
   controlPort?: string | number
@@ -16,6 +17,12 @@ export interface SimulateOptions {
   duration?: string
   /** Worker threads the operators are spread over (default 1). */
   workers?: string | number
+  /** Run only these operators (comma-separated ids). */
+  operators?: string
+  /** Every operator listens on this address. */
+  listenHost?: string
+  /** Add a copy of every account per share of a split run (deploy/remote-network.ts). */
+  shares?: string | number
 }
 
 export interface SimulateDeps {
@@ -40,7 +47,7 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
   const port = portOption('--control-port', opts.controlPort, DEFAULT_CONTROL_PORT)
   const duration = durationOption('--duration', opts.duration)
   const host = opts.controlHost ?? '127.0.0.1'
-  const config = loadNetwork(file)
+  const config = forDistributedRun(loadNetwork(file), opts)
   const workers = workerCount(opts.workers)
   const startNetwork = (await import('../../simulator/start-network.js')).startNetwork
   const start = deps.start ?? ((c: NetworkConfig) => startNetwork(c, { workers }))
@@ -75,6 +82,18 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
     stop.dispose()
   }
   return ExitCode.ok
+}
+
+/** --operators, --listen-host, --shares: the network as one host of a split run serves it. */
+function forDistributedRun(network: NetworkConfig, opts: SimulateOptions): NetworkConfig {
+  let n = opts.operators === undefined ? network : operatorSubset(network, opts.operators)
+  if (opts.listenHost !== undefined) n = listenOn(n, opts.listenHost)
+  if (opts.shares !== undefined) {
+    const shares = Number(opts.shares)
+    if (!Number.isInteger(shares) || shares < 1) throw new MtsimError('MTSIM_ERR_USAGE', [`--shares: expected a whole number of 1 or more, found ${JSON.stringify(String(opts.shares))}`])
+    n = shareAccountsNetwork(n, shares)
+  }
+  return n
 }
 
 function workerCount(value: string | number | undefined): number {
@@ -161,6 +180,9 @@ export function registerSimulate(program: Command): void {
     .option('--token <token>', 'require "Authorization: Bearer <token>" on every control route but /health')
     .option('--duration <duration>', 'stop after this long, like "30s" or "5m" (default: run until Ctrl-C)')
     .option('--workers <n>', 'spread the operators over n worker threads (default 1; at most one per operator)')
+    .option('--operators <ids>', 'run only these operators (comma-separated ids), to spread a network over hosts')
+    .option('--listen-host <addr>', 'every operator listens on this address (e.g. 0.0.0.0 in a container), whatever host the file names')
+    .option('--shares <n>', 'serve a run split into n shares (mtsim run --segment i/n --remote-network): each share binds with its own copy of every account')
     .addHelpText(
       'after',
       `
@@ -169,6 +191,7 @@ Examples:
   mtsim simulate scenarios/networks/national.yaml --control-port 8900 --token s3cret
   mtsim simulate scenarios/networks/small.yaml --duration 30s --control-port 0
   mtsim simulate scenarios/networks/national.yaml --workers 4
+  mtsim simulate net.yaml --listen-host 0.0.0.0 --shares 4 --operators nordtel,kystnett     (one host of a split run)
 
 While it runs:
   curl 127.0.0.1:8900/operators

@@ -1,0 +1,79 @@
+// One share of a split run, as `mtsim run` sees it: when to start (`--start-at` an instant, or the
+// coordinator's barrier), how close to its plan the first send went out, and what to tell the
+// coordinator at the end: the results file, or why this share could not run, so the run is called
+// off at once with this share named instead of waiting for a deadline.
+import { formatDuration } from '../lib/duration.js'
+import { MtsimError } from '../lib/errors.js'
+import { CoordinatorClient } from './coordinator/client.js'
+import type { Segment } from './segment.js'
+import { parseStartAt, waitForInstant, type StartSpec } from './start-gate.js'
+
+export interface ShareOptions {
+  /** --start-at: an ISO time, +D, or "barrier". */
+  startAt?: string
+  /** --coordinator: the coordinator's URL (barrier and results). */
+  coordinator?: string
+  segment?: Segment
+  /** A start missed by more than this is refused (the scenario's scheduling.max_lag). */
+  maxLateMs: number
+  log: (line: string) => void
+}
+
+export class ShareSession {
+  private start: StartSpec | undefined
+  private client: CoordinatorClient | undefined
+  private planZero: number | undefined
+  /** The first send's lateness against its plan time, ms (null until it went out). */
+  firstSendLateMs: number | null = null
+
+  private constructor(private readonly o: ShareOptions) {}
+
+  /** undefined when the run is on its own (no --start-at, no --coordinator). */
+  static from(o: ShareOptions): ShareSession | undefined {
+    if (o.startAt === undefined && o.coordinator === undefined) return undefined
+    const s = new ShareSession(o)
+    const usage = (what: string) => new MtsimError('MTSIM_ERR_USAGE', [what])
+    s.start = o.startAt === undefined ? { kind: 'barrier' } : parseStartAt(o.startAt)
+    if (o.coordinator !== undefined) {
+      if (!/^https?:\/\/[^/]/.test(o.coordinator)) throw usage(`--coordinator: expected a URL like http://mtsim-coordinator:8080, found ${JSON.stringify(o.coordinator)}`)
+      if (!o.segment) throw usage('--coordinator: a coordinator gathers the shares of a split run; give this run its share with --segment i/n (or auto/n)')
+      if (s.start.kind === 'instant') throw usage('--start-at with --coordinator: the coordinator hands out the start at its barrier; give one or the other')
+      s.client = new CoordinatorClient(o.coordinator, o.segment, { log: o.log })
+    } else if (s.start.kind === 'barrier') {
+      throw usage('--start-at barrier: the barrier is kept by a coordinator; give its URL with --coordinator')
+    }
+    return s
+  }
+
+  /** For RunOptions.startGate: resolves with plan time 0 on the perf clock once the shared start comes. */
+  gate(signal?: AbortSignal): () => Promise<number | undefined> {
+    return async () => {
+      const start = this.start!
+      const epochMs = start.kind === 'instant' ? start.epochMs : await this.client!.awaitStart(signal)
+      if (epochMs === undefined) return undefined
+      this.planZero = await waitForInstant(epochMs, { signal, maxLateMs: this.o.maxLateMs, log: this.o.log })
+      return this.planZero
+    }
+  }
+
+  /** For RunOptions.onFirstSend. */
+  readonly firstSend = (now: number, intended: number): void => {
+    this.firstSendLateMs = now - intended
+    const sinceStart = this.planZero === undefined ? '' : `, ${formatDuration(now - this.planZero)} after the shared start`
+    this.o.log(`start: first send went out ${formatDuration(this.firstSendLateMs)} after its plan time${sinceStart}`)
+  }
+
+  /** The run wrote its results: hand them to the coordinator, if there is one. */
+  async finished(resultsFile: string): Promise<void> {
+    if (!this.client) return
+    await this.client.deliver(resultsFile, this.firstSendLateMs)
+    this.o.log(`coordinator: results of share ${this.o.segment!.index} of ${this.o.segment!.count} delivered`)
+  }
+
+  /** The run failed: tell the coordinator (best effort), so the whole run is called off now. */
+  async failed(err: unknown): Promise<void> {
+    if (!this.client) return
+    const message = err instanceof MtsimError ? `${err.code}: ${err.message}` : `internal error: ${(err as Error)?.message ?? String(err)}`
+    await this.client.fail(message)
+  }
+}
