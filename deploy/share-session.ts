@@ -14,8 +14,6 @@ export interface ShareOptions {
   /** --coordinator: the coordinator's URL (barrier and results). */
   coordinator?: string
   segment?: Segment
-  /** A start missed by more than this is refused (the scenario's scheduling.max_lag). */
-  maxLateMs: number
   log: (line: string) => void
 }
 
@@ -45,13 +43,16 @@ export class ShareSession {
     return s
   }
 
-  /** For RunOptions.startGate: resolves with plan time 0 on the perf clock once the shared start comes. */
-  gate(signal?: AbortSignal): () => Promise<number | undefined> {
+  /**
+   * For RunOptions.startGate: resolves with plan time 0 on the perf clock once the shared start
+   * comes. A start missed by more than maxLateMs (the scenario's scheduling.max_lag) is refused.
+   */
+  gate(maxLateMs: number, signal?: AbortSignal): () => Promise<number | undefined> {
     return async () => {
       const start = this.start!
       const epochMs = start.kind === 'instant' ? start.epochMs : await this.client!.awaitStart(signal)
       if (epochMs === undefined) return undefined
-      this.planZero = await waitForInstant(epochMs, { signal, maxLateMs: this.o.maxLateMs, log: this.o.log })
+      this.planZero = await waitForInstant(epochMs, { signal, maxLateMs, log: this.o.log })
       return this.planZero
     }
   }
@@ -59,8 +60,8 @@ export class ShareSession {
   /** For RunOptions.onFirstSend. */
   readonly firstSend = (now: number, intended: number): void => {
     this.firstSendLateMs = now - intended
-    const sinceStart = this.planZero === undefined ? '' : `, ${formatDuration(now - this.planZero)} after the shared start`
-    this.o.log(`start: first send went out ${formatDuration(this.firstSendLateMs)} after its plan time${sinceStart}`)
+    const plan = this.planZero === undefined ? '' : ` (plan time ${formatDuration(intended - this.planZero)} after the shared start)`
+    this.o.log(`start: first send went out ${formatDuration(this.firstSendLateMs)} after its plan time${plan}`)
   }
 
   /** The run wrote its results: hand them to the coordinator, if there is one. */

@@ -35,6 +35,12 @@ export function parseStartAt(value: string, nowEpoch = Date.now()): StartSpec {
   ])
 }
 
+/**
+ * Wall-clock epoch ms with sub-millisecond resolution (Date.now() steps whole ms). Off from
+ * Date.now() only by clock steps since this process started, which a start minutes away ignores.
+ */
+export const preciseNow = (): number => performance.timeOrigin + performance.now()
+
 /** The clocks a gate reads; tests give a fake one. */
 export interface GateClock {
   /** Wall clock, epoch ms (Date.now()). */

@@ -20,7 +20,7 @@ export interface ReportFlags {
  * The command itself, exported for `mtsim coordinate` (deploy/coordinator), whose merge step is
  * this same report over the shares it collected. Returns the exit code.
  */
-export async function runReport(files: string[], flags: ReportFlags, write = (t: string) => void process.stdout.write(t)): Promise<number> {
+export async function runReport(files: string[], flags: ReportFlags, write: (t: string) => void = (t) => void process.stdout.write(t)): Promise<number> {
   const tolerance = parseTolerance(flags.tolerance)
   const shares = flags.shares === undefined ? undefined : parseShares(flags.shares)
   const parts = files.map((file) => ({ file, results: loadResults(file) }))

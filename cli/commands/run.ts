@@ -39,9 +39,20 @@ function parseOptions(o: RunCliOptions) {
 
 export async function runCommand(file: string, o: RunCliOptions): Promise<number> {
   const parsed = parseOptions(o)
+  const stderr = (line: string) => process.stderr.write(line + '\n')
+  const share = ShareSession.from({ startAt: o.startAt, coordinator: o.coordinator, segment: parsed.segment, log: stderr })
+  try {
+    return await runShare(file, o, parsed, share, stderr)
+  } catch (err) {
+    // Also a bad scenario file: the coordinator calls the run off now, naming this share.
+    await share?.failed(err)
+    throw err
+  }
+}
+
+async function runShare(file: string, o: RunCliOptions, parsed: ReturnType<typeof parseOptions>, share: ShareSession | undefined, stderr: (line: string) => void): Promise<number> {
   const scenario = withWebhookHost(loadScenario(file), o.webhookHost)
   const baseline = o.baseline ? loadResults(o.baseline) : undefined
-  const stderr = (line: string) => process.stderr.write(line + '\n')
 
   // First Ctrl-C / SIGTERM: stop sending, let answers due come in, write results and report.
   // Second: leave at once.
@@ -55,9 +66,6 @@ export async function runCommand(file: string, o: RunCliOptions): Promise<number
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
-  const share = ShareSession.from({
-    startAt: o.startAt, coordinator: o.coordinator, segment: parsed.segment, maxLateMs: scenario.scheduling.maxLagMs, log: stderr,
-  })
   try {
     const segment = parsed.segment ? `share ${parsed.segment.index} of ${parsed.segment.count}, ` : ''
     stderr(`mtsim run: ${scenario.name} (${segment}seed ${scenario.seed}, gateway ${scenario.gateway.kind})`)
@@ -68,11 +76,8 @@ export async function runCommand(file: string, o: RunCliOptions): Promise<number
       signal: controller.signal,
       log: stderr,
       remoteNetwork: o.remoteNetwork,
-      startGate: share?.gate(controller.signal),
+      startGate: share?.gate(scenario.scheduling.maxLagMs, controller.signal),
       onFirstSend: share?.firstSend,
-    }).catch(async (err: unknown) => {
-      await share?.failed(err)
-      throw err
     })
     process.stdout.write(formatConsoleSummary(results) + '\n')
     stderr(`results: ${outDir}/results.json`)

@@ -4,13 +4,15 @@
 // that says no is final.
 //
 // The start comes on the coordinator's clock. Each poll measures the round trip, so the share
-// moves the instant onto its own clock (as NTP does: offset = their time - our midpoint); shares
-// on nodes whose clocks disagree still start together, to about half a round trip.
+// moves the instant onto its own clock (as NTP does: offset = their time - our midpoint, from the
+// sample with the shortest round trip); shares on nodes whose clocks disagree still start
+// together, to about half a round trip. An offset within that error is taken as none.
 import { readFileSync } from 'node:fs'
 import { formatDuration } from '../../lib/duration.js'
 import { MtsimError } from '../../lib/errors.js'
 import type { Segment } from '../segment.js'
 import type { CheckInAnswer } from './state.js'
+import { preciseNow } from '../start-gate.js'
 
 export interface ClientOptions {
   log?: (line: string) => void
@@ -21,6 +23,9 @@ export interface ClientOptions {
   /** Most time to keep retrying a delivery the coordinator cannot take yet. */
   deliverLimitMs?: number
 }
+
+/** Extra clock samples once the start is known. */
+const CLOCK_SAMPLES = 5
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -42,17 +47,32 @@ export class CoordinatorClient {
   async awaitStart(signal?: AbortSignal): Promise<number | undefined> {
     const limit = Date.now() + (this.o.waitLimitMs ?? 30 * 60_000)
     let said = ''
-    while (!signal?.aborted) {
-      const t0 = Date.now()
+    // The clock sample with the shortest round trip says the most (NTP's rule): the fewer ms the
+    // request spent in flight, the less room for asymmetry between its two halves.
+    let best: { rtt: number; offset: number } | undefined
+    const sample = async (): Promise<(CheckInAnswer & { now: number }) | undefined> => {
+      const t0 = preciseNow()
       const answer = await this.call<CheckInAnswer & { now: number }>('POST', 'ready', '{}', limit, signal)
+      const t1 = preciseNow()
+      if (answer && (!best || t1 - t0 < best.rtt)) best = { rtt: t1 - t0, offset: answer.now - (t0 + t1) / 2 }
+      return answer
+    }
+    while (!signal?.aborted) {
+      const answer = await sample()
       if (!answer) return undefined
-      const t1 = Date.now()
       if (answer.abort) throw new MtsimError('MTSIM_ERR_COORDINATOR', [this.base, answer.abort])
       if (answer.start !== null) {
-        const offset = answer.now - (t0 + t1) / 2
+        // A few more quick samples: the barrier's lead leaves time for them.
+        for (let i = 0; i < CLOCK_SAMPLES && !signal?.aborted; i++) await sample()
+        const { rtt, offset } = best!
         const ahead = `${offset < 0 ? '-' : '+'}${formatDuration(Math.abs(offset))}`
-        this.o.log?.(`start: every share checked in; the coordinator's clock is ${ahead} from this one (round trip ${formatDuration(t1 - t0)})`)
-        return answer.start - offset
+        // Within half a round trip the clocks agree as far as can be told (synced nodes): trust them.
+        const apply = Math.abs(offset) > rtt / 2
+        this.o.log?.(
+          `start: every share checked in; the coordinator's clock is ${ahead} from this one (best round trip ${formatDuration(rtt)}; ` +
+            `${apply ? 'the start is moved onto this clock' : 'within measuring error, the clocks are taken as agreeing'})`,
+        )
+        return apply ? answer.start - offset : answer.start
       }
       const line = `start: checked in as share ${this.share.index} of ${this.share.count}; waiting for share${answer.waiting.length === 1 ? '' : 's'} ${answer.waiting.join(', ')}`
       if (line !== said) this.o.log?.((said = line))

@@ -65,14 +65,14 @@ function describeShare(s: { share: number; checkedIn: number | null; results: st
   return `share ${s.share}: never checked in`
 }
 
-/** How close to the shared start each share's first send went out. */
+/** How late against its plan time each share's first send went out (the plan pins time 0 to the shared start). */
 export function startSpread(late: (number | null)[]): string {
   const known = late.flatMap((ms, i) => (ms === null ? [] : [{ share: i + 1, ms }]))
   if (!known.length) return 'start: no share sent anything\n'
   const worst = known.reduce((a, b) => (b.ms > a.ms ? b : a))
   const best = known.reduce((a, b) => (b.ms < a.ms ? b : a))
   return (
-    `start: first sends ${formatDuration(best.ms)} to ${formatDuration(worst.ms)} after the shared start ` +
-    `(spread ${formatDuration(worst.ms - best.ms)}; latest: share ${worst.share})\n`
+    `start: first sends went out ${formatDuration(best.ms)} to ${formatDuration(worst.ms)} after their plan times ` +
+    `(plan time 0 = the shared start; latest: share ${worst.share})\n`
   )
 }

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../../lib/atomic-write.js'
 import { MtsimError } from '../../lib/errors.js'
 import { parseResults } from '../../reports/load.js'
 import type { Coordination } from './state.js'
+import { preciseNow } from '../start-gate.js'
 
 export interface CoordinatorServerOptions {
   coordination: Coordination
@@ -29,7 +30,7 @@ const BODY_LIMIT = 512 * 1024 * 1024
 
 export function buildCoordinatorApi(o: CoordinatorServerOptions): FastifyInstance {
   const c = o.coordination
-  const now = o.now ?? Date.now
+  const now = o.now ?? preciseNow
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT })
   // Bodies stay text: results are validated by our own loader, and stored byte for byte.
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body))
