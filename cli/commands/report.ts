@@ -1,7 +1,8 @@
 // `mtsim report`: results in (several --segment shares merge first), report files out, the console
 // summary printed, and an exit code CI can act on (99 when a threshold failed).
 import type { Command } from 'commander'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import { writeResults } from '../../loadgen/results-writer.js'
 import { action } from '../handle-errors.js'
 import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { loadResults, mergeResults, writeReport, formatConsoleSummary, DEFAULT_TOLERANCE } from '../../reports/index.js'
@@ -27,9 +28,12 @@ export async function runReport(files: string[], flags: ReportFlags, write: (t: 
   const { results, warnings } = mergeResults(parts, { shares, partial: flags.partial })
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`)
   const baseline = flags.baseline ? loadResults(flags.baseline) : undefined
-  const written = await writeReport(results, resolve(flags.out), { baseline, tolerance })
+  const out = resolve(flags.out)
+  const written = await writeReport(results, out, { baseline, tolerance })
+  // Merged shares are a run of their own: keep its results.json (a baseline for later runs).
+  const mergedFile = parts.length > 1 && !files.some((f) => resolve(f) === join(out, 'results.json')) ? writeResults(out, results) : undefined
   write(formatConsoleSummary(results, { comparison: written.comparison }))
-  write(`\nwrote ${written.html}\n      ${written.junit}\n      ${written.summary}\n`)
+  write(`\nwrote ${mergedFile ? `${mergedFile}\n      ` : ''}${written.html}\n      ${written.junit}\n      ${written.summary}\n`)
   if (results.thresholds.some((t) => !t.ok)) return ExitCode.thresholdsFailed
   // A share stopped early measured part of its plan: the whole run did not happen as planned.
   const stopped = parts.filter((p) => p.results.meta.interrupted).map((p) => p.file)
