@@ -75,7 +75,7 @@ export function wallOffset(clock: GateClock): number {
 }
 
 /** Timers are coarse: sleep until this close, then poll every event-loop turn. */
-const POLL_LAST_MS = 3
+const POLL_LAST_MS = 1
 
 export interface WaitOptions {
   clock?: GateClock
