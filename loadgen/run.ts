@@ -15,7 +15,7 @@ import type { Scenario } from './scenario.js'
 import type { FaultWindow, ResultsFile } from './results-format.js'
 import type { Transport } from './transport.js'
 import { createTransport, HttpTransport, kannelHttpGateway } from './transports/index.js'
-import { ExitCode } from '../lib/errors.js'
+import { ExitCode, MtsimError } from '../lib/errors.js'
 import { runLoadInWorkers } from './workers/run-workers.js'
 import { workerNetwork } from './workers/split.js'
 import { describeRemote, remoteTransport } from '../deploy/remote-network.js'
@@ -89,6 +89,10 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
   const teardown: (() => Promise<unknown>)[] = []
   let network: NetworkHandle | undefined
   let kannel: KannelHandle | undefined
+  if (opts.startGate && (opts.workers ?? 1) > 1) {
+    // Worker threads start on their own "go" (run-workers.ts), which knows no shared start yet.
+    throw new MtsimError('MTSIM_ERR_USAGE', ['--workers with --start-at or --coordinator: a shared start is not passed to worker threads yet; split the run into more shares instead'])
+  }
   if (opts.remoteNetwork) return runWithRemoteNetwork(scenario, opts, plan, outDir, log)
   try {
     network = await startNetwork(workerNetwork(scenario.network, scenario.gateway, opts.workers ?? 1), { observer: relay, timeline: 'manual' })
