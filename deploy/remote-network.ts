@@ -10,7 +10,7 @@
 import { MtsimError } from '../lib/errors.js'
 import type { NetworkConfig } from '../simulator/network.js'
 import type { Scenario } from '../loadgen/scenario.js'
-import type { Transport } from '../loadgen/transport.js'
+import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from '../loadgen/transport.js'
 import { createTransport } from '../loadgen/transports/index.js'
 import { workerAccount, workerOperator } from '../loadgen/workers/split.js'
 import type { Segment } from './segment.js'
@@ -19,7 +19,15 @@ export interface RemoteOptions {
   segment?: Segment
   workers?: number
   controlPort?: number
+  log?: (line: string) => void
 }
+
+/**
+ * How long a share waits for the network (binds) or the gateway (HTTP) to come up. In a cluster
+ * the shares' pods may start minutes before the network's (image pulls, scheduling); a share is
+ * checked in with the coordinator only once it can send.
+ */
+export const REMOTE_START_MS = 10 * 60_000
 
 export function remoteTransport(scenario: Scenario, o: RemoteOptions): Transport {
   const refuse = (what: string) => new MtsimError('MTSIM_ERR_REMOTE_NETWORK', [what])
@@ -33,6 +41,7 @@ export function remoteTransport(scenario: Scenario, o: RemoteOptions): Transport
       'gateway kind kannel starts a Kannel bound to a network in this process; run `mtsim gateway kannel` beside the remote network and send to it with gateway kind http, preset: kannel (mtsim k8s writes it so)',
     )
   }
+  if (g.kind === 'http') return new GatewayReady(createTransport(scenario), g.url, o.log)
   if (g.kind !== 'direct') return createTransport(scenario)
   const unreachable = scenario.network.operators.filter((op) => op.port === 0).map((op) => op.id)
   if (unreachable.length) {
@@ -46,7 +55,55 @@ export function remoteTransport(scenario: Scenario, o: RemoteOptions): Transport
     config: share === undefined ? op : workerOperator(op, g, share),
     port: op.port,
   }))
-  return createTransport(scenario, { operators })
+  return createTransport(scenario, { operators }, REMOTE_START_MS)
+}
+
+/**
+ * An HTTP gateway's transport that starts only once the gateway answers at all (any HTTP status:
+ * a sendsms URL without parameters is an error, but an answer), so a share does not check in and
+ * start sending into a gateway that is still starting.
+ */
+class GatewayReady implements Transport {
+  constructor(
+    private readonly inner: Transport,
+    private readonly url: string,
+    private readonly log?: (line: string) => void,
+  ) {}
+  get name(): string {
+    return this.inner.name
+  }
+  get receiptsCarryIds(): boolean | undefined {
+    return this.inner.receiptsCarryIds
+  }
+  async start(receipts: ReceiptSink): Promise<void> {
+    const limit = Date.now() + REMOTE_START_MS
+    let said = false
+    for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+      try {
+        const res = await fetch(this.url, { signal: AbortSignal.timeout(5000) })
+        await res.arrayBuffer()
+        break
+      } catch (err) {
+        const why = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message
+        if (Date.now() > limit) throw new MtsimError('MTSIM_ERR_GATEWAY', [`the gateway at ${this.url} did not answer within ${REMOTE_START_MS / 60_000} min (${why})`])
+        if (!said) this.log?.(`gateway: waiting for ${this.url} to answer (${why})`), (said = true)
+        await new Promise((resolve) => setTimeout(resolve, delay))
+      }
+    }
+    await this.inner.start(receipts)
+  }
+  capacity(): number {
+    return this.inner.capacity()
+  }
+  canSend(msg: OutboundMessage): boolean {
+    return this.inner.canSend ? this.inner.canSend(msg) : true
+  }
+  send(msg: OutboundMessage, done: (outcome: SubmitOutcome) => void): void {
+    this.inner.send(msg, done)
+  }
+  close(): Promise<void> {
+    return this.inner.close()
+  }
 }
 
 /** What a run with a remote network binds to, for the log. */

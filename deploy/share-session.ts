@@ -57,6 +57,11 @@ export class ShareSession {
     }
   }
 
+  /** True when a coordinator judges the whole run (this share's own thresholds are not the verdict). */
+  get coordinated(): boolean {
+    return this.client !== undefined
+  }
+
   /** For RunOptions.onFirstSend. */
   readonly firstSend = (now: number, intended: number): void => {
     this.firstSendLateMs = now - intended

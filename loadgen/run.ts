@@ -169,7 +169,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
 
 /** A run whose network runs elsewhere: no network, Kannel or control API here, just the load. */
 async function runWithRemoteNetwork(scenario: Scenario, opts: RunScenarioOptions, plan: ReturnType<typeof buildPlan>, outDir: string, log: (line: string) => void): Promise<RunScenarioResult> {
-  const transport = remoteTransport(scenario, { segment: opts.segment, workers: opts.workers, controlPort: opts.controlPort })
+  const transport = remoteTransport(scenario, { segment: opts.segment, workers: opts.workers, controlPort: opts.controlPort, log })
   for (const line of describeRemote(scenario)) log(line)
   const results = await runLoad({
     scenario, plan, transport, outDir, signal: opts.signal, progress: opts.progress, startGate: opts.startGate, onFirstSend: opts.onFirstSend,

@@ -5,7 +5,8 @@
 // every process started here is ended by its PID. Traffic never leaves the namespaces.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 /** Why these tests cannot run here, or undefined when they can (root and iproute2's `ip`). */
 export function netnsUnavailable(): string | undefined {
@@ -30,6 +31,11 @@ export interface Host {
 export interface Hosts {
   gateway: Host
   loads: Host[]
+  /**
+   * Names this host resolves (as a cluster's DNS would resolve Service names): written to
+   * /etc/netns/<ns>/hosts, which `ip netns exec` mounts over /etc/hosts for commands in it.
+   */
+  setHostsFile(host: Host, names: Record<string, string>): void
   /** Runs `argv` inside a host's namespace; the child is ended by PID in destroy(). */
   spawnIn(host: Host, argv: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv }): ChildProcess
   destroy(): Promise<void>
@@ -71,9 +77,19 @@ export function makeHosts(loadCount: number): Hosts {
     throw err
   }
 
+  const etcDirs: string[] = []
   return {
     gateway,
     loads,
+    setHostsFile(host, names) {
+      const dir = join('/etc/netns', host.ns)
+      // /etc/netns itself too, if it is not there: removed again when empty.
+      if (!existsSync('/etc/netns')) etcDirs.push('/etc/netns')
+      mkdirSync(dir, { recursive: true })
+      etcDirs.push(dir)
+      const lines = ['127.0.0.1 localhost', ...Object.entries(names).map(([name, addr]) => `${addr} ${name}`)]
+      writeFileSync(join(dir, 'hosts'), lines.join('\n') + '\n')
+    },
     spawnIn(host, argv, opts = {}) {
       // `ip netns exec` execs the command in place: the PID we hold is the command's own.
       const child = spawn('ip', ['netns', 'exec', host.ns, ...argv], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -83,6 +99,8 @@ export function makeHosts(loadCount: number): Hosts {
     async destroy() {
       await Promise.all(children.map((c) => endChild(c)))
       for (const ns of made.reverse()) removeNs(ns)
+      for (const dir of etcDirs.filter((d) => d !== '/etc/netns')) rmSync(dir, { recursive: true, force: true })
+      if (etcDirs.includes('/etc/netns') && readdirSync('/etc/netns').length === 0) rmSync('/etc/netns', { recursive: true })
     },
   }
 }
