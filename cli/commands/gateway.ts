@@ -11,6 +11,7 @@ import type { NetworkHandle } from '../../simulator/types.js'
 import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { startKannel, type KannelHandle, type StartKannelOptions } from '../../gateways/kannel/index.js'
 import { freeLoopbackPorts } from '../../gateways/kannel/ports.js'
+import { startTimelineAtSharedStart, timelineWaits } from '../../deploy/network-timeline.js'
 import { describeNetwork, DEFAULT_CONTROL_PORT } from './simulate.js'
 import { portOption, waitForStop } from '../options.js'
 
@@ -22,6 +23,9 @@ export interface GatewayOptions {
   sendsmsHost?: string
   /** A fixed sendsms port instead of a free one. */
   sendsmsPort?: string | number
+  /** Start the network's fault timelines at a split run's shared start (deploy/network-timeline.ts). */
+  startAt?: string
+  coordinator?: string
 }
 
 export interface GatewayDeps {
@@ -89,8 +93,11 @@ export async function runGatewayKannel(file: string, opts: GatewayOptions, deps:
   const failover = parseFailover(opts.failover)
   const config = loadNetwork(file)
   const dir = opts.dir ?? join('out', `kannel-${new Date().toISOString().replace(/[:.]/g, '-')}`)
-  const start = deps.start ?? (await import('../../simulator/start-network.js')).startNetwork
+  const waits = timelineWaits(opts)
+  const startNetwork = (await import('../../simulator/start-network.js')).startNetwork
+  const start = deps.start ?? ((c: NetworkConfig) => startNetwork(c, { timeline: waits ? 'manual' : 'at-start' }))
   const network = await start(config)
+  const timelineAbort = new AbortController()
   let control: Awaited<ReturnType<typeof startControlApi>> | undefined
   let kannel: KannelHandle | undefined
   const stop = waitForStop({ signals: deps.signals, stop: deps.stop, write, secondSignal: 'exiting now (Kannel is killed, not shut down)' })
@@ -102,7 +109,12 @@ export async function runGatewayKannel(file: string, opts: GatewayOptions, deps:
     write(describeKannel(kannel, config.operators[0]?.prefixes[0]?.padEnd(10, '0')))
     write('running until Ctrl-C\n')
     deps.onReady?.({ kannel, network, controlUrl: control.url })
+    if (waits) {
+      write(`timeline: fault timelines wait for the run's shared start\n`)
+      void startTimelineAtSharedStart(() => network.startTimeline(), { startAt: opts.startAt, coordinator: opts.coordinator, signal: timelineAbort.signal, write })
+    }
     const why = await stop.done
+    timelineAbort.abort()
     write(`\nstopping (${why}): shutting Kannel down, then the network\n`)
   } finally {
     // Kannel first, while its SMSCs still answer its unbinds.
@@ -136,6 +148,8 @@ Examples:
     .option('--failover <pairs>', 'operator=backup pairs: numbers go to the backup while their operator is down, e.g. "nordtel=fjordmobil"')
     .option('--sendsms-host <addr>', 'serve sendsms on this address (default 127.0.0.1; 0.0.0.0 for load generators on other hosts)')
     .option('--sendsms-port <port>', 'a fixed sendsms port (default: a free one)')
+    .option('--start-at <when>', 'start the fault timelines at a split run\'s shared start: an ISO time, +30s, or barrier (with --coordinator)')
+    .option('--coordinator <url>', 'start the fault timelines when this coordinator (mtsim coordinate) starts the run')
     .addHelpText(
       'after',
       `

@@ -9,6 +9,7 @@ import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { formatDuration } from '../../lib/duration.js'
 import { durationOption, portOption, waitForStop } from '../options.js'
 import { listenOn, operatorSubset, shareAccountsNetwork } from '../../deploy/remote-network.js'
+import { startTimelineAtSharedStart, timelineWaits } from '../../deploy/network-timeline.js'
 
 export interface SimulateOptions {
   controlPort?: string | number
@@ -23,6 +24,10 @@ export interface SimulateOptions {
   listenHost?: string
   /** Add a copy of every account per share of a split run (deploy/remote-network.ts). */
   shares?: string | number
+  /** Start the fault timelines at this shared start (ISO, +D, or barrier with --coordinator). */
+  startAt?: string
+  /** Start the fault timelines at this coordinator's shared start. */
+  coordinator?: string
 }
 
 export interface SimulateDeps {
@@ -50,7 +55,8 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
   const config = forDistributedRun(loadNetwork(file), opts)
   const workers = workerCount(opts.workers)
   const startNetwork = (await import('../../simulator/start-network.js')).startNetwork
-  const start = deps.start ?? ((c: NetworkConfig) => startNetwork(c, { workers }))
+  const waits = timelineWaits(opts)
+  const start = deps.start ?? ((c: NetworkConfig) => startNetwork(c, { workers, timeline: waits ? 'manual' : 'at-start' }))
   const network = await start(config)
   let control
   try {
@@ -68,7 +74,13 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
   deps.onReady?.({ controlUrl: control.url, network })
 
   const stop = waitForStop({ afterMs: duration, signals: deps.signals, stop: deps.stop, write, secondSignal: 'exiting now without a summary' })
+  const timelineAbort = new AbortController()
+  if (waits) {
+    write(`timeline: fault timelines wait for the run's shared start\n`)
+    void startTimelineAtSharedStart(() => network.startTimeline(), { startAt: opts.startAt, coordinator: opts.coordinator, signal: timelineAbort.signal, write })
+  }
   const why = await stop.done
+  timelineAbort.abort()
   write(`\nstopping (${why})\n`)
   try {
     await control.close()
@@ -183,6 +195,8 @@ export function registerSimulate(program: Command): void {
     .option('--operators <ids>', 'run only these operators (comma-separated ids), to spread a network over hosts')
     .option('--listen-host <addr>', 'every operator listens on this address (e.g. 0.0.0.0 in a container), whatever host the file names')
     .option('--shares <n>', 'serve a run split into n shares (mtsim run --segment i/n --remote-network): each share binds with its own copy of every account')
+    .option('--start-at <when>', 'start the fault timelines at the split run\'s shared start: an ISO time, +30s, or barrier (with --coordinator)')
+    .option('--coordinator <url>', 'start the fault timelines when this coordinator (mtsim coordinate) starts the run')
     .addHelpText(
       'after',
       `

@@ -82,6 +82,34 @@ export class CoordinatorClient {
     return undefined
   }
 
+  /**
+   * For a process that is not a share but keeps time with the run (the network's fault timeline):
+   * polls /status until the start is known; epoch ms on this clock, or undefined on abort.
+   */
+  static async watchStart(url: string, o: ClientOptions & { signal?: AbortSignal } = {}): Promise<number | undefined> {
+    const base = url.replace(/\/+$/, '')
+    const limit = Date.now() + (o.waitLimitMs ?? 60 * 60_000)
+    while (!o.signal?.aborted) {
+      const t0 = preciseNow()
+      let status: { startMs: number | null; now: number; outcome: { kind: string; problems?: string[] } | null } | undefined
+      try {
+        const res = await fetch(`${base}/status`, { signal: AbortSignal.timeout(10_000) })
+        if (res.ok) status = (await res.json()) as typeof status
+      } catch {
+        // not up yet: try again below
+      }
+      const t1 = preciseNow()
+      if (status?.outcome?.kind === 'failed') throw new MtsimError('MTSIM_ERR_COORDINATOR', [base, `the run was called off: ${status.outcome.problems?.join('; ')}`])
+      if (status && status.startMs !== null) {
+        const offset = status.now - (t0 + t1) / 2
+        return Math.abs(offset) > (t1 - t0) / 2 ? status.startMs - offset : status.startMs
+      }
+      if (Date.now() > limit) throw new MtsimError('MTSIM_ERR_COORDINATOR', [base, 'no start within the wait limit'])
+      await sleep(o.pollMs ?? 250)
+    }
+    return undefined
+  }
+
   /** Sends the results file; firstSendMs: how long after the shared start the first send went out. */
   async deliver(resultsFile: string, firstSendMs: number | null): Promise<void> {
     const body = readFileSync(resultsFile, 'utf8')

@@ -3,7 +3,7 @@
 // that share of this N-way cut) and stored atomically under <out>/share-<i>/results.json.
 //
 //   GET  /health                    { ok, shares }
-//   GET  /status                    who checked in, who delivered, the start, the outcome
+//   GET  /status                    who checked in, who delivered, the start (startMs on the coordinator's clock, with now), the outcome
 //   POST /shares/:i/ready           check in (binds up); answers { start, now, waiting, abort }
 //   PUT  /shares/:i/results         the share's results.json (?first_send_ms= how late its first send was)
 //   POST /shares/:i/failed          { message }: the share could not run; the run is called off
@@ -50,7 +50,7 @@ export function buildCoordinatorApi(o: CoordinatorServerOptions): FastifyInstanc
   }
 
   app.get('/health', async () => ({ ok: true, shares: c.count }))
-  app.get('/status', async () => c.status())
+  app.get('/status', async () => ({ ...c.status(), startMs: c.startAt, now: now() }))
 
   app.post('/shares/:index/ready', async (req, reply) => {
     const i = shareOf(req.params, reply)

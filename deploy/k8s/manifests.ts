@@ -89,6 +89,7 @@ export function k8sManifests(o: K8sOptions): K8sRun {
   const configMount = { name: 'files', mountPath: CONFIG_DIR, readOnly: true }
   const tmp = (volName: string): Volume => ({ name: volName, emptyDir: {} })
 
+  const coordinatorUrl = `http://${name}-coordinator:${COORDINATOR_PORT}`
   const objects: K8sObject[] = []
   objects.push({
     apiVersion: 'v1',
@@ -100,7 +101,7 @@ export function k8sManifests(o: K8sOptions): K8sRun {
   // --- the network: Deployments + Services, or Kannel with the network beside it ---
   if (kannel) {
     const failover = Object.entries(g.failover).map(([a, b]) => `${a}=${b}`).join(',')
-    const args = ['gateway', 'kannel', `${CONFIG_DIR}/network.yaml`, '--dir', '/tmp/kannel', '--sendsms-host', '0.0.0.0', '--sendsms-port', String(KANNEL_SENDSMS_PORT), '--control-port', String(CONTROL_PORT)]
+    const args = ['gateway', 'kannel', `${CONFIG_DIR}/network.yaml`, '--dir', '/tmp/kannel', '--sendsms-host', '0.0.0.0', '--sendsms-port', String(KANNEL_SENDSMS_PORT), '--control-port', String(CONTROL_PORT), '--coordinator', coordinatorUrl]
     if (failover) args.push('--failover', failover)
     const c: Container = {
       ...container('gateway', o.kannelImage ?? `${o.image}-kannel`, args, [configMount, { name: 'tmp', mountPath: '/tmp' }]),
@@ -113,7 +114,8 @@ export function k8sManifests(o: K8sOptions): K8sRun {
   } else {
     groups.forEach((ids, k) => {
       const svc = networkService(k)
-      const args = ['simulate', `${CONFIG_DIR}/network.yaml`, '--listen-host', '0.0.0.0', '--shares', String(o.shares), '--control-port', String(CONTROL_PORT)]
+      // Fault timelines start with the load (the coordinator's start), not when this pod does.
+      const args = ['simulate', `${CONFIG_DIR}/network.yaml`, '--listen-host', '0.0.0.0', '--shares', String(o.shares), '--control-port', String(CONTROL_PORT), '--coordinator', coordinatorUrl]
       if (pods > 1) args.push('--operators', ids.join(','))
       const ports = ids.map((id, j) => ({ name: `smpp-${j + 1}`, containerPort: files.ports[id]! }))
       const c: Container = {
@@ -159,7 +161,7 @@ export function k8sManifests(o: K8sOptions): K8sRun {
   objects.push(service(`${name}-coordinator`, 'coordinator', meta, labels, [{ name: 'coordinator', port: COORDINATOR_PORT, targetPort: 'coordinator' }]))
 
   // --- the shares: one Indexed Job ---
-  const shareArgs = ['run', `${CONFIG_DIR}/scenario.yaml`, '--segment', `auto/${o.shares}`, '--coordinator', `http://${name}-coordinator:${COORDINATOR_PORT}`, '--remote-network', '--out', '/out', '--no-progress']
+  const shareArgs = ['run', `${CONFIG_DIR}/scenario.yaml`, '--segment', `auto/${o.shares}`, '--coordinator', coordinatorUrl, '--remote-network', '--out', '/out', '--no-progress']
   const http = kannel || g.kind === 'http'
   // Receipt callbacks come to the pod's own address (Kubernetes expands $(POD_IP) from the env below).
   if (http) shareArgs.push('--webhook-host', '$(POD_IP)')

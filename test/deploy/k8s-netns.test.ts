@@ -149,7 +149,15 @@ describe.skipIf(unavailable !== undefined && !mustRun)('mtsim k8s objects, run w
     for (const op of Object.values(merged.operators)) expect(op.totals.accepted).toBeGreaterThan(0)
     expect(readFileSync(join(resultsDir, 'merged', 'summary.md'), 'utf8')).toContain('sent')
 
+    // The network pods started their fault timelines at the run's start, not at their own.
+    const runStart = Date.parse(/every share checked in; start at (\S+)/.exec(coordinator.stdout)![1]!)
     for (const s of byName('cluster-run-network')) s.child.kill('SIGINT')
-    for (const s of byName('cluster-run-network')) expect((await s.done).code).toBe(0)
+    for (const s of byName('cluster-run-network')) {
+      const r = await s.done
+      expect(r.code).toBe(0)
+      const at = /timeline: fault timelines started at the shared start (\S+)/.exec(r.stdout)
+      expect(at, r.stdout).not.toBeNull()
+      expect(Math.abs(Date.parse(at![1]!) - runStart)).toBeLessThan(50)
+    }
   }, 300_000)
 })
