@@ -128,7 +128,7 @@ describe('mtsim k8s manifests', () => {
       'name: via-smpp\nseed: 1\nnetwork: net.yaml\ngateway: { kind: smpp, port: 2775, system_id: gw, password: pw }\n' +
         'streams: [{ name: a, executor: constant-arrival-rate, rate: 1, duration: 1s, traffic: { destinations: [{ range: "4790000000-4790000100" }] } }]\n',
     )
-    expect(() => k8sManifests({ scenarioFile: join(dir, 's.yaml'), shares: 2, image: 'i', networkPods: 1, separate: false })).toThrow(/MTSIM|each receipt on any bind/)
+    expect(() => k8sManifests({ scenarioFile: join(dir, 's.yaml'), shares: 2, image: 'i', networkPods: 1, separate: false })).toThrow('an SMPP gateway sends each receipt on any bind of the account')
     expect(() => objectName('!!!')).toThrow('--name: expected a name with letters')
     expect(objectName('Peak Day / 2026')).toBe('peak-day-2026')
   })
