@@ -15,12 +15,21 @@ export interface ShareOptions {
   coordinator?: string
   segment?: Segment
   log: (line: string) => void
+  /** Told when the coordinator calls the run off while this share plays (stop sending, write what there is). */
+  onCalledOff?: (why: string) => void
+  /** Between heartbeats (default HEARTBEAT_MS). */
+  heartbeatMs?: number
 }
+
+/** Heartbeats to the coordinator while the share plays; it allows for several missed ones (mtsim coordinate --silence). */
+export const HEARTBEAT_MS = 5000
 
 export class ShareSession {
   private start: StartSpec | undefined
   private client: CoordinatorClient | undefined
   private planZero: number | undefined
+  private stopBeat: (() => void) | undefined
+  private calledOff = false
   /** The first send's lateness against its plan time, ms (null until it went out). */
   firstSendLateMs: number | null = null
 
@@ -52,6 +61,11 @@ export class ShareSession {
       const start = this.start!
       const epochMs = start.kind === 'instant' ? start.epochMs : await this.client!.awaitStart(signal)
       if (epochMs === undefined) return undefined
+      this.stopBeat = this.client?.heartbeat(this.o.heartbeatMs ?? HEARTBEAT_MS, (why) => {
+        this.o.log(`coordinator: ${why}; stopping this share`)
+        this.calledOff = true
+        this.o.onCalledOff?.(why)
+      })
       this.planZero = await waitForInstant(epochMs, { signal, maxLateMs, log: this.o.log })
       return this.planZero
     }
@@ -71,13 +85,17 @@ export class ShareSession {
 
   /** The run wrote its results: hand them to the coordinator, if there is one. */
   async finished(resultsFile: string): Promise<void> {
+    this.stopBeat?.()
     if (!this.client) return
+    // The run has no verdict any more: the results stay here, nothing waits for them.
+    if (this.calledOff) return this.o.log(`coordinator: the run was called off; results of this share kept in ${resultsFile} only`)
     await this.client.deliver(resultsFile, this.firstSendLateMs)
     this.o.log(`coordinator: results of share ${this.o.segment!.index} of ${this.o.segment!.count} delivered`)
   }
 
   /** The run failed: tell the coordinator (best effort), so the whole run is called off now. */
   async failed(err: unknown): Promise<void> {
+    this.stopBeat?.()
     if (!this.client) return
     const message = err instanceof MtsimError ? `${err.code}: ${err.message}` : `internal error: ${(err as Error)?.message ?? String(err)}`
     await this.client.fail(message)

@@ -15,6 +15,7 @@ interface CoordinateFlags {
   lead: string
   checkinTimeout: string
   resultsTimeout: string
+  silence: string
 }
 
 export function registerCoordinate(program: Command): void {
@@ -28,12 +29,13 @@ export function registerCoordinate(program: Command): void {
     .option('--lead <d>', 'the start is this long after the last share checked in', '3s')
     .option('--checkin-timeout <d>', 'every share must check in within this long of the coordinator\'s start', '10m')
     .option('--results-timeout <d>', 'every share must send its results within this long of the shared start', '1h')
+    .option('--silence <d>', 'a running share not heard from for this long has died: the run fails then (shares say "alive" every 5 s)', '60s')
     .addHelpText(
       'after',
       `
 Exit codes: those of mtsim report over the merged shares (0 pass, 99 a threshold failed, 105 a
-share was interrupted), or 108 when a share failed, never checked in or never sent its results
-(each is named; nothing is merged from part of a run).
+share was interrupted), or 108 when a share failed, never checked in, went silent (its process or
+host died) or never sent its results (each is named; nothing is merged from part of a run).
 
 Examples:
   mtsim coordinate --shares 3 --host 0.0.0.0 --port 8080 --out /results
@@ -52,6 +54,7 @@ Examples:
           leadMs: durationOption('--lead', flags.lead)!,
           checkinTimeoutMs: durationOption('--checkin-timeout', flags.checkinTimeout)!,
           resultsTimeoutMs: durationOption('--results-timeout', flags.resultsTimeout)!,
+          silenceMs: durationOption('--silence', flags.silence)!,
         })
       }),
     )

@@ -40,9 +40,14 @@ function parseOptions(o: RunCliOptions) {
 export async function runCommand(file: string, o: RunCliOptions): Promise<number> {
   const parsed = parseOptions(o)
   const stderr = (line: string) => process.stderr.write(line + '\n')
-  const share = ShareSession.from({ startAt: o.startAt, coordinator: o.coordinator, segment: parsed.segment, log: stderr })
+  const controller = new AbortController()
+  const share = ShareSession.from({
+    startAt: o.startAt, coordinator: o.coordinator, segment: parsed.segment, log: stderr,
+    // The coordinator called the run off (another share failed): stop as on Ctrl-C, results written.
+    onCalledOff: () => controller.abort(),
+  })
   try {
-    return await runShare(file, o, parsed, share, stderr)
+    return await runShare(file, o, parsed, share, stderr, controller)
   } catch (err) {
     // Also a bad scenario file: the coordinator calls the run off now, naming this share.
     await share?.failed(err)
@@ -50,13 +55,14 @@ export async function runCommand(file: string, o: RunCliOptions): Promise<number
   }
 }
 
-async function runShare(file: string, o: RunCliOptions, parsed: ReturnType<typeof parseOptions>, share: ShareSession | undefined, stderr: (line: string) => void): Promise<number> {
+async function runShare(
+  file: string, o: RunCliOptions, parsed: ReturnType<typeof parseOptions>, share: ShareSession | undefined, stderr: (line: string) => void, controller: AbortController,
+): Promise<number> {
   const scenario = withWebhookHost(loadScenario(file), o.webhookHost)
   const baseline = o.baseline ? loadResults(o.baseline) : undefined
 
   // First Ctrl-C / SIGTERM: stop sending, let answers due come in, write results and report.
   // Second: leave at once.
-  const controller = new AbortController()
   let signals = 0
   const onSignal = (sig: NodeJS.Signals) => {
     if (++signals === 1) {

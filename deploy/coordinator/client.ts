@@ -110,6 +110,31 @@ export class CoordinatorClient {
     return undefined
   }
 
+  /**
+   * Says "alive" every `everyMs` until stopped, so the coordinator knows a silent share died;
+   * `onAbort` is told once if the coordinator answers that the run was called off.
+   */
+  heartbeat(everyMs: number, onAbort: (why: string) => void): () => void {
+    let stopped = false
+    let told = false
+    const beat = async () => {
+      try {
+        const res = await fetch(`${this.base}/shares/${this.share.index}/alive`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(everyMs) })
+        const answer = (await res.json()) as { abort?: string | null }
+        if (answer.abort && !told && !stopped) (told = true), onAbort(answer.abort)
+      } catch {
+        // a missed beat: the next one may get through; the coordinator allows for several
+      }
+    }
+    const timer = setInterval(() => void beat(), everyMs)
+    // Never what keeps a finished share's process alive.
+    timer.unref()
+    return () => {
+      stopped = true
+      clearInterval(timer)
+    }
+  }
+
   /** Sends the results file; firstSendMs: how long after the shared start the first send went out. */
   async deliver(resultsFile: string, firstSendMs: number | null): Promise<void> {
     const body = readFileSync(resultsFile, 'utf8')

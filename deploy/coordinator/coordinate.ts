@@ -19,6 +19,8 @@ export interface CoordinateOptions {
   leadMs: number
   checkinTimeoutMs: number
   resultsTimeoutMs: number
+  /** A running share not heard from for this long has died (undefined: wait for the results deadline). */
+  silenceMs?: number
   write?: (text: string) => void
   /** Told the URL once listening (tests). */
   onListening?: (url: string) => void

@@ -5,6 +5,7 @@
 //   GET  /health                    { ok, shares }
 //   GET  /status                    who checked in, who delivered, the start (startMs on the coordinator's clock, with now), the outcome
 //   POST /shares/:i/ready           check in (binds up); answers { start, now, waiting, abort }
+//   POST /shares/:i/alive           a running share's heartbeat; answers { abort } (the run was called off)
 //   PUT  /shares/:i/results         the share's results.json (?first_send_ms= how late its first send was)
 //   POST /shares/:i/failed          { message }: the share could not run; the run is called off
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
@@ -56,6 +57,12 @@ export function buildCoordinatorApi(o: CoordinatorServerOptions): FastifyInstanc
     const i = shareOf(req.params, reply)
     if (i === undefined) return reply
     return { ...c.checkIn(i, now()), now: now() }
+  })
+
+  app.post('/shares/:index/alive', async (req, reply) => {
+    const i = shareOf(req.params, reply)
+    if (i === undefined) return reply
+    return c.alive(i, now())
   })
 
   app.put('/shares/:index/results', async (req, reply) => {

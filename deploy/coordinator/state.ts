@@ -12,6 +12,11 @@ export interface CoordinationOptions {
   checkinTimeoutMs: number
   /** From the shared start: every share must have sent its results by then. */
   resultsTimeoutMs: number
+  /**
+   * A share checked in but not done that has not been heard from for this long has died (its
+   * process or host): the run fails then, not at the results deadline. Undefined: no such check.
+   */
+  silenceMs?: number
   /** Epoch ms the coordinator started at. */
   createdAt: number
 }
@@ -19,6 +24,8 @@ export interface CoordinationOptions {
 export interface ShareState {
   /** Epoch ms of the first check-in. */
   checkedIn: number | null
+  /** Epoch ms it was last heard from (check-in, heartbeat, results). */
+  lastSeen: number | null
   /** Where its results were stored. */
   results: string | null
   /** How far after the shared start its first send went out, ms (null: it sent nothing). */
@@ -44,7 +51,7 @@ export class Coordination {
   private readonly listeners: ((o: Outcome) => void)[] = []
 
   constructor(private readonly o: CoordinationOptions) {
-    this.shares = Array.from({ length: o.shares }, () => ({ checkedIn: null, results: null, firstSendMs: null, failed: null }))
+    this.shares = Array.from({ length: o.shares }, () => ({ checkedIn: null, lastSeen: null, results: null, firstSendMs: null, failed: null }))
   }
 
   get count(): number {
@@ -60,8 +67,15 @@ export class Coordination {
   checkIn(index: number, now: number): CheckInAnswer {
     const s = this.share(index)
     s.checkedIn ??= now
+    s.lastSeen = now
     if (this.startAt === null && !this.outcome && this.shares.every((x) => x.checkedIn !== null)) this.startAt = now + this.o.leadMs
     return { start: this.startAt, waiting: this.missing((x) => x.checkedIn === null), abort: this.abortReason() }
+  }
+
+  /** A running share's heartbeat; the answer tells it whether the run was called off. */
+  alive(index: number, now: number): { abort: string | null } {
+    this.share(index).lastSeen = now
+    return { abort: this.abortReason() }
   }
 
   delivered(index: number, file: string, firstSendMs: number | null): void {
@@ -80,6 +94,18 @@ export class Coordination {
   /** Checks the deadlines; call it now and then. */
   tick(now: number): void {
     if (this.outcome) return
+    const silence = this.o.silenceMs
+    if (silence !== undefined) {
+      const silent = this.missing((x) => x.checkedIn !== null && x.results === null && x.failed === null && now - x.lastSeen! >= silence)
+      if (silent.length) {
+        const last = Math.max(...silent.map((i) => this.shares[i - 1]!.lastSeen!))
+        this.settle({
+          kind: 'failed',
+          problems: [`${this.list(silent)} went silent (last heard ${new Date(last).toISOString()}, nothing for ${seconds(silence)}): the share's process or host died`],
+        })
+        return
+      }
+    }
     if (this.startAt === null) {
       if (now - this.o.createdAt < this.o.checkinTimeoutMs) return
       const waiting = this.missing((x) => x.checkedIn === null)

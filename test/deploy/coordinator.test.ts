@@ -12,6 +12,7 @@ import { ShareSession } from '../../deploy/share-session.js'
 import { runScenario } from '../../loadgen/run.js'
 import { writeResults } from '../../loadgen/results-writer.js'
 import { ExitCode, MtsimError } from '../../lib/errors.js'
+import { join } from 'node:path'
 import { operator, outDir, scenario, stream } from '../run/helpers.js'
 
 const MIN = 60_000
@@ -62,6 +63,29 @@ describe('coordination (no I/O, stepped clock)', () => {
     expect(c.outcome).toEqual({ kind: 'failed', problems: ['share 1 of 2 sent no results within 5 min of the start (the share died or was stopped)'] })
   })
 
+  it('a checked-in share not heard from for the silence limit has died: the run fails then, naming it', () => {
+    const c = new Coordination({ ...opts, shares: 2, silenceMs: 60_000 })
+    c.checkIn(1, 0)
+    c.checkIn(2, 0)
+    for (let t = 5000; t < 70_000; t += 5000) c.alive(1, t) // share 1 beats, share 2 is gone
+    c.tick(59_999)
+    expect(c.outcome).toBeNull()
+    c.tick(60_000)
+    expect(c.outcome).toEqual({ kind: 'failed', problems: ['share 2 of 2 went silent (last heard 1970-01-01T00:00:00.000Z, nothing for 1 min): the share\'s process or host died'] })
+    // The one still playing hears it at its next beat.
+    expect(c.alive(1, 65_000).abort).toMatch(/^the run was called off: share 2 of 2 went silent/)
+  })
+
+  it('a share that has delivered may go quiet', () => {
+    const c = new Coordination({ ...opts, shares: 2, silenceMs: 60_000 })
+    c.checkIn(1, 0)
+    c.checkIn(2, 0)
+    c.delivered(1, 'a', 0)
+    c.alive(2, 50_000)
+    c.tick(100_000)
+    expect(c.outcome).toBeNull()
+  })
+
   it('complete when every share has delivered, files in share order', () => {
     const c = new Coordination({ ...opts, shares: 2 })
     c.checkIn(1, 0)
@@ -72,13 +96,14 @@ describe('coordination (no I/O, stepped clock)', () => {
   })
 })
 
-const sc = scenario({
+const base = {
   network: { seed: 5, operators: [operator('solo', '4790', { receipts: { delay: { distribution: 'uniform', min: '5ms', max: '30ms' } } })] },
   gateway: { kind: 'direct', window: 200 },
   streams: [stream(200, 1, ['solo'])],
   receipts: { wait: '2s' },
   thresholds: { sent: ['count==200'] },
-})
+}
+const sc = scenario(base)
 
 /** Starts a coordinator in-process on a free port; resolves its URL and the settled verdict. */
 function coordinator(shares: number, more: Partial<Parameters<typeof runCoordinate>[0]> = {}) {
@@ -129,6 +154,33 @@ describe('coordinate: barrier, results and one verdict (in-process, 127.0.0.1)',
     expect((err as MtsimError).exitCode).toBe(ExitCode.incompleteRun)
     expect((err as MtsimError).format()).toContain('share 2 of 2 never checked in within 1.5 s')
     expect((err as MtsimError).format()).toContain('share 2: never checked in')
+  }, 60_000)
+
+  it('a share that dies while playing: the run fails at the silence limit, and the other share is told to stop', async () => {
+    const c = coordinator(2, { silenceMs: 2000, leadMs: 300 })
+    const url = await c.listening
+    // Share 2 checks in and then says nothing more (its process died).
+    const ghost = new CoordinatorClient(url, { index: 2, count: 2 })
+    void ghost.awaitStart()
+    const lines: string[] = []
+    const ac = new AbortController()
+    let calledOff!: (why: string) => void
+    const told = new Promise<string>((resolve) => (calledOff = resolve))
+    const session = ShareSession.from({
+      coordinator: url, segment: { index: 1, count: 2 }, log: (l) => lines.push(l), onCalledOff: (why) => (calledOff(why), ac.abort()), heartbeatMs: 250,
+    })!
+    const long = scenario({ ...base, streams: [stream(50, 60, ['solo'])] })
+    const run = runScenario(long, { outDir: outDir('silent'), segment: { index: 1, count: 2 }, startGate: session.gate(long.scheduling.maxLagMs, ac.signal), signal: ac.signal })
+    const err = (await c.verdict.then(() => undefined, (e: unknown) => e)) as MtsimError
+    expect(err.exitCode).toBe(ExitCode.incompleteRun)
+    expect(err.message).toMatch(/share 2 of 2 went silent .* the share's process or host died/)
+    // Share 1 learns it at its next heartbeat and stops, as on Ctrl-C: its run ends interrupted.
+    const why = await told
+    const r = await run
+    await session.finished(join(r.outDir, 'results.json'))
+    expect(why).toMatch(/^the run was called off: share 2 of 2 went silent/)
+    expect(r.results.meta.interrupted).toBe(true)
+    expect(lines.some((l) => l.includes('results of this share kept in'))).toBe(true)
   }, 60_000)
 
   it('refuses results that are not the share\'s own, and a share\'s failure ends the run naming it', async () => {
