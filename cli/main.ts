@@ -7,6 +7,8 @@ import { registerRun } from './commands/run.js'
 import { registerSimulate } from './commands/simulate.js'
 import { registerReport } from './commands/report.js'
 import { registerGateway } from './commands/gateway.js'
+import { registerCoordinate } from './commands/coordinate.js'
+import { registerK8s } from './commands/k8s.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -24,6 +26,9 @@ Examples:
   mtsim validate scenarios/networks/national.yaml          check a network or scenario file
   mtsim report out/run/results.json --baseline old.json    report.html, junit.xml, summary.md; compare runs
   mtsim gateway kannel scenarios/networks/small.yaml       a real Kannel in front of a simulated network
+  mtsim k8s scenarios/quickstart.yaml --shares 4 --image r.example/mtsim:0.1.0 --out run.yaml
+                                                           a run split over 4 pods on Kubernetes (kubectl apply -f run.yaml)
+  mtsim coordinate --shares 4 --host 0.0.0.0               start a split run's shares together, judge it once
 `,
   )
 
@@ -32,5 +37,7 @@ registerValidate(program)
 registerSimulate(program)
 registerReport(program)
 registerGateway(program)
+registerCoordinate(program)
+registerK8s(program)
 
 await program.parseAsync(process.argv)

@@ -10,6 +10,8 @@ export const ExitCode = {
   invalidConfig: 104,
   interrupted: 105,
   gatewayFailed: 107,
+  /** A run split into shares is incomplete: a share failed, never started, started late or never reported. */
+  incompleteRun: 108,
   internal: 1,
 } as const
 
@@ -35,6 +37,8 @@ const table = {
   // Command-line options.
   MTSIM_ERR_OPTION: { message: (flag, expected, found) => `${flag}: expected ${expected}, found ${found}`, exit: ExitCode.invalidConfig },
   MTSIM_ERR_WORKERS: { message: (workers, why) => `--workers ${workers}: ${why}`, exit: ExitCode.invalidConfig },
+  // Options that do not go together, or one that needs another (or a kind of scenario) to mean something.
+  MTSIM_ERR_OPTIONS_CONFLICT: { message: (what) => what, exit: ExitCode.invalidConfig },
 
   // Listening sockets.
   // A port the network file or an option asks for is taken: the configuration cannot run here.
@@ -86,6 +90,14 @@ const table = {
 
   // Merging --segment shares (mtsim report).
   MTSIM_ERR_MERGE: { message: (why) => `cannot merge these results: ${why}`, exit: ExitCode.invalidConfig },
+
+  // Distributed runs (deploy/): shares, their shared start, the coordinator, Kubernetes manifests.
+  MTSIM_ERR_SHARES_MISSING: { message: (what) => `incomplete run: ${what}`, exit: ExitCode.incompleteRun },
+  MTSIM_ERR_START_MISSED: { message: (when, late) => `the shared start ${when} passed ${late} ago: this share would play its plan late, out of line with the others`, exit: ExitCode.incompleteRun },
+  MTSIM_ERR_COORDINATOR: { message: (url, why) => `coordinator ${url}: ${why}`, exit: ExitCode.incompleteRun },
+  MTSIM_ERR_REMOTE_NETWORK: { message: (what) => `--remote-network: ${what}`, exit: ExitCode.invalidConfig },
+  MTSIM_ERR_K8S: { message: (what) => `mtsim k8s: ${what}`, exit: ExitCode.invalidConfig },
+  MTSIM_ERR_SHARE_ACCOUNTS: { message: (shares, why) => `--shares ${shares}: ${why}`, exit: ExitCode.invalidConfig },
 
   // The installation and mtsim's own threads.
   MTSIM_ERR_NOT_BUILT: { message: (path) => `worker threads need the compiled ${path}, which is missing: run "npm run build" first`, exit: ExitCode.internal },

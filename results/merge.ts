@@ -19,10 +19,19 @@ export interface Merged {
   warnings: string[]
 }
 
-export function mergeResults(parts: NamedResults[]): Merged {
+export interface MergeOptions {
+  /** The number of shares the run was cut into (`mtsim report --shares N`): every one must be there and say so. */
+  shares?: number
+  /** Merge what is there when shares are missing (a warning instead of MTSIM_ERR_SHARES_MISSING): never for a verdict. */
+  partial?: boolean
+}
+
+export function mergeResults(parts: NamedResults[], opts: MergeOptions = {}): Merged {
   if (parts.length === 0) throw new MtsimError('MTSIM_ERR_MERGE', ['no results files were given'])
-  if (parts.length === 1) return { results: parts[0]!.results, warnings: [] }
-  const warnings = checkSameRun(parts)
+  if (opts.shares !== undefined) checkShareCount(parts, opts.shares)
+  // A whole run passes through; a lone share of several is checked like any set of shares.
+  if (parts.length === 1 && (parts[0]!.results.meta.segment?.count ?? 1) === 1) return { results: parts[0]!.results, warnings: [] }
+  const warnings = checkSameRun(parts, opts.partial ?? false)
   const all = parts.map((p) => p.results)
   const first = all[0]!
   const merged: ResultsFile = {
@@ -60,7 +69,7 @@ export function mergeResults(parts: NamedResults[]): Merged {
 }
 
 /** Refuses shares of different runs; returns warnings for what is odd but mergeable. */
-function checkSameRun(parts: NamedResults[]): string[] {
+function checkSameRun(parts: NamedResults[], partial: boolean): string[] {
   const [ref, ...rest] = parts as [NamedResults, ...NamedResults[]]
   const refScenario = scenarioKey(ref.results.meta.scenario)
   const mismatches: string[] = []
@@ -95,10 +104,26 @@ function checkSameRun(parts: NamedResults[]): string[] {
   }
   const count = segs[0]!.count
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i))
-  if (missing.length) warnings.push(`share(s) ${missing.map((i) => i + 1).join(', ')} of ${count} missing: figures cover part of the run`)
+  if (missing.length) {
+    const which = `share(s) ${missing.map((i) => i + 1).join(', ')} of ${count} missing`
+    // Figures of part of a run judged as the whole would pass a run that did not happen: refuse.
+    if (!partial) throw new MtsimError('MTSIM_ERR_SHARES_MISSING', [`${which}: no results for them, so there is no verdict on the whole run`])
+    warnings.push(`${which}: figures cover part of the run`)
+  }
   const versions = new Set(parts.map((p) => stableJson(p.results.meta.versions)))
   if (versions.size > 1) warnings.push('the shares were written by different mtsim versions')
   return warnings
+}
+
+/** `--shares N`: every file is a share of an N-way cut. */
+function checkShareCount(parts: NamedResults[], shares: number): void {
+  const wrong = parts.filter((p) => (p.results.meta.segment?.count ?? 1) !== shares)
+  if (!wrong.length) return
+  throw new MtsimError(
+    'MTSIM_ERR_MERGE',
+    [`--shares ${shares} expects shares of a run cut into ${shares}`],
+    wrong.map((p) => `${p.file}: ${p.results.meta.segment ? `share ${p.results.meta.segment.index + 1} of ${p.results.meta.segment.count}` : 'a whole run, not a share'}`),
+  )
 }
 
 function mergedSegment(all: ResultsFile[]): ResultsFile['meta']['segment'] {

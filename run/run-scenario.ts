@@ -15,10 +15,11 @@ import type { Scenario } from '../loadgen/scenario/scenario.js'
 import type { FaultWindow, ResultsFile } from '../results/results-format.js'
 import type { Transport } from '../loadgen/transports/transport.js'
 import { createTransport, HttpTransport, kannelHttpGateway } from '../loadgen/transports/index.js'
-import { ExitCode } from '../lib/errors.js'
+import { ExitCode, MtsimError } from '../lib/errors.js'
 import { runLoadInWorkers } from '../loadgen/workers/run-workers.js'
 import { workerNetwork } from '../loadgen/workers/split.js'
 import { claimOutDir } from '../lib/out-dir.js'
+import { describeRemote, remoteTransport } from '../deploy/remote-network.js'
 
 export interface RunScenarioOptions {
   /** Output folder (default out/runs/<name>-<timestamp>); must not exist or be empty (two runs never share one). */
@@ -34,6 +35,15 @@ export interface RunScenarioOptions {
   log?: (line: string) => void
   /** Load generator worker threads (default 1: the engine runs in this thread); see loadgen/workers/run-workers.ts. */
   workers?: number
+  /**
+   * The scenario's network already runs elsewhere (`mtsim simulate`, on the hosts and fixed ports
+   * its file names): start none here (deploy/remote-network.ts). No transit times then.
+   */
+  remoteNetwork?: boolean
+  /** A start shared with other shares: see RunOptions.startGate (loadgen/engine.ts). */
+  startGate?: () => Promise<number | undefined>
+  /** See RunOptions.onFirstSend. */
+  onFirstSend?: (perfNow: number, intendedPerf: number) => void
 }
 
 export interface RunScenarioResult {
@@ -80,6 +90,11 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
   const teardown: (() => Promise<unknown>)[] = []
   let network: NetworkHandle | undefined
   let kannel: KannelHandle | undefined
+  if (opts.startGate && (opts.workers ?? 1) > 1) {
+    // Worker threads start on their own "go" (run-workers.ts), which knows no shared start yet.
+    throw new MtsimError('MTSIM_ERR_OPTIONS_CONFLICT', ['--workers with --start-at or --coordinator: a shared start is not passed to worker threads yet; split the run into more shares instead'])
+  }
+  if (opts.remoteNetwork) return runWithRemoteNetwork(scenario, opts, plan, outDir, log)
   try {
     network = await startNetwork(workerNetwork(scenario.network, scenario.gateway, opts.workers ?? 1), { observer: relay, timeline: 'manual' })
     const net = network
@@ -134,6 +149,8 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       outDir,
       signal: opts.signal,
       progress: opts.progress,
+      startGate: opts.startGate,
+      onFirstSend: opts.onFirstSend,
       observerHook: (o) => (relay.target = o),
       onStart: (t) => {
         runStart = t
@@ -149,6 +166,23 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
     // Reverse order: Kannel before the network it is bound to.
     for (const stop of teardown.reverse()) await stop().catch((err) => log(`teardown: ${(err as Error).message}`))
   }
+}
+
+/** A run whose network runs elsewhere: no network, Kannel or control API here, just the load. */
+async function runWithRemoteNetwork(scenario: Scenario, opts: RunScenarioOptions, plan: ReturnType<typeof buildPlan>, outDir: string, log: (line: string) => void): Promise<RunScenarioResult> {
+  const transport = remoteTransport(scenario, { segment: opts.segment, workers: opts.workers, controlPort: opts.controlPort, log })
+  for (const line of describeRemote(scenario)) log(line)
+  const results = await runLoad({
+    scenario, plan, transport, outDir, signal: opts.signal, progress: opts.progress, startGate: opts.startGate, onFirstSend: opts.onFirstSend,
+    meta: {
+      scenarioFile: scenario.file,
+      segment: opts.segment ? { index: opts.segment.index - 1, count: opts.segment.count } : null,
+      scenario: scenarioCopy(scenario),
+      network: jsonSafe(scenario.network),
+      versions: {},
+    },
+  })
+  return { results, outDir, exitCode: exitCodeFor(results, opts.signal?.aborted), simulator: [] }
 }
 
 /** The network's fault windows in run time (ms from the load's start). */

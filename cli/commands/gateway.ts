@@ -9,7 +9,9 @@ import { loadNetwork, type NetworkConfig } from '../../simulator/network.js'
 import { startControlApi } from '../../simulator/control/control-api.js'
 import type { NetworkHandle } from '../../simulator/types.js'
 import { MtsimError, ExitCode } from '../../lib/errors.js'
-import { startKannel, type KannelHandle } from '../../gateways/kannel/index.js'
+import { startKannel, type KannelHandle, type StartKannelOptions } from '../../gateways/kannel/index.js'
+import { freeLoopbackPorts } from '../../gateways/kannel/ports.js'
+import { startTimelineAtSharedStart, timelineWaits } from '../../deploy/network-timeline.js'
 import { describeNetwork, DEFAULT_CONTROL_PORT } from './simulate.js'
 import { portOption, waitForStop } from '../options.js'
 
@@ -17,6 +19,13 @@ export interface GatewayOptions {
   dir?: string
   controlPort?: string | number
   failover?: string
+  /** Serve sendsms on this address instead of 127.0.0.1 (load generators on other hosts). */
+  sendsmsHost?: string
+  /** A fixed sendsms port instead of a free one. */
+  sendsmsPort?: string | number
+  /** Start the network's fault timelines at a split run's shared start (deploy/network-timeline.ts). */
+  startAt?: string
+  coordinator?: string
 }
 
 export interface GatewayDeps {
@@ -59,6 +68,24 @@ export function describeKannel(k: KannelHandle, firstNumber: string | undefined)
   )
 }
 
+/**
+ * --sendsms-host / --sendsms-port: where smsbox takes sendsms requests, for load generators on
+ * other hosts (a split run's shares). Kannel's other listeners stay on free loopback ports.
+ */
+async function sendsmsListener(opts: GatewayOptions): Promise<Pick<StartKannelOptions, 'overrides' | 'ports'>> {
+  const out: Pick<StartKannelOptions, 'overrides' | 'ports'> = {}
+  if (opts.sendsmsHost !== undefined) {
+    if (!opts.sendsmsHost.trim()) throw new MtsimError('MTSIM_ERR_OPTION', ['--sendsms-host', 'an address like 0.0.0.0', '""'])
+    out.overrides = { smsbox: { 'sendsms-interface': opts.sendsmsHost.trim() } }
+  }
+  const port = portOption('--sendsms-port', opts.sendsmsPort)
+  if (port !== undefined && port !== 0) {
+    const [admin, smsbox] = await freeLoopbackPorts(2)
+    out.ports = { admin: admin!, smsbox: smsbox!, sendsms: port }
+  }
+  return out
+}
+
 /** Runs the command; returns the exit code. Exported so tests run it in-process. */
 export async function runGatewayKannel(file: string, opts: GatewayOptions, deps: GatewayDeps = {}): Promise<number> {
   const write = deps.write ?? ((t: string) => void process.stdout.write(t))
@@ -66,8 +93,11 @@ export async function runGatewayKannel(file: string, opts: GatewayOptions, deps:
   const failover = parseFailover(opts.failover)
   const config = loadNetwork(file)
   const dir = opts.dir ?? join('out', `kannel-${new Date().toISOString().replace(/[:.]/g, '-')}`)
-  const start = deps.start ?? (await import('../../simulator/start-network.js')).startNetwork
+  const waits = timelineWaits(opts)
+  const startNetwork = (await import('../../simulator/start-network.js')).startNetwork
+  const start = deps.start ?? ((c: NetworkConfig) => startNetwork(c, { timeline: waits ? 'manual' : 'at-start' }))
   const network = await start(config)
+  const timelineAbort = new AbortController()
   let control: Awaited<ReturnType<typeof startControlApi>> | undefined
   let kannel: KannelHandle | undefined
   const stop = waitForStop({ signals: deps.signals, stop: deps.stop, write, secondSignal: 'exiting now (Kannel is killed, not shut down)' })
@@ -75,11 +105,16 @@ export async function runGatewayKannel(file: string, opts: GatewayOptions, deps:
     control = await startControlApi(network, { host: '127.0.0.1', port })
     write(describeNetwork(network, control.url, false))
     write('starting Kannel...\n')
-    kannel = await startKannel({ network, dir, options: { failover, log: (line) => write(line + '\n') } })
+    kannel = await startKannel({ network, dir, options: { failover, log: (line) => write(line + '\n'), ...(await sendsmsListener(opts)) } })
     write(describeKannel(kannel, config.operators[0]?.prefixes[0]?.padEnd(10, '0')))
     write('running until Ctrl-C\n')
     deps.onReady?.({ kannel, network, controlUrl: control.url })
+    if (waits) {
+      write(`timeline: fault timelines wait for the run's shared start\n`)
+      void startTimelineAtSharedStart(() => network.startTimeline(), { startAt: opts.startAt, coordinator: opts.coordinator, signal: timelineAbort.signal, write })
+    }
     const why = await stop.done
+    timelineAbort.abort()
     write(`\nstopping (${why}): shutting Kannel down, then the network\n`)
   } finally {
     // Kannel first, while its SMSCs still answer its unbinds.
@@ -111,6 +146,10 @@ Examples:
     .option('--dir <dir>', 'folder for kannel.conf and Kannel logs (default out/kannel-<time>)')
     .option('--control-port <port>', 'simulator control API port (0 picks a free one)', String(DEFAULT_CONTROL_PORT))
     .option('--failover <pairs>', 'operator=backup pairs: numbers go to the backup while their operator is down, e.g. "nordtel=fjordmobil"')
+    .option('--sendsms-host <addr>', 'serve sendsms on this address (default 127.0.0.1; 0.0.0.0 for load generators on other hosts)')
+    .option('--sendsms-port <port>', 'a fixed sendsms port (default: a free one)')
+    .option('--start-at <when>', 'start the fault timelines at a split run\'s shared start: an ISO time, +30s, or barrier (with --coordinator)')
+    .option('--coordinator <url>', 'start the fault timelines when this coordinator (mtsim coordinate) starts the run')
     .addHelpText(
       'after',
       `

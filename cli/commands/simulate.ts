@@ -8,6 +8,8 @@ import type { ActiveFault, NetworkHandle, OperatorStats } from '../../simulator/
 import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { formatDuration } from '../../lib/duration.js'
 import { controlToken, durationOption, isLoopback, portOption, waitForStop, type TokenOptions } from '../options.js'
+import { listenOn, operatorSubset, shareAccountsNetwork } from '../../deploy/remote-network.js'
+import { startTimelineAtSharedStart, timelineWaits } from '../../deploy/network-timeline.js'
 
 export interface SimulateOptions extends TokenOptions {
   controlPort?: string | number
@@ -15,6 +17,16 @@ export interface SimulateOptions extends TokenOptions {
   duration?: string
   /** Worker threads the operators are spread over (default 1). */
   workers?: string | number
+  /** Run only these operators (comma-separated ids). */
+  operators?: string
+  /** Every operator listens on this address. */
+  listenHost?: string
+  /** Add a copy of every account per share of a split run (deploy/remote-network.ts). */
+  shares?: string | number
+  /** Start the fault timelines at this shared start (ISO, +D, or barrier with --coordinator). */
+  startAt?: string
+  /** Start the fault timelines at this coordinator's shared start. */
+  coordinator?: string
 }
 
 export interface SimulateDeps {
@@ -42,10 +54,11 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
   const duration = durationOption('--duration', opts.duration)
   const host = opts.controlHost ?? '127.0.0.1'
   const token = controlToken(opts, host, deps.env)
-  const config = loadNetwork(file)
+  const config = forDistributedRun(loadNetwork(file), opts)
   const workers = workerCount(opts.workers)
   const startNetwork = (await import('../../simulator/start-network.js')).startNetwork
-  const start = deps.start ?? ((c: NetworkConfig) => startNetwork(c, { workers }))
+  const waits = timelineWaits(opts)
+  const start = deps.start ?? ((c: NetworkConfig) => startNetwork(c, { workers, timeline: waits ? 'manual' : 'at-start' }))
   const network = await start(config)
   let control
   try {
@@ -64,7 +77,13 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
   deps.onReady?.({ controlUrl: control.url, network })
 
   const stop = waitForStop({ afterMs: duration, signals: deps.signals, stop: deps.stop, write, secondSignal: 'exiting now without a summary' })
+  const timelineAbort = new AbortController()
+  if (waits) {
+    write(`timeline: fault timelines wait for the run's shared start\n`)
+    void startTimelineAtSharedStart(() => network.startTimeline(), { startAt: opts.startAt, coordinator: opts.coordinator, signal: timelineAbort.signal, write })
+  }
   const why = await stop.done
+  timelineAbort.abort()
   write(`\nstopping (${why})\n`)
   try {
     await control.close()
@@ -78,6 +97,18 @@ export async function runSimulate(file: string, opts: SimulateOptions, deps: Sim
     stop.dispose()
   }
   return ExitCode.ok
+}
+
+/** --operators, --listen-host, --shares: the network as one host of a split run serves it. */
+function forDistributedRun(network: NetworkConfig, opts: SimulateOptions): NetworkConfig {
+  let n = opts.operators === undefined ? network : operatorSubset(network, opts.operators)
+  if (opts.listenHost !== undefined) n = listenOn(n, opts.listenHost)
+  if (opts.shares !== undefined) {
+    const shares = Number(opts.shares)
+    if (!Number.isInteger(shares) || shares < 1) throw new MtsimError('MTSIM_ERR_OPTION', ['--shares', 'a whole number of 1 or more', JSON.stringify(String(opts.shares))])
+    n = shareAccountsNetwork(n, shares)
+  }
+  return n
 }
 
 function workerCount(value: string | number | undefined): number {
@@ -166,6 +197,11 @@ export function registerSimulate(program: Command): void {
     .option('--insecure-no-token', 'allow a --control-host other than loopback without a token')
     .option('--duration <duration>', 'stop after this long, like "30s" or "5m" (default: run until Ctrl-C)')
     .option('--workers <n>', 'spread the operators over n worker threads (default 1; at most one per operator)')
+    .option('--operators <ids>', 'run only these operators (comma-separated ids), to spread a network over hosts')
+    .option('--listen-host <addr>', 'every operator listens on this address (e.g. 0.0.0.0 in a container), whatever host the file names')
+    .option('--shares <n>', 'serve a run split into n shares (mtsim run --segment i/n --remote-network): each share binds with its own copy of every account')
+    .option('--start-at <when>', 'start the fault timelines at the split run\'s shared start: an ISO time, +30s, or barrier (with --coordinator)')
+    .option('--coordinator <url>', 'start the fault timelines when this coordinator (mtsim coordinate) starts the run')
     .addHelpText(
       'after',
       `
@@ -175,6 +211,7 @@ Examples:
   mtsim simulate scenarios/networks/national.yaml --control-host 0.0.0.0 --token-file /run/secrets/mtsim-token
   mtsim simulate scenarios/networks/small.yaml --duration 30s --control-port 0
   mtsim simulate scenarios/networks/national.yaml --workers 4
+  mtsim simulate net.yaml --listen-host 0.0.0.0 --shares 4 --operators nordtel,kystnett     (one host of a split run)
 
 The control API token comes from --token-file, --token or the MTSIM_TOKEN environment variable.
 A --control-host other than loopback needs one (or --insecure-no-token).

@@ -67,6 +67,14 @@ export interface RunOptions {
   drainSlackMs?: number
   /** Called once when the plan's clock starts (performance.now()): the moment plan time 0 is. */
   onStart?: (startPerf: number) => void
+  /**
+   * Called once the transport is up (binds, webhook): waits for a start shared with other shares
+   * (deploy/start-gate.ts) and resolves with plan time 0 on performance.now()'s clock, which may
+   * lie a little in the past; undefined: start now.
+   */
+  startGate?: () => Promise<number | undefined>
+  /** Called once when the first send goes out, with performance.now() and its intended time (how well shares started together). */
+  onFirstSend?: (perfNow: number, intendedPerf: number) => void
   /** Primary operator id -> backup (the gateway's failover routing): adds results.failover. */
   failover?: Readonly<Record<string, string>>
   /** Called with each interval's progress figures (load generator workers report them to the main thread). */
@@ -122,7 +130,16 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   await transport.start({ onReceipt: (r) => correlator.receipt(r, performance.now()) })
   opts.observerHook?.({ onMessage: (operatorId, _destination, text, nowUs) => correlator.arrival(operatorId, text, nowUs) })
 
-  const start = performance.now()
+  // A shared start fixes plan time 0 at the agreed instant, not when this process woke up:
+  // a late wake-up shows as latency from the intended send time, as it should.
+  let gated: number | undefined
+  try {
+    gated = opts.startGate ? await opts.startGate() : undefined
+  } catch (err) {
+    await transport.close()
+    throw err
+  }
+  const start = gated ?? performance.now()
   failover.start(start)
   opts.onStart?.(start)
   let interrupted = false
@@ -131,6 +148,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   let intervalStart = 0
   let lastSweep = -Infinity
   let lastSend = start
+  let firstSend = opts.onFirstSend
 
   const onAbort = () => interrupt()
 
@@ -179,6 +197,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
         const k = correlator.sent(msg.seq, op, intended, now)
         metrics.sent(op, now - intended > lateAfterMs, segmentCount(msg))
         lastSend = now
+        if (firstSend) firstSend(now, intended), (firstSend = undefined)
         transport.send(msg, (o: SubmitOutcome) => answered(k, o))
       }
     }

@@ -20,12 +20,18 @@ export { ReceiptWebhook } from './webhook.js'
 /** Defaults for what the scenario does not tune (direct mode has binds, window, mode and response_timeout). */
 const DIRECT_LINK = { responseTimeoutMs: 10_000, enquireLinkMs: 30_000, reconnectInitialMs: 250, reconnectMaxMs: 10_000 }
 
-export function createTransport(scenario: { gateway: GatewayConfig }, network?: DirectNetwork): Transport {
+/**
+ * @param startTimeoutMs direct mode: how long the first binds may take (default 10 s); a network
+ *   on another host may come up after the load generator (deploy/remote-network.ts).
+ */
+export function createTransport(scenario: { gateway: GatewayConfig }, network?: DirectNetwork, startTimeoutMs?: number): Transport {
   const g = scenario.gateway
   switch (g.kind) {
     case 'direct':
       if (!network) throw new MtsimError('MTSIM_ERR_DIRECT_NO_NETWORK', [])
-      return new DirectTransport(network, { binds: g.binds, defaultBinds: 1, mode: g.mode, window: g.window, ...DIRECT_LINK, responseTimeoutMs: g.responseTimeoutMs ?? DIRECT_LINK.responseTimeoutMs })
+      return new DirectTransport(network, {
+        binds: g.binds, defaultBinds: 1, mode: g.mode, window: g.window, ...DIRECT_LINK, responseTimeoutMs: g.responseTimeoutMs ?? DIRECT_LINK.responseTimeoutMs, startTimeoutMs,
+      })
     case 'smpp':
       return new SmppTransport(g)
     case 'http':

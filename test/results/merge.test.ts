@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest'
 import { mergeResults, stableJson } from '../../results/merge.js'
 import { decodeHistogram, percentiles } from '../../lib/hdr.js'
-import { MtsimError } from '../../lib/errors.js'
+import { ExitCode, MtsimError } from '../../lib/errors.js'
 import { syntheticRun, syntheticShares } from '../reports/fixtures.js'
 import type { ResultsFile } from '../../results/results-format.js'
 
@@ -84,8 +84,28 @@ describe('mergeResults', () => {
     expect(dropped(shares[0]!)).toBeLessThan(whole.totals.dropped)
   })
 
-  it('warns about a missing share and keeps the partial marker', () => {
-    const { results, warnings } = mergeResults(named([shares[0]!, shares[1]!, shares[3]!]))
+  it('refuses a set with a share missing, naming it: no silent partial merge', () => {
+    expect(() => mergeResults(named([shares[0]!, shares[1]!, shares[3]!]))).toThrow('incomplete run: share(s) 3 of 4 missing')
+    // A lone share of several is not a whole run either.
+    expect(() => mergeResults(named([shares[2]!]))).toThrow('incomplete run: share(s) 1, 2, 4 of 4 missing')
+    const thrown = (() => {
+      try {
+        mergeResults(named([shares[1]!]))
+      } catch (err) {
+        return err
+      }
+    })()
+    expect(thrown).toBeInstanceOf(MtsimError)
+    expect((thrown as MtsimError).exitCode).toBe(ExitCode.incompleteRun)
+  })
+
+  it('with --shares N, refuses files of another cut, naming them', () => {
+    expect(() => mergeResults(named(shares), { shares: 3 })).toThrow('--shares 3: expected shares of a run cut into 3')
+    expect(mergeResults(named(shares), { shares: 4 }).results.meta.segment).toBeNull()
+  })
+
+  it('merges a partial set only when asked, with a warning and the partial marker', () => {
+    const { results, warnings } = mergeResults(named([shares[0]!, shares[1]!, shares[3]!]), { partial: true })
     expect(warnings).toEqual(['share(s) 3 of 4 missing: figures cover part of the run'])
     expect(results.meta.segment).toEqual({ index: 0, count: 4 })
     expect(results.totals.planned).toBe(3 * 2250)
