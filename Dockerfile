@@ -15,12 +15,15 @@ COPY config ./config
 COPY smpp ./smpp
 COPY simulator ./simulator
 COPY loadgen ./loadgen
+COPY results ./results
+COPY run ./run
 COPY reports ./reports
 COPY gateways ./gateways
 COPY scenarios ./scenarios
 COPY cli ./cli
 COPY bench ./bench
 COPY deploy ./deploy
+COPY types ./types
 RUN npm run build && rm -rf dist/bench && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-slim AS runtime

@@ -89,8 +89,8 @@ describe('--segment', () => {
   })
 
   it('says what is wrong', () => {
-    expect(() => parseSegment('auto/4', {})).toThrow('auto/4 takes the share from JOB_COMPLETION_INDEX, which is not set')
-    expect(() => parseSegment('auto/4', { JOB_COMPLETION_INDEX: '4' })).toThrow('must be a whole number from 0 to 3, found "4" (does the Job\'s completions match n?)')
+    expect(() => parseSegment('auto/4', {})).toThrow('--segment: expected auto/4 with JOB_COMPLETION_INDEX set (Kubernetes sets it in the pods of a Job with completionMode: Indexed), or i/4, found auto/4 and no JOB_COMPLETION_INDEX')
+    expect(() => parseSegment('auto/4', { JOB_COMPLETION_INDEX: '4' })).toThrow('JOB_COMPLETION_INDEX a whole number from 0 to 3 (does the Job\'s completions match n?), found JOB_COMPLETION_INDEX="4"')
     expect(() => parseSegment('5/4', {})).toThrow('expected i/n with 1 <= i <= n')
     expect(() => parseSegment('0/4', {})).toThrow('expected i/n with 1 <= i <= n')
     expect(() => parseSegment('two/4', {})).toThrow('or auto/n in a Kubernetes Indexed Job')

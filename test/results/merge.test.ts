@@ -100,7 +100,7 @@ describe('mergeResults', () => {
   })
 
   it('with --shares N, refuses files of another cut, naming them', () => {
-    expect(() => mergeResults(named(shares), { shares: 3 })).toThrow('--shares 3: expected shares of a run cut into 3')
+    expect(() => mergeResults(named(shares), { shares: 3 })).toThrow('cannot merge these results: --shares 3 expects shares of a run cut into 3')
     expect(mergeResults(named(shares), { shares: 4 }).results.meta.segment).toBeNull()
   })
 
