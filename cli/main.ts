@@ -7,6 +7,7 @@ import { registerRun } from './commands/run.js'
 import { registerSimulate } from './commands/simulate.js'
 import { registerReport } from './commands/report.js'
 import { registerGateway } from './commands/gateway.js'
+import { registerModel } from './commands/model.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -32,5 +33,6 @@ registerValidate(program)
 registerSimulate(program)
 registerReport(program)
 registerGateway(program)
+registerModel(program)
 
 await program.parseAsync(process.argv)

@@ -9,6 +9,7 @@ import { checkGateway } from './gateway-config.js'
 import type { ScenarioFile, TrafficFile } from './scenario-schema.js'
 import { compileTemplate } from './template.js'
 import { thresholdIssues } from './thresholds.js'
+import { checkModelSection } from '../capacity/config.js'
 
 export function checkScenario(s: ScenarioFile, network: NetworkConfig | undefined, report: Report): void {
   const operators = network?.operators.map((o) => o.id)
@@ -30,6 +31,7 @@ export function checkScenario(s: ScenarioFile, network: NetworkConfig | undefine
   if (late > lag) report(['scheduling', 'late_after'], `at most max_lag (${s.scheduling?.max_lag ?? '2s'})`, s.scheduling?.late_after)
   if (s.thresholds) for (const i of thresholdIssues(s.thresholds, operators).issues) report(i.path, i.expected, i.value)
   if (operators) checkGateway(s.gateway, operators, report)
+  checkModelSection(s.model, operators, report)
 }
 
 function checkTraffic(t: TrafficFile, network: NetworkConfig | undefined, report: Report): void {

@@ -8,6 +8,7 @@ import type { ConstantArrivalRateScenario, RampingArrivalRateScenario } from 'k6
 import { Obj, Duration } from '../config/schema-kit.js'
 import { Tagged } from '../config/schema-kit.js'
 import { GatewaySchema } from './gateway-schema.js'
+import { ModelSectionSchema } from '../capacity/config.js'
 
 const Weight = Type.Optional(Type.Number({ minimum: 0, description: 'a relative weight, 0 or more (default 1)' }))
 
@@ -136,6 +137,7 @@ export const ScenarioSchema = Obj(
       max_lag: Type.Optional(Duration('how late a send may be before it is dropped (default "2s")')),
     })),
     thresholds: Type.Optional(ThresholdsSchema),
+    model: Type.Optional(ModelSectionSchema),
   },
   { title: 'mtsim scenario', description: 'A load test for mtsim: network, gateway, streams of traffic and thresholds.' },
 )
