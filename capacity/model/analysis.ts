@@ -165,7 +165,7 @@ export function analyse(run: ModelRun, results: ResultsFile): ModelAnswers {
       utilisation: lowest === Infinity ? 0 : peakPerS / lowest,
       peakQueued: l.peakQueued,
       peakQueuedAtMs: l.peakQueuedAt,
-      drainMs: drainAfterPeak(s.queued, run.t, I, l.peakQueuedAt, l.peakQueued),
+      drainMs: l.peakQueued > 0 ? (l.drainedAt >= 0 ? l.drainedAt - l.peakQueuedAt : Infinity) : 0,
       peakAwaiting: s.awaiting.reduce((a, x) => Math.max(a, x), 0),
       sizing: sz,
     }
@@ -205,13 +205,6 @@ export function sizeLink(l: LinkFigures, peakPerS: number): Sizing {
     notes.push(`${bindsNeeded} binds x ${w} carry the peak (now ${s.binds})` + (bindsWithHeadroom > bindsNeeded ? `, ${bindsWithHeadroom} for 20% headroom` : '') + (bindsWithHeadroom > s.maxBinds ? ` (the account allows ${s.maxBinds})` : ''))
   }
   return { inFlightAtPeak: inFlight, window: w, bindsNow: s.binds, bindsNeeded, bindsWithHeadroom, maxBinds: s.maxBinds, blocker, advice: notes.join('; ') }
-}
-
-/** From the queue's peak to the end of the first interval after it that ended with nothing queued. */
-function drainAfterPeak(queued: number[], t: number[], I: number, peakAt: number, peak: number): number {
-  if (!(peak > 0)) return 0
-  for (let j = 0; j < t.length; j++) if (t[j]! + I > peakAt && queued[j] === 0) return t[j]! + I - peakAt
-  return Infinity
 }
 
 function round(x: number): string {

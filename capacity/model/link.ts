@@ -59,8 +59,8 @@ export class Link {
   /** The most that waited at once, and when (ms), over the whole run. */
   peakQueued = 0
   peakQueuedAt = 0
-  /** When the queue last became empty (ms), -1 while never queued. */
-  emptiedAt = -1
+  /** When the queue first became empty after its highest peak (ms, the end of that step); -1 while it has not. */
+  drainedAt = -1
   /** The latency phase now (a latency spike swaps it). */
   phase: LatencyPhase
 
@@ -222,9 +222,10 @@ export class Link {
       let steps = 0
       while (t < until - EPS) {
         // A long queue needs no 1-ms steps: its waits are resolved to 1/512 of their length anyway.
+        // (1/512 of the oldest wait, and of the time the queue still needs: fine steps again near its end.)
         let dt = this.stepMs
         if (this.qLen > 0) {
-          const fine = (t - this.qt[this.qHead]!) * MERGE_SHARE
+          const fine = Math.min(t - this.qt[this.qHead]!, this.queued / this.serviceRate()) * MERGE_SHARE
           while (dt * 2 <= fine) dt *= 2
         }
         const next = Math.min(until, t + dt)
@@ -241,6 +242,13 @@ export class Link {
 
   private refreshLoss(poisson: number, uniform: number): void {
     this.lossShare = this.loss && poisson > 0 ? this.loss.share(poisson / (this.op.throttle?.perBind ? this.settings.binds : 1), uniform / (this.op.throttle?.perBind ? this.settings.binds : 1)) : 0
+  }
+
+  /** Messages per ms the link hands on while it has a queue (its lowest limit). */
+  private serviceRate(): number {
+    let r = Math.min(this.creditRate, this.paceRate)
+    if (this.settings.onThrottle === 'retry') r = Math.min(r, this.tokenRate / this.tokenCost)
+    return this.outage ? 0 : r
   }
 
   /** Nothing binds over a span with arrival rates up to `max`: the queue is empty and every limit is full. */
@@ -285,7 +293,7 @@ export class Link {
       }
       if (room > 0) this.enqueue(t, room)
     }
-    if (s.maxWaitMs !== null) this.expire(t, s.maxWaitMs)
+    if (s.maxWaitMs !== null) this.expire(t, t1, s.maxWaitMs)
     const cost = this.tokenCost
     const retry = s.onThrottle === 'retry'
     let n = 0
@@ -296,15 +304,16 @@ export class Link {
       n = Math.min(this.queued, avail)
       // Reject policy: what the bucket cannot take is refused by the operator (after its latency).
       ok = retry ? n : Math.min(n, Math.floor(tAvail / cost + EPS))
-      if (n > 0) this.dispatch(t, n, ok)
+      if (n > 0) this.dispatch(t, t1, n, ok)
     }
     this.credit = Math.min(this.creditCap, cAvail - n)
     this.pace = Math.min(this.paceCap, pAvail - n)
     this.tokens = Math.min(this.tokenCap, tAvail - ok * cost)
+    this.notePeak(t1)
     // Free flow: this step's own arrivals went straight on; random arrivals still meet an empty bucket now and then.
     if (wasEmpty && this.qLen === 0 && a > 0) this.iv.freeFlowLoss += Math.max(0, a * this.lossShare - (n - ok))
     // Direct mode with a gateway window above the operator's: what the operator's window cannot take is refused at once.
-    if (this.excessRefused && this.qLen > 0 && !this.outage) this.refuseExcess(t)
+    if (this.excessRefused && this.qLen > 0 && !this.outage) this.refuseExcess(t, t1)
   }
 
   private enqueue(t: number, a: number): void {
@@ -316,7 +325,6 @@ export class Link {
         this.qt[tail] = (this.qt[tail]! * c + t * a) / (c + a)
         this.qc[tail] = c + a
         this.queued += a
-        this.notePeak(t)
         return
       }
     }
@@ -326,13 +334,13 @@ export class Link {
     this.qc[i] = a
     this.qLen++
     this.queued += a
-    this.notePeak(t)
   }
 
   private notePeak(t: number): void {
     if (this.queued > this.peakQueued) {
       this.peakQueued = this.queued
       this.peakQueuedAt = t
+      this.drainedAt = -1
     }
   }
 
@@ -349,18 +357,19 @@ export class Link {
     this.qHead = 0
   }
 
-  private pop(t: number): void {
+  /** Drops the head entry; `t1` is the end of the current step. */
+  private pop(t1: number): void {
     this.qHead = (this.qHead + 1) % this.qt.length
     this.qLen--
-    if (this.qLen === 0) this.emptiedAt = t
+    if (this.qLen === 0 && this.drainedAt < 0 && this.peakQueued > 0) this.drainedAt = t1
   }
 
-  private expire(t: number, maxWait: number): void {
+  private expire(t: number, t1: number, maxWait: number): void {
     while (this.qLen > 0 && t - this.qt[this.qHead]! > maxWait) {
       const c = this.qc[this.qHead]!
       this.iv.dropped += c
       this.queued -= c
-      this.pop(t)
+      this.pop(t1)
     }
   }
 
@@ -370,7 +379,7 @@ export class Link {
   }
 
   /** Hands n from the head of the queue to the operator; the first `ok` pass its throttle. */
-  private dispatch(t: number, n: number, ok: number): void {
+  private dispatch(t: number, t1: number, n: number, ok: number): void {
     this.iv.dispatched += n
     const late = this.lateAfterMs
     while (n > 0) {
@@ -385,13 +394,13 @@ export class Link {
       if (w > this.iv.maxWait) this.iv.maxWait = w
       n -= take
       this.queued -= take
-      if (take === c) this.pop(t)
+      if (take === c) this.pop(t1)
       else this.qc[this.qHead] = c - take
     }
   }
 
   /** Everything still queued is sent and refused at once by the full operator window. */
-  private refuseExcess(t: number): void {
+  private refuseExcess(t: number, t1: number): void {
     while (this.qLen > 0) {
       const c = this.qc[this.qHead]!
       const w = Math.max(0, t - this.qt[this.qHead]!)
@@ -399,7 +408,7 @@ export class Link {
       this.iv.dispatched += c
       if (w > this.lateAfterMs) this.iv.late += c
       this.queued -= c
-      this.pop(t)
+      this.pop(t1)
     }
   }
 

@@ -60,7 +60,8 @@ export interface LinkFigures {
   latencyP99: number
   peakQueued: number
   peakQueuedAt: number
-  emptiedAt: number
+  /** When the queue first emptied after its peak (ms), -1 if it never did. */
+  drainedAt: number
 }
 
 export interface ModelRun {
@@ -241,7 +242,7 @@ export function runModel(scenario: Scenario, opts: ModelOptions): ModelRun {
     links: links.map((l) => ({
       id: l.op.id, settings: l.settings, segments: l.segments, windowRate: l.windowRate, throttleRate: l.throttleRate,
       pacingRate: l.pacingRate, throttlePerBind: l.op.throttle?.perBind ?? false, holdMs: l.hold(l.op.normal), latencyP50: quantile(l.op.normal.latency, 0.5),
-      latencyP99: quantile(l.op.normal.latency, 0.99), peakQueued: l.peakQueued, peakQueuedAt: l.peakQueuedAt, emptiedAt: l.emptiedAt,
+      latencyP99: quantile(l.op.normal.latency, 0.99), peakQueued: l.peakQueued, peakQueuedAt: l.peakQueuedAt, drainedAt: l.drainedAt,
     })),
     series, t: times, timeseries: log.points, timeseriesPath: log.path, unrouted, elapsedMs: performance.now() - started,
   }
