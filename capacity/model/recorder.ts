@@ -23,7 +23,7 @@ import type { Totals } from '../../loadgen/results-format.js'
 import { statusName } from '../../smpp/constants.js'
 import { Allocator } from './allocator.js'
 import type { Bins } from './bins.js'
-import { recordUsCount } from './hdr-count.js'
+import { addHistogram, recordUsCount } from './hdr-count.js'
 import type { Link } from './link.js'
 import { OUTCOMES, type OperatorModel } from './operator-model.js'
 
@@ -314,7 +314,7 @@ export class OperatorRecorder {
       ivSent = c.offered
       // Accepted by the gateway, then dropped from its queue (max_wait): no receipt ever comes.
       missing += c.dropped
-      this.receipt.uncorrected.add(this.ivReceipt)
+      addHistogram(this.receipt.uncorrected, this.ivReceipt)
     }
     const t0 = this.totals
     t0.planned += c.offered
@@ -366,8 +366,8 @@ export class OperatorRecorder {
       receiptP50: p(this.ivReceipt, 50),
       receiptP99: p(this.ivReceipt, 99),
     }
-    this.submit.corrected.add(this.ivSubmit)
-    this.receipt.corrected.add(this.ivReceipt)
+    addHistogram(this.submit.corrected, this.ivSubmit)
+    addHistogram(this.receipt.corrected, this.ivReceipt)
     link.resetInterval()
     return point
   }

@@ -22,6 +22,7 @@ import { linkSettings, type LinkSettings } from './links.js'
 import { operatorModel, type OperatorModel } from './operator-model.js'
 import { ThrottleLoss } from './poisson-throttle.js'
 import { OperatorRecorder, type OperatorPoint } from './recorder.js'
+import { addHistogram } from './hdr-count.js'
 import { MAX_SEGMENTS, trafficMix } from './traffic-mix.js'
 
 export interface ModelOptions {
@@ -216,8 +217,8 @@ export function runModel(scenario: Scenario, opts: ModelOptions): ModelRun {
       point.awaitingReceipt += p.awaiting
       for (const [name, c] of Object.entries(r.ivErrors)) point.errors[name] = (point.errors[name] ?? 0) + c
       point.operators![ops[i]!.id] = { sent: p.sent, accepted: p.accepted, rejected: p.rejected, failed: p.failed, receipts: p.receipts }
-      ivSubmit.add(r.ivSubmit)
-      ivReceipt.add(r.ivReceipt)
+      addHistogram(ivSubmit, r.ivSubmit)
+      addHistogram(ivReceipt, r.ivReceipt)
       r.endInterval()
     })
     point.submit = encodeHistogram(ivSubmit)

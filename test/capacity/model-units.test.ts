@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Allocator } from '../../capacity/model/allocator.js'
 import { StreamArrivals } from '../../capacity/model/arrivals.js'
-import { recordUsCount } from '../../capacity/model/hdr-count.js'
+import { addHistogram, recordUsCount } from '../../capacity/model/hdr-count.js'
 import { modelScenario } from '../../capacity/model/index.js'
 import { createHistogram } from '../../lib/hdr.js'
 import { buildPlan } from '../../loadgen/plan.js'
@@ -79,6 +79,28 @@ describe('recordUsCount', () => {
     for (const q of [1, 50, 90, 99, 99.9, 100]) expect(a.getValueAtPercentile(q)).toBe(b.getValueAtPercentile(q))
     expect(a.minNonZeroValue).toBe(b.minNonZeroValue)
     expect(a.maxValue).toBe(b.maxValue)
+  })
+})
+
+describe('addHistogram', () => {
+  it('adds exactly as Histogram.add does', () => {
+    const src = createHistogram()
+    for (let i = 0; i < 5000; i++) recordUsCount(src, 50 + ((i * 7919) % 900_000), 1 + (i % 3))
+    const a = createHistogram()
+    const b = createHistogram()
+    recordUsCount(a, 3, 2)
+    recordUsCount(b, 3, 2)
+    addHistogram(a, src)
+    b.add(src)
+    addHistogram(a, createHistogram()) // an empty one changes nothing
+    expect(a.totalCount).toBe(b.totalCount)
+    expect(a.minNonZeroValue).toBe(b.minNonZeroValue)
+    expect(a.maxValue).toBe(b.maxValue)
+    for (const q of [0, 10, 50, 90, 99, 99.99, 100]) expect(a.getValueAtPercentile(q)).toBe(b.getValueAtPercentile(q))
+    const empty = createHistogram()
+    addHistogram(empty, src)
+    expect(empty.minNonZeroValue).toBe(src.minNonZeroValue)
+    expect(empty.totalCount).toBe(src.totalCount)
   })
 })
 
