@@ -8,6 +8,7 @@ import { registerSimulate } from './commands/simulate.js'
 import { registerReport } from './commands/report.js'
 import { registerGateway } from './commands/gateway.js'
 import { registerModel } from './commands/model.js'
+import { registerCapacity } from './commands/capacity.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -25,6 +26,8 @@ Examples:
   mtsim validate scenarios/networks/national.yaml          check a network or scenario file
   mtsim report out/run/results.json --baseline old.json    report.html, junit.xml, summary.md; compare runs
   mtsim gateway kannel scenarios/networks/small.yaml       a real Kannel in front of a simulated network
+  mtsim model scenarios/national-peak-day.yaml             a 300-million-message day modelled without sockets
+  mtsim capacity scenarios/capacity-kannel.yaml            the highest rate Kannel sustains within the thresholds
 `,
   )
 
@@ -34,5 +37,6 @@ registerSimulate(program)
 registerReport(program)
 registerGateway(program)
 registerModel(program)
+registerCapacity(program)
 
 await program.parseAsync(process.argv)

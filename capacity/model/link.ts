@@ -76,6 +76,13 @@ export class Link {
   private tokens = 0
   private outage = false
   private blackHole = false
+  /**
+   * Window slots held by submits a black hole swallowed: each is freed only when its response
+   * timeout fails it (release time, count), so a black hole shorter than the timeout keeps the
+   * window full after it ends. Bounded by the window.
+   */
+  private held: { at: number; n: number }[] = []
+  private heldCount = 0
   private readonly excessRefused: boolean
   /** Arrivals so far (cumulative, this link's share). */
   private arrived = 0
@@ -151,9 +158,10 @@ export class Link {
     if (this.blackHole && s.view === 'gateway') this.outage = true
     this.phase = phase
     const w = Math.min(s.window, s.operatorWindow) * s.binds
-    const hold = this.blackHole ? s.responseTimeoutMs : this.hold(phase)
+    const hold = this.hold(phase)
     this.creditCap = w / this.segments
-    this.creditRate = hold > 0 ? this.creditCap / hold : Infinity
+    // In a black hole nothing is answered: no slot comes free until a timeout fails its submit.
+    this.creditRate = this.blackHole ? 0 : hold > 0 ? this.creditCap / hold : Infinity
     this.paceRate = s.pacing === null ? Infinity : (s.pacing * s.binds) / 1000 / this.segments
     this.paceCap = s.pacing === null ? Infinity : Math.max(1, this.paceRate * this.stepMs)
     const t0 = op.throttle
@@ -253,7 +261,7 @@ export class Link {
 
   /** Nothing binds over a span with arrival rates up to `max`: the queue is empty and every limit is full. */
   private canJump(max: number): boolean {
-    if (this.qLen > 0 || this.outage || this.blackHole) return false
+    if (this.qLen > 0 || this.outage || this.blackHole || this.heldCount > 0) return false
     if (this.credit < this.creditCap - EPS || this.pace < this.paceCap - EPS || this.tokens < this.tokenCap - EPS) return false
     if (max > this.creditRate || max > this.paceRate) return false
     return max * this.tokenCost <= this.tokenRate
@@ -274,9 +282,16 @@ export class Link {
   /** One step [t, t1). */
   private step(t: number, t1: number): void {
     const dt = t1 - t
-    // What each limit can hand on in this step: what it had saved (at most its cap) plus its rate
-    // over the step; what is left afterwards is saved again, up to the cap.
-    const cAvail = Math.min(this.creditCap, this.credit) + this.creditRate * dt
+    // Slots of swallowed submits come back when their timeouts fail them.
+    while (this.held.length && this.held[0]!.at <= t) {
+      const h = this.held.shift()!
+      this.heldCount -= h.n
+      this.credit += h.n
+    }
+    // What each limit can hand on in this step: what it had saved (at most its cap, less the slots
+    // still held) plus its rate over the step; what is left afterwards is saved again, up to the cap.
+    const cap = this.creditCap - this.heldCount
+    const cAvail = Math.max(0, Math.min(cap, this.credit) + (this.heldCount > 0 ? Math.min(this.creditRate * dt, Math.max(0, cap - this.credit)) : this.creditRate * dt))
     const pAvail = Math.min(this.paceCap, this.pace) + this.paceRate * dt
     const tAvail = Math.min(this.tokenCap, this.tokens) + this.tokenRate * dt
     const wasEmpty = this.qLen === 0
@@ -306,7 +321,7 @@ export class Link {
       ok = retry ? n : Math.min(n, Math.floor(tAvail / cost + EPS))
       if (n > 0) this.dispatch(t, t1, n, ok)
     }
-    this.credit = Math.min(this.creditCap, cAvail - n)
+    this.credit = Math.min(cap, cAvail - n)
     this.pace = Math.min(this.paceCap, pAvail - n)
     this.tokens = Math.min(this.tokenCap, tAvail - ok * cost)
     this.notePeak(t1)
@@ -357,6 +372,13 @@ export class Link {
     this.qHead = 0
   }
 
+  private holdSlots(at: number, n: number): void {
+    const last = this.held[this.held.length - 1]
+    if (last && at - last.at < this.stepMs) last.n += n
+    else this.held.push({ at, n })
+    this.heldCount += n
+  }
+
   /** Drops the head entry; `t1` is the end of the current step. */
   private pop(t1: number): void {
     this.qHead = (this.qHead + 1) % this.qt.length
@@ -388,7 +410,10 @@ export class Link {
       const w = Math.max(0, t - this.qt[this.qHead]!)
       const pass = Math.min(ok, take)
       ok -= pass
-      if (this.blackHole) this.batches.add(w, 0, 0, 0, take)
+      if (this.blackHole) {
+        this.batches.add(w, 0, 0, 0, take)
+        this.holdSlots(t + this.settings.responseTimeoutMs, take)
+      }
       else this.batches.add(w, pass, take - pass)
       if (w > late && this.settings.view === 'direct') this.iv.late += take
       if (w > this.iv.maxWait) this.iv.maxWait = w

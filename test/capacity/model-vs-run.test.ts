@@ -2,8 +2,9 @@
 // of submit and receipt latency agree within the stated tolerance (capacity/model/compare.ts: 10%,
 // or the HDR precision plus 25 ms of scheduler jitter, whichever is larger). The case is chosen so
 // that agreement does not depend on the machine's speed: 2,000 single-part messages at 200/s,
-// far below every limit, with latencies of hundreds of milliseconds and receipts of seconds, so the
-// simulated operator's own delays dominate what the run measures; a busy machine adds milliseconds.
+// far below every limit, with answers taking most of a second and receipts seconds, so the
+// simulated operator's own delays dominate what the run measures. A busy machine adds tens of
+// milliseconds at p99 (measured: up to ~70 ms at a load average of 11 on 2 cores), well inside 10%.
 import { describe, expect, it } from 'vitest'
 import { compareModel, formatComparison } from '../../capacity/model/compare.js'
 import { modelScenario } from '../../capacity/model/index.js'
@@ -17,16 +18,16 @@ describe('model against a real run (direct mode)', () => {
       network: {
         operators: [
           operator('slow', '4790', {
-            latency: { distribution: 'normal', mean: '200ms', stddev: '30ms' },
-            receipts: { delay: { distribution: 'uniform', min: '1s', max: '3s' }, outcomes: [{ stat: 'DELIVRD', weight: 97 }, { stat: 'UNDELIV', weight: 3 }] },
+            latency: { distribution: 'normal', mean: '1000ms', stddev: '120ms' },
+            receipts: { delay: { distribution: 'uniform', min: '2s', max: '4s' }, outcomes: [{ stat: 'DELIVRD', weight: 97 }, { stat: 'UNDELIV', weight: 3 }] },
           }),
           operator('fast', '4791', {
-            latency: { distribution: 'uniform', min: '80ms', max: '160ms' },
-            receipts: { delay: { distribution: 'normal', mean: '1500ms', stddev: '300ms' } },
+            latency: { distribution: 'uniform', min: '600ms', max: '900ms' },
+            receipts: { delay: { distribution: 'normal', mean: '3s', stddev: '500ms' } },
           }),
         ],
       },
-      gateway: { kind: 'direct', binds: 1, window: 200 },
+      gateway: { kind: 'direct', binds: 1, window: 1000 },
       streams: [{
         name: 'load', executor: 'constant-arrival-rate', rate: 200, duration: '10s',
         traffic: { destinations: [{ operator: 'slow', weight: 3 }, { operator: 'fast', weight: 1 }], msisdn_length: 10, templates: ['Your code is {{otp}}'] },
