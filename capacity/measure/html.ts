@@ -41,7 +41,7 @@ ${k && k.failed.length ? `<ul>${k.failed.map((x) => `<li>failed: ${esc(x)}</li>`
     String(i + 1), f1(s.rate), f1(s.carriedPerS), String(s.dropped), String(s.rejected), msText(s.submitP50), msText(s.submitP99), msText(s.receiptP50), msText(s.receiptP99),
     s.interrupted ? 'stopped' : s.ok ? '<span class="pill pass">held</span>' : '<span class="pill fail">FAIL</span>',
     esc(s.verdict.resource ? `${s.verdict.operator ?? 'overall'}: ${s.verdict.resource} (${s.verdict.evidence})` : s.ok ? '' : s.verdict.evidence),
-    `<code>${esc(s.dir)}</code>`,
+    `<code>${esc(s.dir.split('/').slice(-2).join('/'))}</code>`,
   ])
   const body = `<h2>Answer</h2>
 ${answer}
