@@ -99,6 +99,13 @@ export class OperatorRecorder {
   private readonly cats: Float64Array
   private readonly oc = new Float64Array(OUTCOMES.length)
   private lossResidue = 0
+  /**
+   * When the operator holds receipts back: an outage (no bind to send them on) or a receipt
+   * backlog. A receipt due inside such a window comes when it ends (the simulator keeps it).
+   */
+  private readonly holds: { start: number; end: number }[]
+  /** The interval being flushed: receipts of messages handed over in it are due from its middle. */
+  private ivMid = 0
   /** Expected final outcomes per future interval (index = interval mod ring length). */
   private readonly ring: Float64Array
   private cumAccepted = 0
@@ -144,7 +151,40 @@ export class OperatorRecorder {
     this.thrByClass = new Float64Array(present.length)
     this.cats = new Float64Array(this.answerNames.length)
     this.duplicates = new Allocator([op.config.receipts.duplicateRate, 1 - op.config.receipts.duplicateRate])
-    this.ring = new Float64Array(Math.ceil((maxReceiptMs + receiptWaitMs) / intervalMs) + 4)
+    this.holds = op.faults.filter((f) => f.kind === 'outage' || f.kind === 'receipt_backlog').map((f) => ({ start: f.start, end: f.end }))
+    const held = this.holds.reduce((m, h) => Math.max(m, h.end - h.start), 0)
+    this.ring = new Float64Array(Math.ceil((maxReceiptMs + receiptWaitMs + held) / intervalMs) + 4)
+  }
+
+  /** How much later a receipt due at `at` comes because the operator holds receipts then. */
+  private heldFor(at: number): number {
+    for (const h of this.holds) if (at >= h.start && at < h.end) return h.end - at
+    return 0
+  }
+
+  /**
+   * Receipts of n messages handed over in this interval that waited w: like record(), but a receipt
+   * due while the operator holds receipts back comes when it stops (and the ring hears the same).
+   */
+  private recordReceipts(iv: number, h: Histogram, b: Bins, w: number, n: number, extra = 0): void {
+    if (n <= 0) return
+    const from = this.ivMid + extra + b.value[0]!
+    const to = this.ivMid + extra + b.value[b.value.length - 1]!
+    if (!this.holds.some((x) => x.end > from && x.start <= to)) {
+      this.record(h, b, w + extra, n)
+      this.schedule(iv, n, b, extra)
+      return
+    }
+    const out = this.out
+    this.alloc(b).split(n, out)
+    for (let i = 0; i < b.value.length; i++) {
+      const c = out[i]!
+      if (c <= 0) continue
+      const v = b.value[i]! + extra
+      const late = this.heldFor(this.ivMid + v)
+      recordUsCount(h, (w + v + late) * 1000, c)
+      this.schedule(iv, c, null, v + late)
+    }
   }
 
   private get direct(): boolean {
@@ -199,6 +239,7 @@ export class OperatorRecorder {
     const t = this.totals
     const direct = this.direct
     const s = link.settings
+    this.ivMid = (iv + 0.5) * this.intervalMs
     // Random arrivals meeting an empty bucket: whole messages move from passed to refused (reject)
     // or to a retry one retry_after later (retry).
     const lossWant = c.freeFlowLoss + this.lossResidue
@@ -250,9 +291,8 @@ export class OperatorRecorder {
           const acc = cats[last]!
           cl.outcomes.split(acc, oc)
           const f = acc - oc[MISSING]!
-          this.record(this.ivReceipt, bins.receipt, w, f)
+          this.recordReceipts(iv, this.ivReceipt, bins.receipt, w, f)
           this.record(this.receipt.uncorrected, bins.receipt, 0, f)
-          this.schedule(iv, f, bins.receipt, 0)
           this.countOutcomes(oc)
           recordUsCount(this.transit.corrected, w * 1000, acc)
           recordUsCount(this.transit.uncorrected, 0, acc)
@@ -271,8 +311,7 @@ export class OperatorRecorder {
           const drop = acc > 0 ? Math.round((f * resentDrop) / acc) : 0
           const onTime = f - late - drop
           for (const [n, extra] of [[onTime, 0], [late, s.responseTimeoutMs], [drop, s.retryAfterMs]] as const) {
-            this.record(this.ivReceipt, bins.receipt, w + extra, n)
-            this.schedule(iv, n, bins.receipt, extra)
+            this.recordReceipts(iv, this.ivReceipt, bins.receipt, w, n, extra)
           }
           this.countOutcomes(oc)
           // The operator's refusals come back as REJECTD receipts, one latency after the hand-over.
