@@ -24,6 +24,9 @@ const table = {
   MTSIM_ERR_GATEWAY: { message: (what) => what, exit: ExitCode.gatewayFailed },
   MTSIM_ERR_RESULTS: { message: (file, why) => `${file}: ${why}`, exit: ExitCode.invalidConfig },
   MTSIM_ERR_USAGE: { message: (what) => what, exit: ExitCode.invalidConfig },
+  // mtsim model / mtsim capacity: settings that cannot work together (capacity/).
+  MTSIM_ERR_MODEL: { message: (what) => `mtsim model: ${what}`, exit: ExitCode.invalidConfig },
+  MTSIM_ERR_CAPACITY: { message: (what) => `mtsim capacity: ${what}`, exit: ExitCode.invalidConfig },
 } satisfies Record<string, ErrorDef>
 
 export type ErrorCode = keyof typeof table

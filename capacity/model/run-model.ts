@@ -100,7 +100,7 @@ function emptySeries(): OperatorSeries {
 export function runModel(scenario: Scenario, opts: ModelOptions): ModelRun {
   const started = performance.now()
   const stepMs = opts.stepMs ?? scenario.model?.stepMs ?? 1
-  if (!(stepMs > 0)) throw new MtsimError('MTSIM_ERR_USAGE', [`--step: expected a duration above 0, found ${stepMs} ms`])
+  if (!(stepMs > 0)) throw new MtsimError('MTSIM_ERR_MODEL', [`the step must be longer than 0 (found ${stepMs} ms)`])
   // The plan's streams, in plan order (seqs are plan-wide).
   let firstSeq = 0
   const streams = scenario.streams.map((stream) => {
@@ -112,7 +112,7 @@ export function runModel(scenario: Scenario, opts: ModelOptions): ModelRun {
   const planMs = streams.reduce((m, s) => Math.max(m, s.total > 0 ? s.arrivals.endMs : 0), 0)
   const intervalMs = opts.intervalMs ?? scenario.model?.intervalMs ?? (planMs <= HOUR_MS ? 1000 : 60_000)
   if (!(intervalMs >= stepMs) || Math.abs(intervalMs / stepMs - Math.round(intervalMs / stepMs)) > 1e-9) {
-    throw new MtsimError('MTSIM_ERR_USAGE', [`--interval: expected a whole number of steps (step ${stepMs} ms), found ${intervalMs} ms`])
+    throw new MtsimError('MTSIM_ERR_MODEL', [`the interval (--interval or model.interval) must be a whole number of steps of ${stepMs} ms (found ${intervalMs} ms)`])
   }
   const mix = trafficMix(scenario, streams)
   const ops = scenario.network.operators

@@ -39,13 +39,14 @@ export async function capacityCommand(file: string, o: CapacityCliOptions): Prom
   if (!(stepMs > 0)) throw new MtsimError('MTSIM_ERR_USAGE', [`--step: expected a duration above 0, found "${o.step}"`])
   const factor = positive('--factor', o.factor, 1)!
   const precision = positive('--precision', o.precision)!
+  if (precision >= factor - 1) throw new MtsimError('MTSIM_ERR_CAPACITY', [`--precision (${precision}) must be finer than a rising step (--factor ${factor}: ${+(factor - 1).toFixed(3)})`])
   const scenario = loadScenario(file)
   const plan = buildPlan(scenario)
   // Default start: the scenario's own average rate, what it plans today.
   const average = plan.durationMs > 0 ? (plan.planned * 1000) / plan.durationMs : 1
   const startRate = positive('--start', o.start) ?? Math.max(1, Math.round(average * 10) / 10)
   const maxRate = positive('--max-rate', o.maxRate) ?? startRate * 100
-  if (maxRate < startRate) throw new MtsimError('MTSIM_ERR_USAGE', [`--max-rate: expected at least --start (${startRate}), found ${maxRate}`])
+  if (maxRate < startRate) throw new MtsimError('MTSIM_ERR_CAPACITY', [`--max-rate (${maxRate}) must be at least the start rate (${startRate})`])
   const outDir = resolve(o.out ?? defaultOutDir(`${scenario.name}-capacity`))
   const stderr = (line: string) => process.stderr.write(line + '\n')
 
