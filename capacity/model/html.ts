@@ -13,7 +13,7 @@ import type { ModelAnswers } from './analysis.js'
 import type { ComparisonRow } from './compare.js'
 import { MODEL_CLIENT_SCRIPT } from './html-client.js'
 import type { ModelRun } from './run-model.js'
-import { clock, OPERATOR_HEAD, operatorRows, rate, span } from './text.js'
+import { clock, directView, operatorHead, operatorRows, rate, span } from './text.js'
 
 const HOUR_MS = 3_600_000
 
@@ -113,7 +113,7 @@ export function renderModelHtml(run: ModelRun, r: ResultsFile, a: ModelAnswers, 
   const body = `${tileHtml}
 <h2>Answers</h2>
 ${answers}
-${table(OPERATOR_HEAD, opRows, 1, (i) => (ops[i]!.peakQueued > 0 || ops[i]!.dropped > 0 ? 'bad' : ''))}
+${table(operatorHead(directView(r)), opRows, 1, (i) => (ops[i]!.peakQueued > 0 || ops[i]!.dropped > 0 ? 'bad' : ''))}
 <p class="muted">first limit: the lowest of the window (binds x window / E[hold]), the throttle and the gateway's pacing, in msg/s; use: the busiest interval's offered rate against it. lost: dropped or refused before the operator; refused: by the operator's throttle or full window.</p>
 ${comparison ? `<h2>Model against a real run <span class="muted">(tolerance: 10%, or HDR precision + 25 ms jitter)</span></h2>\n${comparisonTable(comparison)}` : ''}
 <h2>The run modelled <span class="muted">(shaded: the peak hour)</span></h2>

@@ -37,8 +37,13 @@ function opP99(r: ResultsFile, id: string, kind: 'submit' | 'receipt' | 'transit
   return h.totalCount ? fmtMs(h.getValueAtPercentile(99)) : '-'
 }
 
+/** Whether the results are direct mode's (mtsim's sends are the operators' submits). */
+export function directView(r: ResultsFile): boolean {
+  return r.meta.gateway.startsWith('direct')
+}
+
 export function operatorRows(a: ModelAnswers, r: ResultsFile, long: boolean): string[][] {
-  const direct = !r.meta.gateway.startsWith('kannel') && !r.meta.gateway.startsWith('http') && !r.meta.gateway.startsWith('smpp')
+  const direct = directView(r)
   return a.operators.map((o: OperatorAnswer) => [
     o.id,
     fmtInt(o.offered),
@@ -51,13 +56,16 @@ export function operatorRows(a: ModelAnswers, r: ResultsFile, long: boolean): st
     o.peakQueued > 0 ? `${fmtInt(o.peakQueued)} at ${clock(o.peakQueuedAtMs, long)}` : '0',
     o.drainMs === Infinity ? 'not drained' : o.drainMs > 0 ? span(o.drainMs) : '-',
     opP99(r, o.id, 'transit'),
-    direct ? opP99(r, o.id, 'submit') : '-',
+    ...(direct ? [opP99(r, o.id, 'submit')] : []),
     opP99(r, o.id, 'receipt'),
     o.sizing.blocker === 'throttle per operator' ? `${o.sizing.bindsNow}: throttle` : `${o.sizing.bindsNow} -> ${o.sizing.bindsNeeded}${o.sizing.blocker ? ` (max ${o.sizing.maxBinds})` : ''}`,
   ])
 }
 
-export const OPERATOR_HEAD = ['operator', 'offered', 'carried', 'lost', 'refused', 'peak/s', 'first limit', 'use', 'peak queue', 'drain', 'queue p99', 'submit p99', 'receipt p99', 'binds']
+/** The operator table's columns; a gateway answers mtsim at once (not modelled), so its submit latency is left out. */
+export function operatorHead(direct: boolean): string[] {
+  return ['operator', 'offered', 'carried', 'lost', 'refused', 'peak/s', 'first limit', 'use', 'peak queue', 'drain', 'queue p99', ...(direct ? ['submit p99'] : []), 'receipt p99', 'binds']
+}
 
 export function formatAnswers(run: ModelRun, r: ResultsFile, a: ModelAnswers): string {
   const long = run.planMs >= 3_600_000
@@ -74,7 +82,7 @@ export function formatAnswers(run: ModelRun, r: ResultsFile, a: ModelAnswers): s
       (run.unfinished ? `; ${fmtInt(run.unfinished)} messages still queued when the model stopped` : ''),
   )
   out.push('')
-  out.push(table(OPERATOR_HEAD, operatorRows(a, r, long)))
+  out.push(table(operatorHead(directView(r)), operatorRows(a, r, long)))
   out.push('')
   out.push("sizing (binds x window that carry each operator's busiest interval; headroom: the window at most 80% full):")
   for (const o of a.operators) out.push(`  ${o.id}: ${o.sizing.advice}`)
