@@ -19,6 +19,7 @@
 // current interval until the recorder (capacity/model/recorder.ts) reads and clears them.
 import type { StreamArrivals } from './arrivals.js'
 import { WaitBatches } from './batches.js'
+import { ArrivalQueue, MERGE_SHARE } from './queue.js'
 import type { LinkSettings } from './links.js'
 import type { LatencyPhase, OperatorModel } from './operator-model.js'
 import type { ThrottleLoss } from './poisson-throttle.js'
@@ -33,8 +34,6 @@ export interface LinkStream {
 
 /** Checked for a possible jump every this many steps while stepping. */
 const JUMP_CHECK_STEPS = 64
-/** Queue entries merge when their arrival times are closer than this share of the oldest wait. */
-const MERGE_SHARE = 1 / 512
 const EPS = 1e-9
 
 export interface IntervalCounts {
@@ -54,8 +53,6 @@ export interface IntervalCounts {
 export class Link {
   readonly batches = new WaitBatches()
   readonly iv: IntervalCounts = { offered: 0, dispatched: 0, dropped: 0, refused: 0, late: 0, freeFlowLoss: 0, maxWait: 0 }
-  /** Messages waiting now. */
-  queued = 0
   /** The most that waited at once, and when (ms), over the whole run. */
   peakQueued = 0
   peakQueuedAt = 0
@@ -86,11 +83,7 @@ export class Link {
   private readonly excessRefused: boolean
   /** Arrivals so far (cumulative, this link's share). */
   private arrived = 0
-  // The queue: a ring of (mean arrival time, count).
-  private qt = new Float64Array(256)
-  private qc = new Float64Array(256)
-  private qHead = 0
-  private qLen = 0
+  private readonly queue: ArrivalQueue
   /** Poisson loss share for the current rates (refreshed every JUMP_CHECK_STEPS steps). */
   private lossShare = 0
   /** Fault boundaries, ascending. */
@@ -107,12 +100,18 @@ export class Link {
     private readonly loss: ThrottleLoss | null,
   ) {
     this.phase = op.normal
+    this.queue = new ArrivalQueue(stepMs)
     this.excessRefused = settings.view === 'direct' && settings.window > settings.operatorWindow
     this.edges = [...new Set(op.faults.flatMap((f) => [f.start, f.end]))].sort((a, b) => a - b)
     this.applyFaults(0)
     this.credit = this.creditCap
     this.pace = this.paceCap
     this.tokens = this.tokenCap
+  }
+
+  /** Messages waiting now. */
+  get queued(): number {
+    return this.queue.count
   }
 
   /** The window's share of a second's capacity in messages per second (for sizing and reports). */
@@ -232,8 +231,8 @@ export class Link {
         // A long queue needs no 1-ms steps: its waits are resolved to 1/512 of their length anyway.
         // (1/512 of the oldest wait, and of the time the queue still needs: fine steps again near its end.)
         let dt = this.stepMs
-        if (this.qLen > 0) {
-          const fine = Math.min(t - this.qt[this.qHead]!, this.queued / this.serviceRate()) * MERGE_SHARE
+        if (!this.queue.empty) {
+          const fine = Math.min(t - this.queue.headTime, this.queued / this.serviceRate()) * MERGE_SHARE
           while (dt * 2 <= fine) dt *= 2
         }
         const next = Math.min(until, t + dt)
@@ -261,7 +260,7 @@ export class Link {
 
   /** Nothing binds over a span with arrival rates up to `max`: the queue is empty and every limit is full. */
   private canJump(max: number): boolean {
-    if (this.qLen > 0 || this.outage || this.blackHole || this.heldCount > 0) return false
+    if (!this.queue.empty || this.outage || this.blackHole || this.heldCount > 0) return false
     if (this.credit < this.creditCap - EPS || this.pace < this.paceCap - EPS || this.tokens < this.tokenCap - EPS) return false
     if (max > this.creditRate || max > this.paceRate) return false
     return max * this.tokenCost <= this.tokenRate
@@ -294,7 +293,7 @@ export class Link {
     const cAvail = Math.max(0, Math.min(cap, this.credit) + (this.heldCount > 0 ? Math.min(this.creditRate * dt, Math.max(0, cap - this.credit)) : this.creditRate * dt))
     const pAvail = Math.min(this.paceCap, this.pace) + this.paceRate * dt
     const tAvail = Math.min(this.tokenCap, this.tokens) + this.tokenRate * dt
-    const wasEmpty = this.qLen === 0
+    const wasEmpty = this.queue.empty
     const now = this.arrivalsBefore(t1)
     const a = now - this.arrived
     this.arrived = now
@@ -306,14 +305,14 @@ export class Link {
         room = Math.max(0, s.queueLimit - this.queued)
         this.refuse(a - room)
       }
-      if (room > 0) this.enqueue(t, room)
+      if (room > 0) this.queue.push(t, room)
     }
     if (s.maxWaitMs !== null) this.expire(t, t1, s.maxWaitMs)
     const cost = this.tokenCost
     const retry = s.onThrottle === 'retry'
     let n = 0
     let ok = 0
-    if (this.qLen > 0 && !this.outage) {
+    if (!this.queue.empty && !this.outage) {
       let avail = Math.min(Math.floor(cAvail + EPS), Math.floor(pAvail + EPS))
       if (retry) avail = Math.min(avail, Math.floor(tAvail / cost + EPS))
       n = Math.min(this.queued, avail)
@@ -326,29 +325,9 @@ export class Link {
     this.tokens = Math.min(this.tokenCap, tAvail - ok * cost)
     this.notePeak(t1)
     // Free flow: this step's own arrivals went straight on; random arrivals still meet an empty bucket now and then.
-    if (wasEmpty && this.qLen === 0 && a > 0) this.iv.freeFlowLoss += Math.max(0, a * this.lossShare - (n - ok))
+    if (wasEmpty && this.queue.empty && a > 0) this.iv.freeFlowLoss += Math.max(0, a * this.lossShare - (n - ok))
     // Direct mode with a gateway window above the operator's: what the operator's window cannot take is refused at once.
-    if (this.excessRefused && this.qLen > 0 && !this.outage) this.refuseExcess(t, t1)
-  }
-
-  private enqueue(t: number, a: number): void {
-    if (this.qLen > 0) {
-      const tail = (this.qHead + this.qLen - 1) % this.qt.length
-      const oldest = this.qt[this.qHead]!
-      if (t - this.qt[tail]! < Math.max(this.stepMs, (t - oldest) * MERGE_SHARE)) {
-        const c = this.qc[tail]!
-        this.qt[tail] = (this.qt[tail]! * c + t * a) / (c + a)
-        this.qc[tail] = c + a
-        this.queued += a
-        return
-      }
-    }
-    if (this.qLen === this.qt.length) this.grow()
-    const i = (this.qHead + this.qLen) % this.qt.length
-    this.qt[i] = t
-    this.qc[i] = a
-    this.qLen++
-    this.queued += a
+    if (this.excessRefused && !this.queue.empty && !this.outage) this.refuseExcess(t, t1)
   }
 
   private notePeak(t: number): void {
@@ -359,19 +338,6 @@ export class Link {
     }
   }
 
-  private grow(): void {
-    const n = this.qt.length
-    const qt = new Float64Array(n * 2)
-    const qc = new Float64Array(n * 2)
-    for (let k = 0; k < this.qLen; k++) {
-      qt[k] = this.qt[(this.qHead + k) % n]!
-      qc[k] = this.qc[(this.qHead + k) % n]!
-    }
-    this.qt = qt
-    this.qc = qc
-    this.qHead = 0
-  }
-
   private holdSlots(at: number, n: number): void {
     const last = this.held[this.held.length - 1]
     if (last && at - last.at < this.stepMs) last.n += n
@@ -379,19 +345,16 @@ export class Link {
     this.heldCount += n
   }
 
-  /** Drops the head entry; `t1` is the end of the current step. */
-  private pop(t1: number): void {
-    this.qHead = (this.qHead + 1) % this.qt.length
-    this.qLen--
-    if (this.qLen === 0 && this.drainedAt < 0 && this.peakQueued > 0) this.drainedAt = t1
+  /** Takes n from the head entry; `t1` is the end of the current step (when the queue may have drained). */
+  private take(n: number, t1: number): void {
+    if (this.queue.take(n) && this.drainedAt < 0 && this.peakQueued > 0) this.drainedAt = t1
   }
 
   private expire(t: number, t1: number, maxWait: number): void {
-    while (this.qLen > 0 && t - this.qt[this.qHead]! > maxWait) {
-      const c = this.qc[this.qHead]!
+    while (!this.queue.empty && t - this.queue.headTime > maxWait) {
+      const c = this.queue.headCount
       this.iv.dropped += c
-      this.queued -= c
-      this.pop(t1)
+      this.take(c, t1)
     }
   }
 
@@ -405,9 +368,8 @@ export class Link {
     this.iv.dispatched += n
     const late = this.lateAfterMs
     while (n > 0) {
-      const c = this.qc[this.qHead]!
-      const take = Math.min(c, n)
-      const w = Math.max(0, t - this.qt[this.qHead]!)
+      const take = Math.min(this.queue.headCount, n)
+      const w = Math.max(0, t - this.queue.headTime)
       const pass = Math.min(ok, take)
       ok -= pass
       if (this.blackHole) {
@@ -418,22 +380,19 @@ export class Link {
       if (w > late && this.settings.view === 'direct') this.iv.late += take
       if (w > this.iv.maxWait) this.iv.maxWait = w
       n -= take
-      this.queued -= take
-      if (take === c) this.pop(t1)
-      else this.qc[this.qHead] = c - take
+      this.take(take, t1)
     }
   }
 
   /** Everything still queued is sent and refused at once by the full operator window. */
   private refuseExcess(t: number, t1: number): void {
-    while (this.qLen > 0) {
-      const c = this.qc[this.qHead]!
-      const w = Math.max(0, t - this.qt[this.qHead]!)
+    while (!this.queue.empty) {
+      const c = this.queue.headCount
+      const w = Math.max(0, t - this.queue.headTime)
       this.batches.add(w, 0, 0, c)
       this.iv.dispatched += c
       if (w > this.lateAfterMs) this.iv.late += c
-      this.queued -= c
-      this.pop(t1)
+      this.take(c, t1)
     }
   }
 

@@ -15,8 +15,8 @@
 // dropped connection or a lost receipt on any segment counts for the message (capacity/model/
 // operator-model.ts LatencyPhase.segments).
 //
-// Receipts arrive over the following intervals (latency + delay after the hand-over); a ring of
-// future intervals holds the expected arrivals, so "receipts" and "awaiting receipt" follow time.
+// Receipts arrive over the following intervals (latency + delay after the hand-over, later when the
+// operator holds them back): capacity/model/receipt-timeline.ts.
 import { createHistogram, type Histogram } from '../../lib/hdr.js'
 import { emptyTotals } from '../../loadgen/metrics.js'
 import type { Totals } from '../../loadgen/results-format.js'
@@ -26,6 +26,7 @@ import type { Bins } from './bins.js'
 import { addHistogram, recordUsCount } from './hdr-count.js'
 import type { Link } from './link.js'
 import { OUTCOMES, type OperatorModel } from './operator-model.js'
+import { ReceiptTimeline } from './receipt-timeline.js'
 
 export interface OperatorPoint {
   offered: number
@@ -99,21 +100,12 @@ export class OperatorRecorder {
   private readonly cats: Float64Array
   private readonly oc = new Float64Array(OUTCOMES.length)
   private lossResidue = 0
-  /**
-   * When the operator holds receipts back: an outage (no bind to send them on) or a receipt
-   * backlog. A receipt due inside such a window comes when it ends (the simulator keeps it).
-   */
-  private readonly holds: { start: number; end: number }[]
+  /** When outcomes reach mtsim (and the windows in which the operator holds receipts back). */
+  private readonly timeline: ReceiptTimeline
   /** The interval being flushed: receipts of messages handed over in it are due from its middle. */
   private ivMid = 0
-  /** Expected final outcomes per future interval (index = interval mod ring length). */
-  private readonly ring: Float64Array
   private cumAccepted = 0
-  private cumClosedFloat = 0
-  private cumClosedInt = 0
   private segmentsFloat = 0
-  /** Whole finals + missing so far: the receipts time series adds up to it. */
-  private closedTotal = 0
 
   constructor(
     private readonly link: Link,
@@ -151,15 +143,7 @@ export class OperatorRecorder {
     this.thrByClass = new Float64Array(present.length)
     this.cats = new Float64Array(this.answerNames.length)
     this.duplicates = new Allocator([op.config.receipts.duplicateRate, 1 - op.config.receipts.duplicateRate])
-    this.holds = op.faults.filter((f) => f.kind === 'outage' || f.kind === 'receipt_backlog').map((f) => ({ start: f.start, end: f.end }))
-    const held = this.holds.reduce((m, h) => Math.max(m, h.end - h.start), 0)
-    this.ring = new Float64Array(Math.ceil((maxReceiptMs + receiptWaitMs + held) / intervalMs) + 4)
-  }
-
-  /** How much later a receipt due at `at` comes because the operator holds receipts then. */
-  private heldFor(at: number): number {
-    for (const h of this.holds) if (at >= h.start && at < h.end) return h.end - at
-    return 0
+    this.timeline = new ReceiptTimeline(intervalMs, maxReceiptMs + receiptWaitMs, op.faults)
   }
 
   /**
@@ -170,9 +154,9 @@ export class OperatorRecorder {
     if (n <= 0) return
     const from = this.ivMid + extra + b.value[0]!
     const to = this.ivMid + extra + b.value[b.value.length - 1]!
-    if (!this.holds.some((x) => x.end > from && x.start <= to)) {
+    if (!this.timeline.holdsBetween(from, to)) {
       this.record(h, b, w + extra, n)
-      this.schedule(iv, n, b, extra)
+      this.timeline.schedule(iv, n, b, extra)
       return
     }
     const out = this.out
@@ -181,9 +165,9 @@ export class OperatorRecorder {
       const c = out[i]!
       if (c <= 0) continue
       const v = b.value[i]! + extra
-      const late = this.heldFor(this.ivMid + v)
+      const late = this.timeline.heldFor(this.ivMid + v)
       recordUsCount(h, (w + v + late) * 1000, c)
-      this.schedule(iv, c, null, v + late)
+      this.timeline.schedule(iv, c, null, v + late)
     }
   }
 
@@ -211,23 +195,6 @@ export class OperatorRecorder {
     this.alloc(b).split(n, out)
     const v = b.value
     for (let i = 0; i < v.length; i++) if (out[i]! > 0) recordUsCount(h, (shift + v[i]!) * 1000, out[i]!)
-  }
-
-  /** Expected arrivals of n outcomes handed over during interval `iv`: after `b`'s delays (or none) plus `offset` ms. */
-  private schedule(iv: number, n: number, b: Bins | null, offset: number): void {
-    if (n <= 0) return
-    const I = this.intervalMs
-    const ring = this.ring
-    const put = (v: number, share: number) => {
-      // Handed over evenly through the interval: the arrival window [v, I + v) spans two intervals.
-      const k = Math.floor(v / I)
-      const frac = (v - k * I) / I
-      const a = iv + k
-      ring[a % ring.length] += n * share * (1 - frac)
-      ring[(a + 1) % ring.length] += n * share * frac
-    }
-    if (!b) return put(offset, 1)
-    for (let i = 0; i < b.value.length; i++) put(offset + b.value[i]!, b.share[i]!)
   }
 
   /** Reads and clears the link's interval `iv` (its index from the run start); returns the operator's figures for it. */
@@ -316,7 +283,7 @@ export class OperatorRecorder {
           this.countOutcomes(oc)
           // The operator's refusals come back as REJECTD receipts, one latency after the hand-over.
           this.record(this.ivReceipt, bins.latency, w, refused)
-          this.schedule(iv, refused, bins.latency, 0)
+          this.timeline.schedule(iv, refused, bins.latency, 0)
           if (refused > 0) this.receipts.REJECTD = (this.receipts.REJECTD ?? 0) + refused
           t.rejected_by_operator += refused
           opRejected += refused
@@ -367,17 +334,13 @@ export class OperatorRecorder {
     this.segmentsFloat += ivSent * link.segments
     t0.segments = Math.round(this.segmentsFloat)
     // Missing outcomes are declared when the wait runs out.
-    this.schedule(iv, missing, null, phase.latency.mean + this.receiptWaitMs)
+    this.timeline.schedule(iv, missing, null, phase.latency.mean + this.receiptWaitMs)
     // Every accepted message closes with a final receipt or as missing (gateway: also the operator's refusals).
     const closed = direct ? accepted : carried + opRejected + c.dropped
     const finals = closed - missing
-    this.closedTotal += closed
+    this.timeline.add(closed)
     this.cumAccepted += ivAccepted
-    const slot = iv % this.ring.length
-    this.cumClosedFloat += this.ring[slot]!
-    this.ring[slot] = 0
-    const closedInt = Math.max(0, Math.min(this.closedTotal, Math.round(this.cumClosedFloat)) - this.cumClosedInt)
-    this.cumClosedInt += closedInt
+    const closedInt = this.timeline.take(iv)
     // Duplicates: extra receipts beside the books.
     if (finals > 0) {
       this.duplicates.split(finals, oc)
@@ -398,7 +361,7 @@ export class OperatorRecorder {
       queued: link.queued,
       inFlight: Math.round(Math.min((c.dispatched * link.segments * link.hold()) / this.intervalMs, w)),
       receipts: closedInt,
-      awaiting: Math.max(0, this.cumAccepted - this.cumClosedInt),
+      awaiting: Math.max(0, this.cumAccepted - this.timeline.arrived),
       maxWaitMs: c.maxWait,
       submitP50: p(this.ivSubmit, 50),
       submitP99: p(this.ivSubmit, 99),
@@ -417,9 +380,7 @@ export class OperatorRecorder {
    * (gateway: accepted, no outcome).
    */
   finish(point: OperatorPoint): void {
-    const rest = this.closedTotal - this.cumClosedInt
-    point.receipts += rest
-    this.cumClosedInt += rest
+    point.receipts += this.timeline.rest()
     const q = this.link.queued
     if (q > 0) {
       if (this.direct) {
@@ -427,7 +388,7 @@ export class OperatorRecorder {
         point.dropped += q
       } else this.totals.pending += q
     }
-    point.awaiting = Math.max(0, this.cumAccepted - this.cumClosedInt)
+    point.awaiting = Math.max(0, this.cumAccepted - this.timeline.arrived)
   }
 
   /** Clears the interval histograms (after the run's interval histograms took them). */
@@ -437,9 +398,9 @@ export class OperatorRecorder {
     this.ivErrors = {}
   }
 
-  /** Whether outcomes are still expected (less than half a message left in the ring counts as none). */
+  /** Whether outcomes are still expected. */
   get receiptsDue(): boolean {
-    return this.closedTotal - this.cumClosedFloat >= 0.5
+    return this.timeline.due
   }
 
   private countOutcomes(oc: Float64Array): void {
