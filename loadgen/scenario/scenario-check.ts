@@ -11,6 +11,7 @@ import type { ScenarioFile, StreamFile, TrafficFile } from './scenario-schema.js
 import type { ExecutorConfig } from './scenario.js'
 import { compileTemplate } from './template.js'
 import { thresholdIssues } from '../../results/thresholds.js'
+import { checkModelSection } from './model-section.js'
 
 export function checkScenario(s: ScenarioFile, network: NetworkConfig | undefined, report: Report): void {
   const operators = network?.operators.map((o) => o.id)
@@ -34,6 +35,7 @@ export function checkScenario(s: ScenarioFile, network: NetworkConfig | undefine
   if (late > lag) report(['scheduling', 'late_after'], `at most max_lag (${s.scheduling?.max_lag ?? '2s'})`, s.scheduling?.late_after)
   if (s.thresholds) for (const i of thresholdIssues(s.thresholds, operators).issues) report(i.path, i.expected, i.value)
   if (operators) checkGateway(s.gateway, operators, report)
+  checkModelSection(s.model, operators, report)
 }
 
 /** A stream's highest planned rate in messages per second (--rate-scale multiplies it). */

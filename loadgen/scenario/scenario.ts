@@ -13,6 +13,7 @@ import { checkScenario } from './scenario-check.js'
 import { ScenarioSchema, type ScenarioFile, type StreamFile, type TrafficFile } from './scenario-schema.js'
 import { compileTemplate, type Template } from './template.js'
 import { parseThresholds, type ThresholdDef } from '../../results/thresholds.js'
+import { normalizeModelSection, type ModelSection } from './model-section.js'
 
 export type { GatewayConfig }
 
@@ -67,6 +68,8 @@ export interface Scenario {
   receipts: { waitMs: number; multipart?: 'per_segment' | 'per_message' }
   scheduling: { lateAfterMs: number; maxLagMs: number }
   thresholds: ThresholdDef[]
+  /** The `model:` section (model-section.ts): how `mtsim model` sees the gateway's links. */
+  model: ModelSection
 }
 
 const DEFAULT_SENDER = 'MTSIM'
@@ -128,6 +131,7 @@ function normalizeScenario(s: ScenarioFile, ctx: NetworkContext, file: string | 
       maxLagMs: parseDuration(s.scheduling?.max_lag ?? '2s'),
     },
     thresholds: s.thresholds ? parseThresholds(s.thresholds, file ?? 'scenario', operators) : [],
+    model: normalizeModelSection(s.model),
   }
 }
 
