@@ -1,7 +1,7 @@
 // The capacity search's report.html: offered against carried (the knee marked), latency
 // percentiles against the offered rate, drops and refusals per step, what ran out per operator at
 // the knee, and every step with its verdict. Same page shell and style as the model's report.
-import type { CapacityFile } from './index.js'
+import type { CapacityFile } from './capacity-file.js'
 import { chartCard, esc, renderPageShell, table, verdictBox } from '../report/page.js'
 import { CAPACITY_CLIENT_SCRIPT } from './html-client.js'
 

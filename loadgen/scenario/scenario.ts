@@ -3,6 +3,7 @@
 // compiled, thresholds parsed. Nothing downstream reads the file form.
 //
 // API: loadScenario(file) -> Scenario, parseScenario(value, file, baseDir) -> Scenario.
+import type { ExecutorConfig } from './executor-config.js'
 import { dirname, resolve } from 'node:path'
 import { loadConfigFile, validateConfig, type LoadOptions, type Report } from '../../config/load-config.js'
 import { bug, MtsimError } from '../../lib/errors.js'
@@ -17,11 +18,7 @@ import { normalizeModelSection, type ModelSection } from './model-section.js'
 
 export type { GatewayConfig }
 
-export type ExecutorConfig =
-  | { kind: 'constant-arrival-rate'; rate: number; timeUnitMs: number; durationMs: number }
-  | { kind: 'ramping-arrival-rate'; startRate: number; timeUnitMs: number; stages: { target: number; durationMs: number }[] }
-  /** hourlyWeights: 24 numbers; speedup: 1 = real time. */
-  | { kind: 'daily-profile'; dailyVolume: number; hourlyWeights: number[]; speedup: number }
+export type { ExecutorConfig }
 
 export type DestinationConfig =
   | { kind: 'operator'; operator: string; prefixes: string[]; weight: number }
