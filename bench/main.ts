@@ -2,7 +2,7 @@
 // a long soak, the HTTP paths, and the pending-receipt store's size. Issue 6: a load harness
 // slower than the system it tests measures itself. The LAST line is always
 //   full-cycle: <N> msg/s, baseline <M> msg/s, ratio <R>x
-// Options: --only full-cycle|soak|http|receipt-store|timeouts|fuzz, --seconds N, --messages N (soak; fuzz: PDUs),
+// Options: --only full-cycle|soak|http|receipt-store|timeouts|fuzz|model|model-check, --seconds N, --messages N (soak; fuzz: PDUs),
 // --window N, --binds N, --rate N (planned msg/s; full-cycle default: probe for the ceiling,
 // soak default 60000).
 import { parseArgs } from 'node:util'
@@ -10,11 +10,13 @@ import { header } from './format.js'
 import { fullCycle } from './full-cycle.js'
 import { fuzzBench } from './fuzz.js'
 import { httpBench } from './http.js'
+import { modelBench } from './model.js'
+import { modelCheck } from './model-check.js'
 import { receiptStoreBench } from './receipt-store.js'
 import { soak } from './soak.js'
 import { timeoutsBench } from './timeouts.js'
 
-const SECTIONS = ['full-cycle', 'soak', 'http', 'receipt-store', 'timeouts', 'fuzz'] as const
+const SECTIONS = ['full-cycle', 'soak', 'http', 'receipt-store', 'timeouts', 'fuzz', 'model', 'model-check'] as const
 type Section = (typeof SECTIONS)[number]
 /**
  * Soak rate unless --rate: about half of what the pair sustains on a 2-core machine (~120k msg/s),
@@ -84,6 +86,9 @@ await section('full-cycle', async () => {
 })
 await section('receipt-store', () => receiptStoreBench(10_000_000, 400 * 1048576, log))
 await section('http', () => httpBench(Math.round(5000 * seconds), log))
+await section('model', () => modelBench(log))
+// Ten minutes of real runs against the model: only when asked for (--only model-check).
+if (only === 'model-check') await section('model-check', () => modelCheck(log))
 // Without --only soak or --messages (a plain `npm run bench`), a short soak of a million messages.
 const soakMessages = Math.round(positive('messages', args.messages, only === 'soak' ? 10_000_000 : 1_000_000))
 await section('soak', () => soak({ messages: soakMessages, rate: rate || SOAK_RATE, window, binds, rssLimit: 256 * 1048576, log }))

@@ -90,3 +90,17 @@ export type FuzzSideIn = { type: 'stats' } | { type: 'stop' }
 export type FuzzSideOut =
   | { type: 'ready'; port: number; maxPduLength: number; systemId: string; password: string }
   | ({ type: 'stats-reply' } & TargetStats)
+
+/** model-side.ts: one `mtsim model` in its own process. */
+export type ModelSideIn = { type: 'model'; file: string; rateScale: number }
+export interface ModelSideReply {
+  type: 'model-reply'
+  messages: number
+  /** Wall time: loading, modelling, building results. */
+  elapsedMs: number
+  /** The model loop alone. */
+  modelMs: number
+  peakRss: number
+  intervals: number
+  peakQueued: number
+}

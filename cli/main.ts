@@ -9,6 +9,8 @@ import { registerReport } from './commands/report.js'
 import { registerGateway } from './commands/gateway.js'
 import { registerCoordinate } from './commands/coordinate.js'
 import { registerK8s } from './commands/k8s.js'
+import { registerModel } from './commands/model.js'
+import { registerCapacity } from './commands/capacity.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -29,6 +31,8 @@ Examples:
   mtsim k8s scenarios/quickstart.yaml --shares 4 --image r.example/mtsim:0.1.0 --out run.yaml
                                                            a run split over 4 pods on Kubernetes (kubectl apply -f run.yaml)
   mtsim coordinate --shares 4 --host 0.0.0.0               start a split run's shares together, judge it once
+  mtsim model scenarios/national-peak-day.yaml             a 300-million-message day modelled without sockets
+  mtsim capacity scenarios/capacity-kannel.yaml            the highest rate Kannel sustains within the thresholds
 `,
   )
 
@@ -39,5 +43,7 @@ registerReport(program)
 registerGateway(program)
 registerCoordinate(program)
 registerK8s(program)
+registerModel(program)
+registerCapacity(program)
 
 await program.parseAsync(process.argv)

@@ -99,6 +99,10 @@ const table = {
   MTSIM_ERR_K8S: { message: (what) => `mtsim k8s: ${what}`, exit: ExitCode.invalidConfig },
   MTSIM_ERR_SHARE_ACCOUNTS: { message: (shares, why) => `--shares ${shares}: ${why}`, exit: ExitCode.invalidConfig },
 
+  // mtsim model / mtsim capacity: settings that cannot work together (capacity/).
+  MTSIM_ERR_MODEL: { message: (what) => `mtsim model: ${what}`, exit: ExitCode.invalidConfig },
+  MTSIM_ERR_CAPACITY: { message: (what) => `mtsim capacity: ${what}`, exit: ExitCode.invalidConfig },
+
   // The installation and mtsim's own threads.
   MTSIM_ERR_NOT_BUILT: { message: (path) => `worker threads need the compiled ${path}, which is missing: run "npm run build" first`, exit: ExitCode.internal },
   MTSIM_ERR_WORKER_FAILED: { message: (which, why) => `${which} failed: ${why}`, exit: ExitCode.internal },

@@ -28,7 +28,7 @@ const CHARTS: { id: string; title: string; caption: string; wide?: boolean }[] =
   { id: 'chart-gauges', title: 'In flight and awaiting receipt', caption: 'Submits without an answer yet, and accepted messages without a final receipt, at the end of each interval.' },
 ]
 
-const CSS = `
+export const CSS = `
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111827;background:#f3f4f6}
 main{max-width:1320px;margin:0 auto;padding:24px 28px 48px}
@@ -91,6 +91,7 @@ export function renderPage(p: PageParts): string {
       ? `<div class="verdict fail">FAILED: ${failed} of ${r.thresholds.length} thresholds</div>`
       : `<div class="verdict pass">PASSED: ${r.thresholds.length} thresholds</div>`
   const notes: string[] = []
+  if (r.meta.modelled) notes.push('Modelled by mtsim model: no message was sent; the figures are the model of this scenario (what it leaves out: docs/model.md).')
   if (r.meta.interrupted) notes.push('This run was interrupted: figures cover the run up to the interruption; "pending" messages were still awaiting receipts.')
   if (r.meta.segment) notes.push(`This is share ${r.meta.segment.index + 1} of ${r.meta.segment.count} of a segmented run; merge all shares for the whole (mtsim report a.json b.json ...).`)
   const c = p.comparison

@@ -141,6 +141,8 @@ export interface ResultsFile {
     segment: { index: number; count: number } | null
     /** Nominal planned rate over time, for "throughput against plan". */
     intervalMs: number
+    /** true: the figures come from `mtsim model` (capacity/model), not from a run. */
+    modelled?: boolean
   }
   totals: Totals
   statuses: Record<string, number>

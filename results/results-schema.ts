@@ -92,6 +92,7 @@ const MetaSchema = Obj({
     description: 'null or { index, count }',
   }),
   intervalMs: Type.Number({ exclusiveMinimum: 0, description: 'the time series interval in ms, more than 0' }),
+  modelled: Type.Optional(Type.Boolean({ description: 'true for figures from mtsim model' })),
 })
 
 const MsOrNull = Type.Union([Type.Number(), Type.Null()], { description: 'ms or null' })

@@ -8,9 +8,10 @@ import { isGsm7 } from '../../smpp/text.js'
 import type { NetworkConfig } from '../../simulator/network.js'
 import { checkGateway } from './gateway-config.js'
 import type { ScenarioFile, StreamFile, TrafficFile } from './scenario-schema.js'
-import type { ExecutorConfig } from './scenario.js'
+import { peakRate, type ExecutorConfig } from './executor-config.js'
 import { compileTemplate } from './template.js'
 import { thresholdIssues } from '../../results/thresholds.js'
+import { checkModelSection } from './model-section.js'
 
 export function checkScenario(s: ScenarioFile, network: NetworkConfig | undefined, report: Report): void {
   const operators = network?.operators.map((o) => o.id)
@@ -34,21 +35,9 @@ export function checkScenario(s: ScenarioFile, network: NetworkConfig | undefine
   if (late > lag) report(['scheduling', 'late_after'], `at most max_lag (${s.scheduling?.max_lag ?? '2s'})`, s.scheduling?.late_after)
   if (s.thresholds) for (const i of thresholdIssues(s.thresholds, operators).issues) report(i.path, i.expected, i.value)
   if (operators) checkGateway(s.gateway, operators, report)
+  checkModelSection(s.model, operators, report)
 }
 
-/** A stream's highest planned rate in messages per second (--rate-scale multiplies it). */
-export function peakRate(e: ExecutorConfig): number {
-  switch (e.kind) {
-    case 'constant-arrival-rate':
-      return (e.rate * 1000) / e.timeUnitMs
-    case 'ramping-arrival-rate':
-      return (Math.max(e.startRate, ...e.stages.map((g) => g.target)) * 1000) / e.timeUnitMs
-    case 'daily-profile': {
-      const sum = e.hourlyWeights.reduce((a, w) => a + w, 0)
-      return sum > 0 ? (e.dailyVolume * Math.max(...e.hourlyWeights) * e.speedup) / sum / 3600 : 0
-    }
-  }
-}
 
 /** The executor part of a stream as scenario.ts normalises it (enough for peakRate). */
 function executorOf(st: StreamFile): ExecutorConfig {

@@ -9,6 +9,7 @@ import { Obj, Duration, Rate as RateLimit } from '../../config/schema-kit.js'
 import { Tagged } from '../../config/schema-kit.js'
 import { ThresholdsSchema } from '../../results/thresholds-schema.js'
 import { GatewaySchema } from './gateway-schema.js'
+import { ModelSectionSchema } from './model-section.js'
 
 const Weight = Type.Optional(Type.Number({ minimum: 0, maximum: 1e9, description: 'a relative weight, 0 to 1000000000 (default 1)' }))
 
@@ -123,6 +124,7 @@ export const ScenarioSchema = Obj(
       max_lag: Type.Optional(Duration('how late a send may be before it is dropped (default "2s")')),
     })),
     thresholds: Type.Optional(ThresholdsSchema),
+    model: Type.Optional(ModelSectionSchema),
   },
   { title: 'mtsim scenario', description: 'A load test for mtsim: network, gateway, streams of traffic and thresholds.' },
 )

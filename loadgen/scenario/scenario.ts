@@ -3,6 +3,7 @@
 // compiled, thresholds parsed. Nothing downstream reads the file form.
 //
 // API: loadScenario(file) -> Scenario, parseScenario(value, file, baseDir) -> Scenario.
+import type { ExecutorConfig } from './executor-config.js'
 import { dirname, resolve } from 'node:path'
 import { loadConfigFile, validateConfig, type LoadOptions, type Report } from '../../config/load-config.js'
 import { bug, MtsimError } from '../../lib/errors.js'
@@ -13,14 +14,11 @@ import { checkScenario } from './scenario-check.js'
 import { ScenarioSchema, type ScenarioFile, type StreamFile, type TrafficFile } from './scenario-schema.js'
 import { compileTemplate, type Template } from './template.js'
 import { parseThresholds, type ThresholdDef } from '../../results/thresholds.js'
+import { normalizeModelSection, type ModelSection } from './model-section.js'
 
 export type { GatewayConfig }
 
-export type ExecutorConfig =
-  | { kind: 'constant-arrival-rate'; rate: number; timeUnitMs: number; durationMs: number }
-  | { kind: 'ramping-arrival-rate'; startRate: number; timeUnitMs: number; stages: { target: number; durationMs: number }[] }
-  /** hourlyWeights: 24 numbers; speedup: 1 = real time. */
-  | { kind: 'daily-profile'; dailyVolume: number; hourlyWeights: number[]; speedup: number }
+export type { ExecutorConfig }
 
 export type DestinationConfig =
   | { kind: 'operator'; operator: string; prefixes: string[]; weight: number }
@@ -67,6 +65,8 @@ export interface Scenario {
   receipts: { waitMs: number; multipart?: 'per_segment' | 'per_message' }
   scheduling: { lateAfterMs: number; maxLagMs: number }
   thresholds: ThresholdDef[]
+  /** The `model:` section (model-section.ts): how `mtsim model` sees the gateway's links. */
+  model: ModelSection
 }
 
 const DEFAULT_SENDER = 'MTSIM'
@@ -128,6 +128,7 @@ function normalizeScenario(s: ScenarioFile, ctx: NetworkContext, file: string | 
       maxLagMs: parseDuration(s.scheduling?.max_lag ?? '2s'),
     },
     thresholds: s.thresholds ? parseThresholds(s.thresholds, file ?? 'scenario', operators) : [],
+    model: normalizeModelSection(s.model),
   }
 }
 

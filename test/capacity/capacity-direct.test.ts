@@ -1,0 +1,65 @@
+// `mtsim capacity` in direct mode, where the knee is known: one operator answering in 200 ms with
+// a window of 10 on one bind carries 10 / 0.2 s = 50 msg/s. Above it mtsim's sends wait for window
+// room and the scenario's threshold on submit latency breaks; the verdict names the window. And a
+// search stopped from outside (Ctrl-C) keeps its steps.
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { capacityScenario, type CapacityFile } from '../../capacity/measure/index.js'
+import { operator, outDir, scenario } from './helpers.js'
+
+function windowScenario() {
+  return scenario({
+    name: 'capacity-window',
+    network: {
+      operators: [operator('op', '4790', {
+        latency: { distribution: 'fixed', value: '200ms' },
+        smpp: { port: 0, accounts: [{ system_id: 'op', password: 'pw' }], window: { max_outstanding: 10 } },
+        receipts: { delay: { distribution: 'fixed', value: '100ms' } },
+      })],
+    },
+    gateway: { kind: 'direct', binds: 1, window: 10 },
+    streams: [{ name: 'load', executor: 'constant-arrival-rate', rate: 20, duration: '10s', traffic: { destinations: [{ operator: 'op' }], msisdn_length: 10, templates: ['Your code is {{otp}}'] } }],
+    scheduling: { late_after: '50ms', max_lag: '10s' },
+    thresholds: { submit_latency: ['p(99)<600'], dropped: ['count==0'] },
+  })
+}
+
+describe('mtsim capacity, direct mode', () => {
+  it('brackets B x W / L = 50 msg/s and names the window', async () => {
+    const out = await capacityScenario(windowScenario(), {
+      outDir: outDir('capacity-window'), startRate: 20, maxRate: 200, factor: 2, precision: 0.2, stepMs: 3000, warmupMs: 0, maxDurationMs: 120_000, settleMs: 0,
+    })
+    const c = out.file
+    expect(c.held).not.toBeNull()
+    expect(c.broke).not.toBeNull()
+    // The window carries 50/s: a rate clearly below holds, one clearly above breaks.
+    expect(c.held!).toBeLessThan(52)
+    expect(c.broke!).toBeGreaterThan(45)
+    expect(c.held!).toBeGreaterThanOrEqual(30)
+    expect(c.knee?.resource).toBe('operator window')
+    // Carried at the failing step: the window's 50/s (the rest waited), within scheduling noise.
+    const failing = c.steps.find((s) => s.rate === c.broke)!
+    expect(failing.carriedPerS).toBeGreaterThan(40)
+    expect(failing.carriedPerS).toBeLessThan(55)
+  }, 200_000)
+
+  it('keeps the steps so far when stopped from outside', async () => {
+    const controller = new AbortController()
+    const dir = outDir('capacity-stop')
+    const out = await capacityScenario(windowScenario(), {
+      outDir: dir, startRate: 10, maxRate: 200, factor: 1.5, precision: 0.05, stepMs: 2000, warmupMs: 0, maxDurationMs: 120_000, settleMs: 0,
+      signal: controller.signal,
+      // Stop while the second step runs.
+      log: (line) => {
+        if (line.startsWith('step 2:')) setTimeout(() => controller.abort(), 500)
+      },
+    })
+    const c: CapacityFile = JSON.parse(readFileSync(out.files.capacity, 'utf8'))
+    expect(c.meta.interrupted).toBe(true)
+    expect(c.ended).toBe('interrupted')
+    expect(c.steps.length).toBe(2)
+    expect(c.steps[0]!.ok).toBe(true)
+    expect(c.steps[1]!.interrupted).toBe(true)
+    expect(c.held).toBe(10)
+  }, 60_000)
+})
