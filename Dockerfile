@@ -10,6 +10,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+COPY capacity ./capacity
 COPY lib ./lib
 COPY config ./config
 COPY smpp ./smpp
