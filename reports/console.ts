@@ -4,7 +4,7 @@ import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { formatDeltaValue, formatChange } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
-import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtObserved } from './report-figures.js'
+import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome } from './report-figures.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
 
 export interface ConsoleOptions {
@@ -81,11 +81,13 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
   if (r.thresholds.length) {
     out.push('')
     const failed = r.thresholds.filter((th) => !th.ok).length
-    out.push(`thresholds: ${failed ? `${failed} of ${r.thresholds.length} FAILED` : `all ${r.thresholds.length} passed`}`)
+    const unjudged = r.thresholds.filter((th) => th.insufficient).length
+    const note = unjudged ? ` (${unjudged} on insufficient data: too few samples to judge; set min_samples to accept fewer)` : ''
+    out.push(`thresholds: ${failed ? `${failed} of ${r.thresholds.length} FAILED${note}` : `all ${r.thresholds.length} passed`}`)
     out.push(
       table(
         ['', 'scope', 'threshold', 'observed'],
-        r.thresholds.map((th) => [th.ok ? 'ok' : 'FAIL', th.scope, `${th.metric} ${th.expression}`, fmtObserved(th.observed, th.metric)]),
+        r.thresholds.map((th) => [th.ok ? 'ok' : 'FAIL', th.scope, `${th.metric} ${th.expression}`, fmtOutcome(th)]),
       ),
     )
   }

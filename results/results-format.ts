@@ -119,6 +119,8 @@ export interface ThresholdOutcome {
   /** The value the expression was tested against (null when there was no data). */
   observed: number | null
   abortOnFail: boolean
+  /** Present when too few samples were behind `observed` to judge it (results/threshold-samples.ts): then ok is false. */
+  insufficient?: { samples: number; needed: number }
 }
 
 export interface ResultsFile {

@@ -74,6 +74,7 @@ const ThresholdSchema = Obj({
   ok: Type.Boolean(),
   observed: Type.Union([Type.Number(), Type.Null()], { description: 'a number or null' }),
   abortOnFail: Type.Boolean(),
+  insufficient: Type.Optional(Obj({ samples: Type.Integer({ minimum: 0 }), needed: Type.Integer({ minimum: 0 }) })),
 })
 
 const MetaSchema = Obj({

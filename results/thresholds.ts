@@ -20,7 +20,9 @@
 //     accepted/sent, missing_rate = missing/accepted, drop_rate = dropped/planned
 // Operators: <, <=, >, >=, ==, !=. The only tag is operator:<id of a network operator>.
 // No data (no latency samples, a rate over 0, an empty run) gives observed null and a FAIL: a
-// threshold cannot be shown to hold on nothing.
+// threshold cannot be shown to hold on nothing. Too little data (p(99) over fewer than 100
+// latencies, a rate over fewer than 10 messages: threshold-samples.ts) is a FAIL too, reported as
+// insufficient data, unless the threshold says `min_samples: N` (0: judge whatever there is).
 //
 // API: thresholdIssues(value, operators) for the scenario check, parseThresholds(value, file,
 // operators?) -> ThresholdDef[], evaluateThresholds(defs, data) -> ThresholdOutcome[].
@@ -29,6 +31,7 @@ import { parseDuration } from '../lib/duration.js'
 import { decodeHistogram, type Histogram } from '../lib/hdr.js'
 import type { Histograms, ThresholdOutcome, Totals } from './results-format.js'
 import type { ThresholdsFile } from './thresholds-schema.js'
+import { neededSamples, samplesOf } from './threshold-samples.js'
 
 export type Comparison = '<' | '<=' | '>' | '>=' | '==' | '!='
 export type Aggregation = { kind: 'avg' | 'min' | 'max' | 'med' | 'count' | 'rate' } | { kind: 'p'; p: number }
@@ -69,6 +72,8 @@ export interface ThresholdDef {
   abortOnFail: boolean
   /** abortOnFail is not acted on before this many ms into the run. */
   delayAbortEvalMs: number
+  /** Samples the figure needs to be judged (`min_samples`); null: the default (threshold-samples.ts). */
+  minSamples: number | null
 }
 
 export interface ThresholdData {
@@ -148,6 +153,7 @@ export function thresholdIssues(value: ThresholdsFile, operators?: readonly stri
         value: Number(e[4]),
         abortOnFail: typeof item === 'string' ? false : (item.abortOnFail ?? false),
         delayAbortEvalMs: typeof item === 'string' || item.delayAbortEval === undefined ? 0 : parseDuration(item.delayAbortEval),
+        minSamples: typeof item === 'string' ? null : (item.min_samples ?? null),
       })
     })
   }
@@ -166,15 +172,24 @@ export function evaluateThresholds(defs: readonly ThresholdDef[], data: Threshol
   const decoded = new Map<string, Histogram>()
   return defs.map((d) => {
     const observed = observe(d, data, decoded)
-    return {
+    const needed = neededSamples(d)
+    const samples = samplesOf(d, data, () => decoded.get(`${d.scope}\u0000${d.metric}`)?.totalCount ?? 0, () => rateDenominator(d, data))
+    const outcome: ThresholdOutcome = {
       metric: d.metric,
       scope: d.scope,
       expression: d.expression,
-      ok: observed !== null && compare(observed, d.op, d.value),
+      ok: observed !== null && samples >= needed && compare(observed, d.op, d.value),
       observed,
       abortOnFail: d.abortOnFail,
     }
+    if (samples < needed) outcome.insufficient = { samples, needed }
+    return outcome
   })
+}
+
+function rateDenominator(d: ThresholdDef, data: ThresholdData): number {
+  const totals = d.scope === 'overall' ? data.totals : data.operators[d.scope]?.totals
+  return totals ? totals[RATES[d.metric as RateName][1]] : 0
 }
 
 function observe(d: ThresholdDef, data: ThresholdData, decoded: Map<string, Histogram>): number | null {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { action } from '../handle-errors.js'
 import { loadScenario } from '../../loadgen/scenario/scenario.js'
+import { scenarioWarnings } from '../../loadgen/scenario/scenario-warnings.js'
 import { runScenario } from '../../run/run-scenario.js'
 import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { writeReport, formatConsoleSummary, loadResults } from '../../reports/index.js'
@@ -79,6 +80,7 @@ async function runShare(
 ): Promise<number> {
   const scenario = withWebhookHost(loadScenario(file), o.webhookHost)
   checkScaledRates(scenario, parsed.rateScale)
+  for (const w of scenarioWarnings(file)) stderr(`warning: ${w}`)
   const baseline = o.baseline ? loadResults(o.baseline) : undefined
 
   // First Ctrl-C / SIGTERM: stop sending, let answers due come in, write results and report.

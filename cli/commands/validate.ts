@@ -30,7 +30,9 @@ export function registerValidate(program: Command): void {
             const kind = fileKind(file)
             if (kind === 'scenario') {
               const { loadScenario } = await import('../../loadgen/scenario/scenario.js')
+              const { scenarioWarnings } = await import('../../loadgen/scenario/scenario-warnings.js')
               loadScenario(file)
+              for (const w of scenarioWarnings(file)) process.stderr.write(`warning: ${w}\n`)
             } else loadNetwork(file)
             process.stdout.write(`${file}: valid ${kind} file\n`)
           } catch (err) {

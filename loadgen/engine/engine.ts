@@ -231,7 +231,8 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   function checkAbortThresholds(elapsed: number): void {
     const live = abortDefs.filter((d) => elapsed >= d.delayAbortEvalMs)
     if (!live.length) return
-    if (evaluateThresholds(live, metrics.thresholdData(elapsed)).some((o) => !o.ok)) interrupt()
+    // Too few samples so far is no reason to stop: only a threshold judged and broken aborts.
+    if (evaluateThresholds(live, metrics.thresholdData(elapsed)).some((o) => !o.ok && !o.insufficient)) interrupt()
   }
 
   // --- the loop: one pending wake-up at a time ---
