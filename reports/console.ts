@@ -2,7 +2,7 @@
 // columns, no colour codes (it ends up in CI logs and pasted into tickets).
 import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
-import { formatDeltaValue, formatChange } from './delta-format.js'
+import { formatDeltaValue, formatChange, formatVerdict, deltaMark } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
 import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome } from './report-figures.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
@@ -98,9 +98,11 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
     out.push(
       table(
         ['', 'figure', 'baseline', 'now', 'change'],
-        c.deltas.map((d) => [d.worse ? 'WORSE' : '', d.label, formatDeltaValue(d, d.baseline), formatDeltaValue(d, d.current), formatChange(d)]),
+        c.deltas.map((d) => [deltaMark(d), d.label, formatDeltaValue(d, d.baseline), formatDeltaValue(d, d.current), formatChange(d)]),
       ),
     )
+    for (const d of c.deltas) if (d.population) out.push(`  ${d.label}: ${d.population}`)
+    out.push(`verdict: ${formatVerdict(c)}`)
   }
   return out.join('\n') + '\n'
 }

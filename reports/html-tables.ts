@@ -110,7 +110,7 @@ export function comparisonTable(c: Comparison): string {
       formatDeltaValue(d, d.baseline),
       formatDeltaValue(d, d.current),
       formatChange(d),
-      d.worse ? '<span class="pill fail">worse</span>' : '<span class="pill pass">ok</span>',
+      d.worse ? '<span class="pill fail">worse</span>' : d.population ? `<span class="pill warn" title="${esc(d.population)}">not comparable</span>` : '<span class="pill pass">ok</span>',
     ]),
     1,
     (i) => (c.deltas[i]!.worse ? 'bad' : ''),

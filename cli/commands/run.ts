@@ -168,7 +168,8 @@ export function registerRun(program: Command): void {
       'after',
       `
 Exit codes (as k6): 0 thresholds passed, 99 a threshold failed, 104 invalid scenario or network,
-105 interrupted (results and report are still written), 107 the gateway failed to start.
+105 interrupted (results and report are still written), 106 a port asked for is in use,
+107 the gateway failed to start.
 
 Examples:
   mtsim run scenarios/quickstart.yaml
