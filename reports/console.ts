@@ -28,7 +28,7 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
         ['failed', fmtInt(t.failed), 'no answer'],
         ['delivered', fmtInt(t.delivered), `${fmtPct(f.deliveryRate)} of accepted`],
         ['not delivered', fmtInt(t.undelivered + t.expired + t.rejected_by_operator + t.other_final), `undeliv ${fmtInt(t.undelivered)}, expired ${fmtInt(t.expired)}, rejectd ${fmtInt(t.rejected_by_operator)}, other ${fmtInt(t.other_final)}`],
-        ['no receipt', fmtInt(t.missing + t.pending), `missing ${fmtInt(t.missing)}, pending ${fmtInt(t.pending)}`],
+        ['no receipt', fmtInt(t.missing + t.pending), `missing ${fmtInt(t.missing)}, pending ${fmtInt(t.pending)}` + (t.no_receipt_requested ? `; ${fmtInt(t.no_receipt_requested)} asked for none (registered_delivery 0)` : '')],
       ],
     ),
   )

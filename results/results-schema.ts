@@ -26,6 +26,7 @@ export const TotalsSchema = Obj({
   other_final: Count,
   pending: Count,
   missing: Count,
+  no_receipt_requested: Type.Optional(Count),
   duplicate_receipts: Count,
   unknown_receipts: Count,
   intermediate_receipts: Count,

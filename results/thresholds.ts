@@ -17,7 +17,9 @@
 //     undelivered, expired, rejected_by_operator, other_final, missing, pending, duplicate_receipts,
 //     unknown_receipts, intermediate_receipts, misrouted, duplicate_submits, segments
 //   rates, 0 to 1 (aggregation rate): delivery_rate = delivered/accepted, accept_rate =
-//     accepted/sent, missing_rate = missing/accepted, drop_rate = dropped/planned
+//     accepted/sent, missing_rate = missing/accepted, drop_rate = dropped/planned; for
+//     delivery_rate and missing_rate, accepted counts only messages that asked for a receipt
+//     (registered_delivery 0 leaves the receipt books: no_receipt_requested)
 // Operators: <, <=, >, >=, ==, !=. The only tag is operator:<id of a network operator>.
 // No data (no latency samples, a rate over 0, an empty run) gives observed null and a FAIL: a
 // threshold cannot be shown to hold on nothing. Too little data (p(99) over fewer than 100
@@ -44,7 +46,7 @@ const TRENDS = [
 ] as const
 const COUNTERS: readonly (keyof Totals)[] = [
   'planned', 'sent', 'accepted', 'rejected', 'failed', 'dropped', 'late', 'delivered', 'undelivered', 'expired', 'rejected_by_operator',
-  'other_final', 'missing', 'pending', 'duplicate_receipts', 'unknown_receipts', 'intermediate_receipts', 'misrouted', 'duplicate_submits', 'segments',
+  'other_final', 'missing', 'no_receipt_requested', 'pending', 'duplicate_receipts', 'unknown_receipts', 'intermediate_receipts', 'misrouted', 'duplicate_submits', 'segments',
 ]
 const RATES = {
   delivery_rate: ['delivered', 'accepted'],
@@ -189,7 +191,11 @@ export function evaluateThresholds(defs: readonly ThresholdDef[], data: Threshol
 
 function rateDenominator(d: ThresholdDef, data: ThresholdData): number {
   const totals = d.scope === 'overall' ? data.totals : data.operators[d.scope]?.totals
-  return totals ? totals[RATES[d.metric as RateName][1]] : 0
+  if (!totals) return 0
+  const den = RATES[d.metric as RateName][1]
+  // Receipt rates are over the messages that asked for a receipt.
+  const noReceipt = den === 'accepted' && (d.metric === 'delivery_rate' || d.metric === 'missing_rate') ? (totals.no_receipt_requested ?? 0) : 0
+  return totals[den] - noReceipt
 }
 
 function observe(d: ThresholdDef, data: ThresholdData, decoded: Map<string, Histogram>): number | null {
@@ -197,13 +203,14 @@ function observe(d: ThresholdDef, data: ThresholdData, decoded: Map<string, Hist
   const totals = scoped?.totals
   switch (d.type) {
     case 'counter': {
-      const count = totals ? totals[d.metric as keyof Totals] : 0
+      const count = totals ? (totals[d.metric as keyof Totals] ?? 0) : 0
       if (d.aggregation.kind === 'count') return count
       return data.durationMs > 0 ? count / (data.durationMs / 1000) : null
     }
     case 'rate': {
-      const [num, den] = RATES[d.metric as RateName]
-      return totals && totals[den] > 0 ? totals[num] / totals[den] : null
+      const [num] = RATES[d.metric as RateName]
+      const den = rateDenominator(d, data)
+      return totals && den > 0 ? (totals[num] ?? 0) / den : null
     }
     case 'trend': {
       if (!scoped) return null

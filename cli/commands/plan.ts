@@ -45,7 +45,7 @@ export function registerPlan(program: Command): void {
     .action(
       action(async (file: string, o: PlanCliOptions) => {
         const scenario = loadScenario(file)
-        for (const w of scenarioWarnings(file)) process.stderr.write(`warning: ${w}\n`)
+        for (const w of scenarioWarnings(file, scenario)) process.stderr.write(`warning: ${w}\n`)
         return printPlan(scenario, planOptions(o))
       }),
     )

@@ -84,7 +84,7 @@ async function runShare(
 ): Promise<number> {
   const scenario = withWebhookHost(loadScenario(file), o.webhookHost)
   checkScaledRates(scenario, parsed.rateScale)
-  for (const w of scenarioWarnings(file)) stderr(`warning: ${w}`)
+  for (const w of scenarioWarnings(file, scenario)) stderr(`warning: ${w}`)
   const planOpts = { segment: parsed.segment, rateScale: parsed.rateScale, durationCapMs: parsed.durationCapMs }
   if (o.dryRun) return printPlan(scenario, planOpts)
   // Before anything starts: what --duration cut, and links that cannot carry the plan's peak.

@@ -32,7 +32,7 @@ export function registerValidate(program: Command): void {
               const { loadScenario } = await import('../../loadgen/scenario/scenario.js')
               const { scenarioWarnings } = await import('../../loadgen/scenario/scenario-warnings.js')
               const scenario = loadScenario(file)
-              for (const w of scenarioWarnings(file)) process.stderr.write(`warning: ${w}\n`)
+              for (const w of scenarioWarnings(file, scenario)) process.stderr.write(`warning: ${w}\n`)
               const { summarizePlan } = await import('../../loadgen/plan/plan-summary.js')
               const { carryLines } = await import('./plan.js')
               for (const line of carryLines(scenario, summarizePlan(scenario))) process.stderr.write(line + '\n')

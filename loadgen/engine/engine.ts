@@ -221,15 +221,17 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
         metrics.sent(op, now - intended > lateAfterMs, segmentCount(msg))
         lastSend = now
         if (firstSend) firstSend(now, intended), (firstSend = undefined)
-        transport.send(msg, (o: SubmitOutcome) => answered(k, o))
+        // registered_delivery 0 (low two bits: no SMSC delivery receipt) asks for no receipt.
+        const expectReceipt = (msg.registeredDelivery & 3) !== 0
+        transport.send(msg, (o: SubmitOutcome) => answered(k, o, expectReceipt))
       }
     }
     return SENDS_PER_TICK - budget
   }
 
-  function answered(k: number, o: SubmitOutcome): void {
+  function answered(k: number, o: SubmitOutcome, expectReceipt: boolean): void {
     const now = performance.now()
-    correlator.answer(k, o, now)
+    correlator.answer(k, o, now, expectReceipt)
     // An answer frees window room: go on at once if sends are waiting or due.
     if (backlog.length || interrupted || (!planDone && merger.peekTime() <= now - start)) kick()
   }
