@@ -7,13 +7,13 @@
 // soak default 60000).
 import { parseArgs } from 'node:util'
 import { header } from './format.js'
-import { fullCycle } from './full-cycle.js'
-import { fuzzBench } from './fuzz.js'
-import { httpBench } from './http.js'
-import { modelBench } from './model.js'
-import { modelCheck } from './model-check.js'
+import { fullCycle } from './pair/full-cycle.js'
+import { fuzzBench } from './fuzz/fuzz.js'
+import { httpBench } from './http/http.js'
+import { modelBench } from './model/model.js'
+import { modelCheck } from './model/model-check.js'
 import { receiptStoreBench } from './receipt-store.js'
-import { soak } from './soak.js'
+import { soak } from './pair/soak.js'
 import { timeoutsBench } from './timeouts.js'
 
 const SECTIONS = ['full-cycle', 'soak', 'http', 'receipt-store', 'timeouts', 'fuzz', 'model', 'model-check'] as const

@@ -8,7 +8,7 @@ import { OperatorCounters } from '../simulator/operator-stats.js'
 import { ReceiptStore } from '../simulator/receipts/receipt-store.js'
 import { ReceiptEngine, type ReceiptSink } from '../simulator/receipts/receipts.js'
 import { Scheduler } from '../simulator/scheduler.js'
-import { BENCH_PREFIX, benchNetwork } from './bench-network.js'
+import { BENCH_PREFIX, benchNetwork } from './pair/bench-network.js'
 import type { ReceiptStoreDone } from './side-messages.js'
 
 const [mode, totalArg] = process.argv.slice(2)

@@ -1,7 +1,7 @@
 // The IPC messages between bench/main.ts's sections and their child processes, one union per
 // side, so both ends are checked by the compiler (bench/child.ts's Side<Out> narrows on `type`).
 import type { Totals } from '../results/results-format.js'
-import type { TargetStats } from './fuzz-driver.js'
+import type { TargetStats } from './fuzz/fuzz-driver.js'
 
 /** What the load side (load-side.ts) is told to play. */
 export interface LoadRun {
@@ -85,7 +85,7 @@ export type BaselineOut =
   | { type: 'server-report'; cpuUs: number; peakRss: number; cycles: number }
   | { type: 'client-report'; cpuUs: number; peakRss: number; messages: number; total: number; elapsedMs: number }
 
-/** fuzz-side.ts: the simulator under fuzz and its own view of itself (bench/fuzz-driver.ts TargetStats). */
+/** fuzz-side.ts: the simulator under fuzz and its own view of itself (bench/fuzz/fuzz-driver.ts TargetStats). */
 export type FuzzSideIn = { type: 'stats' } | { type: 'stop' }
 export type FuzzSideOut =
   | { type: 'ready'; port: number; maxPduLength: number; systemId: string; password: string }

@@ -12,7 +12,7 @@ export function Obj<P extends TProperties>(props: P, opts: ObjectOptions = {}): 
 
 /**
  * "250ms", "2s", "1m30s" or a number of milliseconds, at most `maxMs` (lib/limits.ts). A string's
- * value is checked by the `maxMs` keyword config/validate.ts adds to Ajv; editors ignore it.
+ * value is checked by the `maxMs` keyword config/validator.ts adds to Ajv; editors ignore it.
  */
 export const Duration = (description = 'a duration like "250ms", "2s" or "1m30s" (a number means milliseconds)', maxMs = MAX_DURATION_MS) =>
   Type.Union([Type.String({ pattern: DURATION_PATTERN, maxMs }), Type.Number({ minimum: 0, maximum: maxMs })], {

@@ -40,7 +40,7 @@ export interface RunScenarioOptions {
    * its file names): start none here (deploy/remote-network.ts). No transit times then.
    */
   remoteNetwork?: boolean
-  /** A start shared with other shares: see RunOptions.startGate (loadgen/engine.ts). */
+  /** A start shared with other shares: see RunOptions.startGate (loadgen/engine/engine.ts). */
   startGate?: () => Promise<number | undefined>
   /** See RunOptions.onFirstSend. */
   onFirstSend?: (perfNow: number, intendedPerf: number) => void

@@ -12,11 +12,11 @@ import { decodeHistogram } from '../../lib/hdr.js'
 import type { Scenario } from '../../loadgen/scenario/scenario.js'
 import { diagnose, type StepVerdict } from './diagnose.js'
 import { CAPACITY_SCHEMA, type CapacityFile, type StepSummary } from './capacity-file.js'
-import { renderCapacityHtml } from './html.js'
+import { renderCapacityHtml } from '../report/measure-html.js'
 import { search, type SearchOptions, type SearchOutcome } from './search.js'
 import { Session } from './session.js'
 import { streamShares, type StepResult } from './step.js'
-import { formatCapacity } from './text.js'
+import { formatCapacity } from '../report/measure-text.js'
 
 export { CAPACITY_SCHEMA, type CapacityFile, type StepSummary } from './capacity-file.js'
 

@@ -1,4 +1,4 @@
-// The search for the highest rate that holds every threshold (like bench/full-cycle.ts's ceiling
+// The search for the highest rate that holds every threshold (like bench/pair/full-cycle.ts's ceiling
 // probe): rising steps (x factor from the start rate) until one fails, then bisection between the
 // last that held and the first that failed until they are within `precision` of each other. If the
 // start rate already fails, the steps fall (/ factor) until one holds. Bounded: no step starts when

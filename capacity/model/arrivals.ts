@@ -1,6 +1,6 @@
 // A stream's arrivals as the model counts them: the same rate pieces the plan uses
 // (loadgen/executors/*), scaled and cut the same way, and the same rule for where message k falls
-// (where the cumulative count reaches k, loadgen/plan.ts), so the model offers exactly the plan's
+// (where the cumulative count reaches k, loadgen/plan/plan.ts), so the model offers exactly the plan's
 // messages in exactly its intervals. Poisson streams are modelled by their mean: the same count,
 // spread evenly (their burstiness is accounted for separately, capacity/model/poisson-throttle.ts).
 //
@@ -13,7 +13,7 @@ import type { PieceSpec } from '../../loadgen/plan/executors/profile.js'
 import { rampingPieces } from '../../loadgen/plan/executors/ramping.js'
 import type { ExecutorConfig, StreamConfig } from '../../loadgen/scenario/scenario.js'
 
-/** As loadgen/plan.ts: counts within this of a whole number are that number. */
+/** As loadgen/plan/plan.ts: counts within this of a whole number are that number. */
 const COUNT_EPSILON = 1e-6
 
 interface Piece {

@@ -1,7 +1,7 @@
 // Records a latency with a count into one of mtsim's HDR histograms (lib/hdr.ts: integer
 // microseconds, 1 us to 1 hour, 3 digits). The model records each latency bin once with the number
 // of messages in it, never once per message; hdr-histogram-js's own recordValueWithCount costs
-// ~290 ns a call (Math.log2 and Math.pow), this ~65 ns, the same bucket (test/capacity/hdr-count.test.ts).
+// ~290 ns a call (Math.log2 and Math.pow), this ~65 ns, the same bucket (test/capacity/model-units.test.ts).
 import { HIGHEST_US, type Histogram } from '../../lib/hdr.js'
 
 /** The JsHistogram internals (hdr-histogram-js 3, useWebAssembly false), as lib/hdr.ts's recordUs uses them. */

@@ -14,10 +14,10 @@ import { writeResults } from '../../results/results-writer.js'
 import { formatJunit, formatSummaryMarkdown, formatConsoleSummary } from '../../reports/index.js'
 import { analyse, type ModelAnswers } from './analysis.js'
 import { compareModel, formatComparison, type ComparisonRow } from './compare.js'
-import { renderModelHtml } from './html.js'
+import { renderModelHtml } from '../report/model-html.js'
 import { MODEL_VERSION, modelResults } from './results.js'
 import { runModel, type ModelOptions, type ModelRun } from './run-model.js'
-import { formatAnswers } from './text.js'
+import { formatAnswers } from '../report/model-text.js'
 
 export const MODEL_SCHEMA = 'mtsim/model'
 

@@ -11,7 +11,7 @@ import { DelaySampler } from '../../simulator/delay.js'
 import type { Delay, OperatorConfig, ReceiptStatName } from '../../simulator/network.js'
 import { binsFromSamples, fixedBins, SAMPLES, sampleBins, shareAbove, type Bins } from './bins.js'
 
-/** Final outcomes, in the results' order (loadgen/metrics.ts FINAL_KEYS plus missing). */
+/** Final outcomes, in the results' order (loadgen/measure/run-metrics.ts FINAL_KEYS plus missing). */
 export const OUTCOMES = ['delivered', 'undelivered', 'expired', 'rejected_by_operator', 'other_final', 'missing'] as const
 export type OutcomeKey = (typeof OUTCOMES)[number]
 

@@ -1,7 +1,7 @@
 // What each stream's traffic means for each operator's link, derived from the scenario's own
-// traffic generator (loadgen/traffic.ts) rather than re-implemented: the share of messages going
+// traffic generator (loadgen/plan/traffic.ts) rather than re-implemented: the share of messages going
 // to each operator (exact from the weights for {operator: id} destinations, sampled for number
-// ranges), the segments per message (sampled texts, loadgen/messages.ts segmentCount) and the share
+// ranges), the segments per message (sampled texts, loadgen/plan/messages.ts segmentCount) and the share
 // refused for an unapproved sender id (exact from the sender weights).
 //
 // API: trafficMix(scenario, streams) -> per stream: shares[op], segments[op], senderRefused[op].

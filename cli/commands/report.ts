@@ -11,7 +11,7 @@ export interface ReportFlags {
   out: string
   baseline?: string
   tolerance: string
-  /** The number of shares the run was cut into: all must be there (reports/merge.ts). */
+  /** The number of shares the run was cut into: all must be there (results/merge.ts). */
   shares?: string
   /** Merge a set with shares missing (figures of part of the run; never a pass). */
   partial?: boolean

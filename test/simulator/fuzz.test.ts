@@ -1,12 +1,12 @@
 // Random bytes against a live operator (mqtt-packet testRandom.js style): no crash, no effect on a
 // well-behaved bind, which keeps working afterwards. Then the 20,000-PDU version of the fuzz that
-// `npm run bench -- --only fuzz` runs with a million (bench/fuzz-driver.ts), against the simulator
+// `npm run bench -- --only fuzz` runs with a million (bench/fuzz/fuzz-driver.ts), against the simulator
 // in its own process: it must come out with everything released and every receipt accounted for.
 import net from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { fuzzSimulator } from '../../bench/fuzz.js'
-import { describeFuzz } from '../../bench/fuzz-driver.js'
+import { fuzzSimulator } from '../../bench/fuzz/fuzz.js'
+import { describeFuzz } from '../../bench/fuzz/fuzz-driver.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Rng } from '../../lib/rng.js'
 import { CommandId } from '../../smpp/constants.js'
@@ -63,7 +63,7 @@ describe('random bytes', () => {
 describe('fuzz, 20,000 PDUs against the simulator in its own process', () => {
   it('leaves the process alive, its fds, connections and binds as they were, every receipt accounted for, and serves a clean bind', async () => {
     // The compiled child (npm test builds dist/ first): the simulator runs as it does in production.
-    const side = pathToFileURL(join(import.meta.dirname, '../../dist/bench/fuzz-side.js')).href
+    const side = pathToFileURL(join(import.meta.dirname, '../../dist/bench/fuzz/fuzz-side.js')).href
     const lines: string[] = []
     const r = await fuzzSimulator(20_000, (l) => lines.push(l), side)
     const report = describeFuzz(r).join('\n')

@@ -13,7 +13,7 @@ import { PID_FILE, processInfo, reapOrphans, registryDir } from '../../../gatewa
 
 const ROOT = join(import.meta.dirname, '../../..')
 const skip = !kannelAvailable() && !process.env.CI
-if (skip) console.warn('test/kannel/orphans.test.ts (SIGKILL case) skipped: Kannel is not installed (apt-get install kannel); with CI=true this fails instead')
+if (skip) console.warn('test/gateways/kannel/orphans.test.ts (SIGKILL case) skipped: Kannel is not installed (apt-get install kannel); with CI=true this fails instead')
 
 const children: ChildProcess[] = []
 afterEach(() => {

@@ -1,7 +1,7 @@
 // The capacity search as plain text: one row per step in the order run, then the answer (the
 // highest rate that held, the first that broke and what ran out), then each operator at the knee.
-import { table } from '../model/text.js'
-import type { CapacityFile } from './capacity-file.js'
+import { table } from './model-text.js'
+import type { CapacityFile } from '../measure/capacity-file.js'
 
 const f1 = (x: number | null) => (x === null ? '-' : x >= 100 ? String(Math.round(x)) : x.toFixed(1))
 const msText = (x: number | null) => (x === null ? '-' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`)

@@ -6,11 +6,11 @@
 // Each sends {type:'ready', port?}; senders then report {type:'done', elapsedMs, cpuUs, ...}.
 import { createServer } from 'node:http'
 import { Pool } from 'undici'
-import { normalizeGateway, type HttpGateway } from '../loadgen/scenario/gateway-config.js'
-import type { OutboundMessage, SubmitOutcome } from '../loadgen/transports/transport.js'
-import { HttpTransport } from '../loadgen/transports/http.js'
-import { ReceiptWebhook } from '../loadgen/transports/webhook.js'
-import type { HttpSideIn, HttpSideOut } from './side-messages.js'
+import { normalizeGateway, type HttpGateway } from '../../loadgen/scenario/gateway-config.js'
+import type { OutboundMessage, SubmitOutcome } from '../../loadgen/transports/transport.js'
+import { HttpTransport } from '../../loadgen/transports/http.js'
+import { ReceiptWebhook } from '../../loadgen/transports/webhook.js'
+import type { HttpSideIn, HttpSideOut } from '../side-messages.js'
 
 /** Requests in flight at once (the transport's `connections`, the callback client's pool). */
 export const HTTP_CONNECTIONS = 32

@@ -1,9 +1,9 @@
 // Runs mtsim's simulator and load generator as two processes over loopback and collects each
 // side's figures. Shared by the full-cycle and soak benches.
 import { join } from 'node:path'
-import type { Totals } from '../results/results-format.js'
-import { Side } from './child.js'
-import type { LoadRun, LoadSideIn, LoadSideOut, SimSideIn, SimSideOut, SimUsage } from './side-messages.js'
+import type { Totals } from '../../results/results-format.js'
+import { Side } from '../child.js'
+import type { LoadRun, LoadSideIn, LoadSideOut, SimSideIn, SimSideOut, SimUsage } from '../side-messages.js'
 
 /** What the load side plays (its rate is an open loop: set it above what the pair sustains to find the ceiling). */
 export interface PairOptions extends Omit<LoadRun, 'port' | 'outDir' | 'warmupMs'> {
@@ -34,8 +34,8 @@ export async function runPair(o: PairOptions, outName: string): Promise<PairResu
   // MTSIM_BENCH_CPU_PROF=<dir>: each side writes a V8 CPU profile there (node --cpu-prof).
   const prof = process.env.MTSIM_BENCH_CPU_PROF
   const execArgv = o.execArgv ?? (prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])
-  const sim = new Side<SimSideOut, SimSideIn>('sim-side.js', [], execArgv)
-  const load = new Side<LoadSideOut, LoadSideIn>('load-side.js', [], execArgv)
+  const sim = new Side<SimSideOut, SimSideIn>('pair/sim-side.js', [], execArgv)
+  const load = new Side<LoadSideOut, LoadSideIn>('pair/load-side.js', [], execArgv)
   try {
     const [ready] = await Promise.all([sim.next('ready'), load.next('ready')])
     let simStart: Promise<SimUsage> | undefined

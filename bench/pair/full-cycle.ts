@@ -13,7 +13,7 @@
 // (every round is printed). A round that did not hold its probed plan counts with what it
 // delivered, and the next round plans just below that.
 import { runBaseline, type BaselineResult } from './baseline.js'
-import { int, mb, perMsgUs } from './format.js'
+import { int, mb, perMsgUs } from '../format.js'
 import { runPair, type PairResult } from './mtsim-pair.js'
 
 export interface FullCycleOptions {

@@ -1,12 +1,12 @@
-// The simulator under fuzz, in its own process (forked by bench/fuzz.ts and by the fuzz test): the
+// The simulator under fuzz, in its own process (forked by bench/fuzz/fuzz.ts and by the fuzz test): the
 // real network (simulator/start-network.ts) with the default limits, and over IPC its own view of
 // itself: alive, open fds, connections, binds, receipts. -> {type:'ready', port, maxPduLength};
 // 'stats' -> 'stats-reply'; 'stop' -> closes the network and exits.
 import { readdirSync } from 'node:fs'
-import { parseNetwork } from '../simulator/network.js'
-import { startNetwork } from '../simulator/start-network.js'
+import { parseNetwork } from '../../simulator/network.js'
+import { startNetwork } from '../../simulator/start-network.js'
 import { FUZZ_ACCOUNT, fuzzNetwork } from './fuzz-network.js'
-import type { FuzzSideIn, FuzzSideOut } from './side-messages.js'
+import type { FuzzSideIn, FuzzSideOut } from '../side-messages.js'
 
 const network = await startNetwork(parseNetwork(fuzzNetwork(), 'fuzz network'))
 const op = network.operators[0]!

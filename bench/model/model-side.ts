@@ -4,10 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runModel } from '../capacity/model/run-model.js'
-import { modelResults } from '../capacity/model/results.js'
-import { loadScenario } from '../loadgen/scenario/scenario.js'
-import type { ModelSideIn, ModelSideReply } from './side-messages.js'
+import { runModel } from '../../capacity/model/run-model.js'
+import { modelResults } from '../../capacity/model/results.js'
+import { loadScenario } from '../../loadgen/scenario/scenario.js'
+import type { ModelSideIn, ModelSideReply } from '../side-messages.js'
 
 process.on('message', (m: ModelSideIn) => {
   if (m.type !== 'model') return

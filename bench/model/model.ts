@@ -5,9 +5,9 @@
 // model loop alone, peak RSS and messages modelled per second. Issue 15 asks for the 300M day in
 // under 60 s on these 2-core machines with flat memory.
 import { fileURLToPath } from 'node:url'
-import { Side } from './child.js'
-import { int, mb } from './format.js'
-import type { ModelSideIn, ModelSideReply } from './side-messages.js'
+import { Side } from '../child.js'
+import { int, mb } from '../format.js'
+import type { ModelSideIn, ModelSideReply } from '../side-messages.js'
 
 export interface ModelBenchResult {
   elapsedMs: number
@@ -15,10 +15,10 @@ export interface ModelBenchResult {
   messages: number
 }
 
-const SCENARIO = fileURLToPath(new URL('../../scenarios/national-peak-day.yaml', import.meta.url))
+const SCENARIO = fileURLToPath(new URL('../../../scenarios/national-peak-day.yaml', import.meta.url))
 
 async function once(rateScale: number): Promise<ModelSideReply> {
-  const side = new Side<ModelSideReply, ModelSideIn>('./model-side.js')
+  const side = new Side<ModelSideReply, ModelSideIn>('./model/model-side.js')
   try {
     const reply = side.next('model-reply')
     side.send({ type: 'model', file: SCENARIO, rateScale })

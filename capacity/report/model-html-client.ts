@@ -1,6 +1,6 @@
 // The model report's own script, inlined after chart.js (plain ES2017 in a String.raw, as
 // reports/html-client.ts: the page opens from disk with no build step). It only draws: every
-// figure was computed in capacity/model/html.ts.
+// figure was computed in capacity/report/model-html.ts.
 export const MODEL_CLIENT_SCRIPT = String.raw`
 (function () {
   'use strict';

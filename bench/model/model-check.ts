@@ -8,11 +8,11 @@
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { compareModel, formatComparison, type ComparisonRow } from '../capacity/model/compare.js'
-import { modelScenario } from '../capacity/model/index.js'
-import { kannelAvailable } from '../gateways/kannel/index.js'
-import { runScenario } from '../run/run-scenario.js'
-import { loadScenario, type Scenario } from '../loadgen/scenario/scenario.js'
+import { compareModel, formatComparison, type ComparisonRow } from '../../capacity/model/compare.js'
+import { modelScenario } from '../../capacity/model/index.js'
+import { kannelAvailable } from '../../gateways/kannel/index.js'
+import { runScenario } from '../../run/run-scenario.js'
+import { loadScenario, type Scenario } from '../../loadgen/scenario/scenario.js'
 
 const SCENARIOS = ['quickstart', 'kannel-smoke', 'throttled-operator', 'slow-receipts', 'black-hole', 'operator-outage-failover', 'peak-day']
 
@@ -22,7 +22,7 @@ function direct(s: Scenario): Scenario {
 }
 
 function outDir(name: string): string {
-  const root = fileURLToPath(new URL('../../out/bench-model-check/', import.meta.url))
+  const root = fileURLToPath(new URL('../../../out/bench-model-check/', import.meta.url))
   mkdirSync(root, { recursive: true })
   return mkdtempSync(join(root, `${name}-`))
 }
@@ -39,13 +39,13 @@ async function check(name: string, s: Scenario, log: (line: string) => void): Pr
 export async function modelCheck(log: (line: string) => void): Promise<string[]> {
   const summary: string[] = []
   for (const name of SCENARIOS) {
-    const s = direct(loadScenario(fileURLToPath(new URL(`../../scenarios/${name}.yaml`, import.meta.url))))
+    const s = direct(loadScenario(fileURLToPath(new URL(`../../../scenarios/${name}.yaml`, import.meta.url))))
     const rows = await check(name, s, log)
     const bad = rows.filter((r) => !r.ok)
     summary.push(`${name} (direct): ${rows.length - bad.length} of ${rows.length} figures agree` + (bad.length ? `; differ: ${bad.map((r) => `${r.scope} ${r.metric}`).join(', ')}` : ''))
   }
   if (kannelAvailable()) {
-    const s = loadScenario(fileURLToPath(new URL('../../scenarios/kannel-smoke.yaml', import.meta.url)))
+    const s = loadScenario(fileURLToPath(new URL('../../../scenarios/kannel-smoke.yaml', import.meta.url)))
     const rows = await check('kannel-smoke', s, log)
     const bad = rows.filter((r) => !r.ok)
     summary.push(`kannel-smoke (through Kannel, for information): ${rows.length - bad.length} of ${rows.length} figures agree` + (bad.length ? `; differ: ${bad.map((r) => `${r.scope} ${r.metric}`).join(', ')}` : ''))

@@ -1,11 +1,11 @@
 // Bench child: the real simulated network (simulator/start-network.ts) in its own process.
 // IPC: -> {type:'ready', port}; 'usage' -> cumulative CPU, RSS, peak RSS and the operator's
 // counters; 'stop' -> closes the network and exits.
-import { parseNetwork } from '../simulator/network.js'
-import { startNetwork } from '../simulator/start-network.js'
+import { parseNetwork } from '../../simulator/network.js'
+import { startNetwork } from '../../simulator/start-network.js'
 import { benchNetwork } from './bench-network.js'
-import { trackPeakRss } from './side-report.js'
-import type { SimSideIn, SimSideOut } from './side-messages.js'
+import { trackPeakRss } from '../side-report.js'
+import type { SimSideIn, SimSideOut } from '../side-messages.js'
 
 const peak = trackPeakRss()
 const network = await startNetwork(parseNetwork(benchNetwork(), 'bench network'))

@@ -11,8 +11,8 @@
 // every receipt either acknowledged by a fuzz client or waiting for the account (a clean receiver
 // bind gets every one of them), and a clean bind served.
 import net from 'node:net'
-import { Rng } from '../lib/rng.js'
-import { CommandId, Framer, Status, decodePdu, encodePdu, smBody, type Pdu, type PduInput } from '../smpp/index.js'
+import { Rng } from '../../lib/rng.js'
+import { CommandId, Framer, Status, decodePdu, encodePdu, smBody, type Pdu, type PduInput } from '../../smpp/index.js'
 
 /** What the fuzzer needs of the simulator under test: its port and its own view of itself. */
 export interface FuzzTarget {

@@ -1,9 +1,9 @@
 // The capacity search's report.html: offered against carried (the knee marked), latency
 // percentiles against the offered rate, drops and refusals per step, what ran out per operator at
 // the knee, and every step with its verdict. Same page shell and style as the model's report.
-import type { CapacityFile } from './capacity-file.js'
-import { chartCard, esc, renderPageShell, table, verdictBox } from '../report/page.js'
-import { CAPACITY_CLIENT_SCRIPT } from './html-client.js'
+import type { CapacityFile } from '../measure/capacity-file.js'
+import { chartCard, esc, renderPageShell, table, verdictBox } from './page.js'
+import { CAPACITY_CLIENT_SCRIPT } from './measure-html-client.js'
 
 const f1 = (x: number | null) => (x === null ? '-' : x >= 100 ? String(Math.round(x)) : x.toFixed(1))
 const msText = (x: number | null) => (x === null ? '-' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`)

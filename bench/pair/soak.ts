@@ -3,7 +3,7 @@
 // beyond). It ends by itself after --messages, then checks that every message is accounted for:
 // the engine's books balance (it throws otherwise), nothing missing, no duplicate or unknown
 // receipt, and the simulator counted exactly the submits and receipts the load generator did.
-import { int, mb } from './format.js'
+import { int, mb } from '../format.js'
 import { runPair } from './mtsim-pair.js'
 
 export interface SoakOptions {

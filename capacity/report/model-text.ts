@@ -2,8 +2,8 @@
 // (offered, carried, what was lost, the limit that binds first, the queue and its drain, latency),
 // then the sizing advice. Aligned columns, no colour codes.
 import { fmtInt, fmtMs } from '../../reports/report-figures.js'
-import type { ModelAnswers, OperatorAnswer } from './analysis.js'
-import type { ModelRun } from './run-model.js'
+import type { ModelAnswers, OperatorAnswer } from '../model/analysis.js'
+import type { ModelRun } from '../model/run-model.js'
 import type { ResultsFile } from '../../results/results-format.js'
 import { decodeHistogram } from '../../lib/hdr.js'
 

@@ -8,12 +8,12 @@ import type { ResultsFile } from '../../results/results-format.js'
 import { distribution } from '../../reports/report-data.js'
 import { thresholdTable } from '../../reports/html-tables.js'
 import { fmtInt, fmtMs } from '../../reports/report-figures.js'
-import { chartCard, esc, renderPageShell, table, verdictBox } from '../report/page.js'
-import type { ModelAnswers } from './analysis.js'
-import type { ComparisonRow } from './compare.js'
-import { MODEL_CLIENT_SCRIPT } from './html-client.js'
-import type { ModelRun } from './run-model.js'
-import { clock, directView, operatorHead, operatorRows, rate, span } from './text.js'
+import { chartCard, esc, renderPageShell, table, verdictBox } from './page.js'
+import type { ModelAnswers } from '../model/analysis.js'
+import type { ComparisonRow } from '../model/compare.js'
+import { MODEL_CLIENT_SCRIPT } from './model-html-client.js'
+import type { ModelRun } from '../model/run-model.js'
+import { clock, directView, operatorHead, operatorRows, rate, span } from './model-text.js'
 
 const HOUR_MS = 3_600_000
 

@@ -4,8 +4,8 @@
 // `baseline-peer.js client PORT MESSAGES WINDOW [WARMUP_MS]`. Each side reports its CPU and peak RSS
 // over IPC (bench/side-messages.ts). With a warm-up, the client's rate counts only the receipts after it (as mtsim's does).
 import smpp from 'smpp'
-import { sideReport, trackPeakRss } from './side-report.js'
-import type { BaselineIn, BaselineOut } from './side-messages.js'
+import { sideReport, trackPeakRss } from '../side-report.js'
+import type { BaselineIn, BaselineOut } from '../side-messages.js'
 
 const send = (m: BaselineOut) => process.send!(m)
 

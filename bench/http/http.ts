@@ -1,20 +1,20 @@
 // HTTP figures: mtsim's http transport against a trivial endpoint (requests/s), and mtsim's
 // receipt webhook taking delivery callbacks from a plain client (callbacks/s), each side in its
 // own process, closed loops of HTTP_CONNECTIONS requests in flight.
-import { Side } from './child.js'
-import { int, perMsgUs } from './format.js'
+import { Side } from '../child.js'
+import { int, perMsgUs } from '../format.js'
 import { HTTP_CONNECTIONS } from './http-side.js'
-import type { HttpSideIn, HttpSideOut } from './side-messages.js'
+import type { HttpSideIn, HttpSideOut } from '../side-messages.js'
 
 type HttpSide = Side<HttpSideOut, HttpSideIn>
 
 export async function httpBench(requests: number, log: (line: string) => void): Promise<string[]> {
   const problems: string[] = []
-  const endpoint = new Side<HttpSideOut, HttpSideIn>('http-side.js', ['endpoint'])
+  const endpoint = new Side<HttpSideOut, HttpSideIn>('http/http-side.js', ['endpoint'])
   let transport: HttpSide | undefined
   try {
     const { port } = await endpoint.next('ready')
-    transport = new Side<HttpSideOut, HttpSideIn>('http-side.js', ['transport', String(port), String(requests)])
+    transport = new Side<HttpSideOut, HttpSideIn>('http/http-side.js', ['transport', String(port), String(requests)])
     await transport.next('ready')
     const d = await transport.next('done')
     if (!('accepted' in d)) throw new Error('http transport side: no accepted count')
@@ -26,12 +26,12 @@ export async function httpBench(requests: number, log: (line: string) => void): 
     await Promise.all([transport?.stop(), endpoint.stop()])
   }
 
-  const webhook = new Side<HttpSideOut, HttpSideIn>('http-side.js', ['webhook'])
+  const webhook = new Side<HttpSideOut, HttpSideIn>('http/http-side.js', ['webhook'])
   let client: HttpSide | undefined
   try {
     const { port } = await webhook.next('ready')
     const before = await webhook.ask('usage')
-    client = new Side<HttpSideOut, HttpSideIn>('http-side.js', ['callbacks', String(port), String(requests)])
+    client = new Side<HttpSideOut, HttpSideIn>('http/http-side.js', ['callbacks', String(port), String(requests)])
     await client.next('ready')
     const d = await client.next('done')
     const after = await webhook.ask('usage')

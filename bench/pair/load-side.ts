@@ -7,14 +7,14 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { getHeapSpaceStatistics } from 'node:v8'
-import { runLoad } from '../loadgen/engine/engine.js'
-import { buildPlan } from '../loadgen/plan/plan.js'
-import { parseScenario } from '../loadgen/scenario/scenario.js'
-import type { IncomingReceipt, OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from '../loadgen/transports/transport.js'
-import { createTransport } from '../loadgen/transports/index.js'
+import { runLoad } from '../../loadgen/engine/engine.js'
+import { buildPlan } from '../../loadgen/plan/plan.js'
+import { parseScenario } from '../../loadgen/scenario/scenario.js'
+import type { IncomingReceipt, OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from '../../loadgen/transports/transport.js'
+import { createTransport } from '../../loadgen/transports/index.js'
 import { BENCH_ACCOUNT, BENCH_OPERATOR, benchNetwork } from './bench-network.js'
-import { trackPeakRss } from './side-report.js'
-import type { LoadRun, LoadSideIn, LoadSideOut } from './side-messages.js'
+import { trackPeakRss } from '../side-report.js'
+import type { LoadRun, LoadSideIn, LoadSideOut } from '../side-messages.js'
 
 const peak = trackPeakRss()
 const send = (m: LoadSideOut) => process.send!(m)
