@@ -11,6 +11,7 @@ import { registerCoordinate } from './commands/coordinate.js'
 import { registerK8s } from './commands/k8s.js'
 import { registerModel } from './commands/model.js'
 import { registerCapacity } from './commands/capacity.js'
+import { registerPlan } from './commands/plan.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -26,6 +27,7 @@ Examples:
   mtsim simulate scenarios/networks/small.yaml             start a simulated network until Ctrl-C
   mtsim simulate scenarios/networks/national.yaml --control-port 8900
   mtsim validate scenarios/networks/national.yaml          check a network or scenario file
+  mtsim plan scenarios/quickstart.yaml                     what a scenario would send, without sending (or run --dry-run)
   mtsim report out/run/results.json --baseline old.json    report.html, junit.xml, summary.md; compare runs
   mtsim gateway kannel scenarios/networks/small.yaml       a real Kannel in front of a simulated network
   mtsim k8s scenarios/quickstart.yaml --shares 4 --image r.example/mtsim:0.1.0 --out run.yaml
@@ -37,6 +39,7 @@ Examples:
   )
 
 registerRun(program)
+registerPlan(program)
 registerValidate(program)
 registerSimulate(program)
 registerReport(program)

@@ -6,9 +6,13 @@
 
 export const ExitCode = {
   ok: 0,
+  /** `--fail-on-regression`: the run is worse than its baseline (results/compare-verdict.ts). */
+  regression: 98,
   thresholdsFailed: 99,
   invalidConfig: 104,
   interrupted: 105,
+  /** A port mtsim was asked to listen on is in use, or listening failed (not the file's fault). */
+  listenFailed: 106,
   gatewayFailed: 107,
   /** A run split into shares is incomplete: a share failed, never started, started late or never reported. */
   incompleteRun: 108,
@@ -42,8 +46,8 @@ const table = {
 
   // Listening sockets.
   // A port the network file or an option asks for is taken: the configuration cannot run here.
-  MTSIM_ERR_PORT_IN_USE: { message: (what, port) => `${what}: port ${port} is already in use (choose another, or 0 for any free port)`, exit: ExitCode.invalidConfig },
-  MTSIM_ERR_LISTEN: { message: (what, address, why) => `${what}: cannot listen on ${address} (${why})`, exit: ExitCode.invalidConfig },
+  MTSIM_ERR_PORT_IN_USE: { message: (what, port) => `${what}: port ${port} is already in use (choose another, or 0 for any free port)`, exit: ExitCode.listenFailed },
+  MTSIM_ERR_LISTEN: { message: (what, address, why) => `${what}: cannot listen on ${address} (${why})`, exit: ExitCode.listenFailed },
 
   // Reaching the gateway under test.
   MTSIM_ERR_GATEWAY_BIND: { message: (address, systemId, why) => `cannot bind to ${address} as ${systemId}: ${why}`, exit: ExitCode.gatewayFailed },

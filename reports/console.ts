@@ -2,9 +2,9 @@
 // columns, no colour codes (it ends up in CI logs and pasted into tickets).
 import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
-import { formatDeltaValue, formatChange } from './delta-format.js'
+import { formatDeltaValue, formatChange, formatVerdict, deltaMark } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
-import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtObserved } from './report-figures.js'
+import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome } from './report-figures.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
 
 export interface ConsoleOptions {
@@ -28,7 +28,7 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
         ['failed', fmtInt(t.failed), 'no answer'],
         ['delivered', fmtInt(t.delivered), `${fmtPct(f.deliveryRate)} of accepted`],
         ['not delivered', fmtInt(t.undelivered + t.expired + t.rejected_by_operator + t.other_final), `undeliv ${fmtInt(t.undelivered)}, expired ${fmtInt(t.expired)}, rejectd ${fmtInt(t.rejected_by_operator)}, other ${fmtInt(t.other_final)}`],
-        ['no receipt', fmtInt(t.missing + t.pending), `missing ${fmtInt(t.missing)}, pending ${fmtInt(t.pending)}`],
+        ['no receipt', fmtInt(t.missing + t.pending), `missing ${fmtInt(t.missing)}, pending ${fmtInt(t.pending)}` + (t.no_receipt_requested ? `; ${fmtInt(t.no_receipt_requested)} asked for none (registered_delivery 0)` : '')],
       ],
     ),
   )
@@ -81,11 +81,13 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
   if (r.thresholds.length) {
     out.push('')
     const failed = r.thresholds.filter((th) => !th.ok).length
-    out.push(`thresholds: ${failed ? `${failed} of ${r.thresholds.length} FAILED` : `all ${r.thresholds.length} passed`}`)
+    const unjudged = r.thresholds.filter((th) => th.insufficient).length
+    const note = unjudged ? ` (${unjudged} on insufficient data: too few samples to judge; set min_samples to accept fewer)` : ''
+    out.push(`thresholds: ${failed ? `${failed} of ${r.thresholds.length} FAILED${note}` : `all ${r.thresholds.length} passed`}`)
     out.push(
       table(
         ['', 'scope', 'threshold', 'observed'],
-        r.thresholds.map((th) => [th.ok ? 'ok' : 'FAIL', th.scope, `${th.metric} ${th.expression}`, fmtObserved(th.observed, th.metric)]),
+        r.thresholds.map((th) => [th.ok ? 'ok' : 'FAIL', th.scope, `${th.metric} ${th.expression}`, fmtOutcome(th)]),
       ),
     )
   }
@@ -96,9 +98,11 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
     out.push(
       table(
         ['', 'figure', 'baseline', 'now', 'change'],
-        c.deltas.map((d) => [d.worse ? 'WORSE' : '', d.label, formatDeltaValue(d, d.baseline), formatDeltaValue(d, d.current), formatChange(d)]),
+        c.deltas.map((d) => [deltaMark(d), d.label, formatDeltaValue(d, d.baseline), formatDeltaValue(d, d.current), formatChange(d)]),
       ),
     )
+    for (const d of c.deltas) if (d.population) out.push(`  ${d.label}: ${d.population}`)
+    out.push(`verdict: ${formatVerdict(c)}`)
   }
   return out.join('\n') + '\n'
 }

@@ -1,6 +1,6 @@
 // How baseline figures and their changes read, the same in the console, Markdown and HTML.
-import type { Delta } from '../results/compare.js'
-import { fmtMs, fmtPct, fmtRate } from './report-figures.js'
+import type { Comparison, Delta } from '../results/compare.js'
+import { fmtInt, fmtMs, fmtPct, fmtRate } from './report-figures.js'
 
 export function formatDeltaValue(d: Delta, v: number | null): string {
   if (v === null) return '-'
@@ -11,6 +11,8 @@ export function formatDeltaValue(d: Delta, v: number | null): string {
       return fmtPct(v)
     case 'perS':
       return fmtRate(v)
+    case 'count':
+      return fmtInt(v)
   }
 }
 
@@ -21,4 +23,22 @@ export function formatChange(d: Delta): string {
   }
   const pct = d.change * 100
   return (pct > 0 ? '+' : '') + pct.toFixed(1) + '%'
+}
+
+/** "REGRESSION: 2 figures worse than the baseline" and the like, the same in every view. */
+export function formatVerdict(c: Comparison): string {
+  const noted = c.deltas.filter((d) => d.population).length
+  switch (c.verdict) {
+    case 'regression':
+      return `REGRESSION: ${c.worse} figure(s) worse than the baseline beyond ${fmtPct(c.tolerance, 0)}`
+    case 'inconclusive':
+      return `INCONCLUSIVE: nothing worse beyond ${fmtPct(c.tolerance, 0)}, but ${noted} latency figure(s) describe different messages than the baseline's`
+    case 'no regression':
+      return `NO REGRESSION: nothing worse than the baseline beyond ${fmtPct(c.tolerance, 0)}`
+  }
+}
+
+/** The WORSE / "not comparable" mark of a delta row. */
+export function deltaMark(d: Delta): string {
+  return d.worse ? 'WORSE' : d.population ? 'NOT COMPARABLE' : ''
 }

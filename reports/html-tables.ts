@@ -4,7 +4,7 @@ import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { formatDeltaValue, formatChange } from './delta-format.js'
 import { runFigures } from '../results/run-figures.js'
-import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtObserved } from './report-figures.js'
+import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome } from './report-figures.js'
 
 export function esc(s: unknown): string {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
@@ -55,7 +55,7 @@ export function thresholdTable(r: ResultsFile): string {
       esc(t.scope),
       `<code>${esc(t.metric)}</code>`,
       `<code>${esc(t.expression)}</code>`,
-      esc(fmtObserved(t.observed, t.metric)),
+      esc(fmtOutcome(t)),
       t.abortOnFail ? 'yes' : 'no',
     ]),
     4,
@@ -110,7 +110,7 @@ export function comparisonTable(c: Comparison): string {
       formatDeltaValue(d, d.baseline),
       formatDeltaValue(d, d.current),
       formatChange(d),
-      d.worse ? '<span class="pill fail">worse</span>' : '<span class="pill pass">ok</span>',
+      d.worse ? '<span class="pill fail">worse</span>' : d.population ? `<span class="pill warn" title="${esc(d.population)}">not comparable</span>` : '<span class="pill pass">ok</span>',
     ]),
     1,
     (i) => (c.deltas[i]!.worse ? 'bad' : ''),

@@ -3,6 +3,7 @@
 import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { fmtDuration } from './report-figures.js'
+import { formatVerdict } from './delta-format.js'
 import { esc, tiles, operatorTable, thresholdTable, statusTable, metadataTable, faultTable, comparisonTable } from './html-tables.js'
 import { failoverSection } from './html-failover.js'
 
@@ -62,7 +63,8 @@ td code{white-space:normal}
 .tw{overflow-x:auto;border-radius:8px}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
 .pill{display:inline-block;padding:1px 9px;border-radius:999px;font-size:12px;font-weight:700}
-.pill.pass{background:#dcfce7;color:#166534}.pill.fail{background:#fee2e2;color:#991b1b}
+.pill.pass{background:#dcfce7;color:#166534}.pill.fail{background:#fee2e2;color:#991b1b}.pill.warn{background:#fef3c7;color:#92400e}
+.verdict-line{font-weight:700}.verdict-line.bad{color:#991b1b}
 .two{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 .two>div{min-width:0}
 .note{background:#fffbeb;border:1px solid #fde68a;border-radius:8px;padding:8px 12px;margin:10px 0}
@@ -118,7 +120,7 @@ ${tiles(r)
   .map((t) => `<div class="tile${t.bad ? ' bad' : ''}"><div class="label">${esc(t.label)}</div><div class="value">${esc(t.value)}</div><div class="tnote">${esc(t.note)}</div></div>`)
   .join('\n')}
 </section>
-${c ? `<h2>Against baseline "${esc(c.baselineName)}" <span class="muted">(${esc(c.baselineStartedAt)}, tolerance ${Math.round(c.tolerance * 100)}%: ${c.worse ? `${c.worse} figure(s) worse` : 'nothing worse'})</span></h2>\n${comparisonTable(c)}` : ''}
+${c ? `<h2>Against baseline "${esc(c.baselineName)}" <span class="muted">(${esc(c.baselineStartedAt)}, tolerance ${Math.round(c.tolerance * 100)}%: ${c.worse ? `${c.worse} figure(s) worse` : 'nothing worse'})</span></h2>\n<p class="verdict-line ${c.verdict === 'regression' ? 'bad' : ''}">${esc(formatVerdict(c))}</p>\n${comparisonTable(c)}${c.deltas.filter((d) => d.population).map((d) => `<p class="muted">${esc(d.label)}: ${esc(d.population!)}</p>`).join('')}` : ''}
 <h2>Thresholds</h2>
 ${thresholdTable(r)}
 <h2>Over time${r.faults.length ? ' <span class="muted">(shaded: fault windows)</span>' : ''}</h2>

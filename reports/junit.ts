@@ -2,7 +2,7 @@
 // is per operator), failures carrying the observed value against the limit. Hand-written XML,
 // so everything that comes from user files is escaped and stripped of characters XML forbids.
 import type { ResultsFile, ThresholdOutcome } from '../results/results-format.js'
-import { fmtObserved } from './report-figures.js'
+import { fmtOutcome } from './report-figures.js'
 
 export function formatJunit(r: ResultsFile): string {
   const cases = r.thresholds
@@ -27,7 +27,7 @@ function testcase(r: ResultsFile, c: ThresholdOutcome): string[] {
   const classname = `mtsim.${r.meta.name}.${c.scope}`
   const open = `    <testcase classname="${attr(classname)}" name="${attr(name)}" time="0">`
   if (c.ok) return [`    <testcase classname="${attr(classname)}" name="${attr(name)}" time="0"/>`]
-  const observed = fmtObserved(c.observed, c.metric)
+  const observed = fmtOutcome(c)
   const message = `${c.metric} observed ${observed}, limit ${c.expression}${c.scope === 'overall' ? '' : ` (operator ${c.scope})`}`
   const body = [`metric: ${c.metric}`, `scope: ${c.scope}`, `limit: ${c.expression}`, `observed: ${observed}`, `abortOnFail: ${c.abortOnFail}`].join('\n')
   return [open, `      <failure message="${attr(message)}" type="threshold">${text(body)}</failure>`, '    </testcase>']

@@ -1,5 +1,7 @@
 // How every report writes a figure (console, Markdown, HTML): status rows and number formats, one
 // way, so the console and the HTML never disagree. The figures themselves: results/run-figures.ts.
+import type { ThresholdOutcome } from '../results/results-format.js'
+import { insufficientText } from '../results/threshold-samples.js'
 import { parseStatus } from '../smpp/constants.js'
 
 export interface StatusRow {
@@ -53,6 +55,12 @@ export function fmtDuration(ms: number): string {
   const m = Math.floor((s % 3600) / 60)
   const sec = s % 60
   return h ? `${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s` : m ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`
+}
+
+/** A threshold's observed value, and when too few samples were behind it, that it was not judged (results/threshold-samples.ts). */
+export function fmtOutcome(th: Pick<ThresholdOutcome, 'observed' | 'metric' | 'insufficient'>): string {
+  const v = fmtObserved(th.observed, th.metric)
+  return th.insufficient ? `${th.observed === null ? '' : `${v}, `}${insufficientText(th.insufficient)}` : v
 }
 
 /** Observed threshold values in the unit the expression uses (latency trends are in ms there). */

@@ -4,9 +4,9 @@ import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { runLine } from './console.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
-import { formatDeltaValue, formatChange } from './delta-format.js'
+import { formatDeltaValue, formatChange, formatVerdict } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
-import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtObserved } from './report-figures.js'
+import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtOutcome } from './report-figures.js'
 
 export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): string {
   const f = resultsFigures(r)
@@ -51,7 +51,7 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
   if (r.thresholds.length) {
     out.push('', '| | scope | threshold | observed |', '|---|---|---|---:|')
     for (const th of r.thresholds) {
-      out.push(`| ${th.ok ? 'pass' : '**FAIL**'} | ${cell(th.scope)} | \`${cell(th.metric)} ${cell(th.expression)}\` | ${fmtObserved(th.observed, th.metric)} |`)
+      out.push(`| ${th.ok ? 'pass' : '**FAIL**'} | ${cell(th.scope)} | \`${cell(th.metric)} ${cell(th.expression)}\` | ${fmtOutcome(th)} |`)
     }
   }
   const errors = statusRows(r.statuses).filter((s) => s.name !== 'ESME_ROK')
@@ -67,8 +67,11 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
       '|---|---:|---:|---:|---|',
     )
     for (const d of comparison.deltas) {
-      out.push(`| ${d.label} | ${formatDeltaValue(d, d.baseline)} | ${formatDeltaValue(d, d.current)} | ${formatChange(d)} | ${d.worse ? '**worse**' : ''} |`)
+      const mark = d.worse ? '**worse**' : d.population ? 'not comparable' : ''
+      out.push(`| ${d.label} | ${formatDeltaValue(d, d.baseline)} | ${formatDeltaValue(d, d.current)} | ${formatChange(d)} | ${mark} |`)
     }
+    for (const d of comparison.deltas) if (d.population) out.push('', `${cell(d.label)}: ${cell(d.population)}.`)
+    out.push('', `Verdict: **${cell(formatVerdict(comparison))}**.`)
   }
   return out.join('\n') + '\n'
 }

@@ -4,8 +4,12 @@
 import { MtsimError } from '../lib/errors.js'
 import type { ResultsFile } from './results-format.js'
 import { resultsFigures, type RunFigures } from './run-figures.js'
+import { populationNote, verdictOf, type Verdict } from './compare-verdict.js'
+import type { Totals } from './results-format.js'
 
-export type Unit = 'us' | 'ratio' | 'perS'
+export type { Verdict }
+
+export type Unit = 'us' | 'ratio' | 'perS' | 'count'
 
 export interface Delta {
   key: string
@@ -18,6 +22,8 @@ export interface Delta {
   /** (current - baseline) / baseline; null when either side has no data or the baseline is 0. */
   change: number | null
   worse: boolean
+  /** A latency figure over a very different share of messages than the baseline's (compare-verdict.ts); null when comparable. */
+  population?: string | null
 }
 
 export interface Comparison {
@@ -27,6 +33,8 @@ export interface Comparison {
   deltas: Delta[]
   /** How many figures got worse beyond the tolerance. */
   worse: number
+  /** regression (something worse), inconclusive (latencies over different messages), no regression. */
+  verdict: Verdict
 }
 
 export const DEFAULT_TOLERANCE = 0.1
@@ -36,7 +44,7 @@ interface Figure {
   label: string
   unit: Unit
   better: 'lower' | 'higher'
-  get: (f: RunFigures) => number | null
+  get: (f: RunFigures, t: Totals) => number | null
 }
 
 const nz = (count: number, v: number): number | null => (count > 0 ? v : null)
@@ -49,7 +57,13 @@ const FIGURES: Figure[] = [
   { key: 'receipt_p90', label: 'Receipt latency p90', unit: 'us', better: 'lower', get: (f) => nz(f.latency.receipt.count, f.latency.receipt.p90) },
   { key: 'receipt_p99', label: 'Receipt latency p99', unit: 'us', better: 'lower', get: (f) => nz(f.latency.receipt.count, f.latency.receipt.p99) },
   { key: 'delivery_rate', label: 'Delivery rate', unit: 'ratio', better: 'higher', get: (f) => f.deliveryRate },
+  { key: 'accept_rate', label: 'Accept rate', unit: 'ratio', better: 'higher', get: (f) => f.acceptRate },
   { key: 'accepted_per_s', label: 'Accepted throughput', unit: 'perS', better: 'higher', get: (f) => f.acceptedPerS },
+  // Counts: a message lost is a message lost, whatever the latencies of the others say.
+  { key: 'missing', label: 'Missing (no receipt)', unit: 'count', better: 'lower', get: (_f, t) => t.missing },
+  { key: 'dropped', label: 'Dropped (never sent)', unit: 'count', better: 'lower', get: (_f, t) => t.dropped },
+  { key: 'rejected', label: 'Rejected (error status)', unit: 'count', better: 'lower', get: (_f, t) => t.rejected },
+  { key: 'failed', label: 'Failed (no answer)', unit: 'count', better: 'lower', get: (_f, t) => t.failed },
 ]
 
 export function compareResults(current: ResultsFile, baseline: ResultsFile, tolerance = DEFAULT_TOLERANCE): Comparison {
@@ -57,10 +71,11 @@ export function compareResults(current: ResultsFile, baseline: ResultsFile, tole
   const now = resultsFigures(current)
   const then = resultsFigures(baseline)
   const deltas = FIGURES.map((fig): Delta => {
-    const b = fig.get(then)
-    const c = fig.get(now)
+    const b = fig.get(then, baseline.totals)
+    const c = fig.get(now, current.totals)
     const change = b === null || c === null || b === 0 ? null : (c - b) / b
-    return { key: fig.key, label: fig.label, unit: fig.unit, better: fig.better, baseline: b, current: c, change, worse: isWorse(fig.better, b, c, change, tolerance) }
+    const population = fig.unit === 'us' ? populationNote(fig.key, current, baseline) : null
+    return { key: fig.key, label: fig.label, unit: fig.unit, better: fig.better, baseline: b, current: c, change, worse: isWorse(fig.better, b, c, change, tolerance), population }
   })
   return {
     tolerance,
@@ -68,6 +83,7 @@ export function compareResults(current: ResultsFile, baseline: ResultsFile, tole
     baselineStartedAt: baseline.meta.startedAt,
     deltas,
     worse: deltas.filter((d) => d.worse).length,
+    verdict: verdictOf(deltas),
   }
 }
 

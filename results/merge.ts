@@ -136,7 +136,7 @@ function mergedSegment(all: ResultsFile[]): ResultsFile['meta']['segment'] {
 export function addTotals(list: Totals[]): Totals {
   const out = { ...list[0]! }
   const keys = Object.keys(out) as (keyof Totals)[]
-  for (const t of list.slice(1)) for (const k of keys) out[k] += t[k]
+  for (const t of list.slice(1)) for (const k of keys) out[k] = (out[k] ?? 0) + (t[k] ?? 0)
   return out
 }
 

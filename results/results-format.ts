@@ -5,7 +5,9 @@
 //   planned  = sent + dropped
 //   sent     = accepted + rejected + failed
 //   accepted = delivered + undelivered + expired + rejected_by_operator + other_final + pending + missing
-// (`pending` is non-zero only for an interrupted run: accepted, receipt wait not yet over.)
+//              + no_receipt_requested
+// (`pending` is non-zero only for an interrupted run: accepted, receipt wait not yet over.
+// `no_receipt_requested`: accepted messages sent with registered_delivery 0, which expect no receipt.)
 
 export const RESULTS_SCHEMA = 'mtsim/results'
 export const RESULTS_VERSION = 1
@@ -36,6 +38,11 @@ export interface Totals {
   pending: number
   /** Accepted, no final receipt within the receipt wait limit. */
   missing: number
+  /**
+   * Accepted messages that asked for no receipt (registered_delivery 0): they leave the receipt
+   * books here, never waited for, never missing. Absent in files written before it existed (0).
+   */
+  no_receipt_requested?: number
   /** Extra receipts for a message that already had its final one. */
   duplicate_receipts: number
   /** Receipts that match no message of this run. */
@@ -119,6 +126,8 @@ export interface ThresholdOutcome {
   /** The value the expression was tested against (null when there was no data). */
   observed: number | null
   abortOnFail: boolean
+  /** Present when too few samples were behind `observed` to judge it (results/threshold-samples.ts): then ok is false. */
+  insufficient?: { samples: number; needed: number }
 }
 
 export interface ResultsFile {

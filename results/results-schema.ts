@@ -26,6 +26,7 @@ export const TotalsSchema = Obj({
   other_final: Count,
   pending: Count,
   missing: Count,
+  no_receipt_requested: Type.Optional(Count),
   duplicate_receipts: Count,
   unknown_receipts: Count,
   intermediate_receipts: Count,
@@ -74,6 +75,7 @@ const ThresholdSchema = Obj({
   ok: Type.Boolean(),
   observed: Type.Union([Type.Number(), Type.Null()], { description: 'a number or null' }),
   abortOnFail: Type.Boolean(),
+  insufficient: Type.Optional(Obj({ samples: Type.Integer({ minimum: 0 }), needed: Type.Integer({ minimum: 0 }) })),
 })
 
 const MetaSchema = Obj({

@@ -16,11 +16,13 @@ export function unbalanced(t: Totals): string[] {
   if (t.sent !== t.accepted + t.rejected + t.failed) {
     out.push(`sent ${t.sent} != accepted ${t.accepted} + rejected ${t.rejected} + failed ${t.failed}`)
   }
-  const closed = t.delivered + t.undelivered + t.expired + t.rejected_by_operator + t.other_final + t.pending + t.missing
+  const noReceipt = t.no_receipt_requested ?? 0
+  const closed = t.delivered + t.undelivered + t.expired + t.rejected_by_operator + t.other_final + t.pending + t.missing + noReceipt
   if (t.accepted !== closed) {
     out.push(
       `accepted ${t.accepted} != delivered ${t.delivered} + undelivered ${t.undelivered} + expired ${t.expired} + ` +
-        `rejected_by_operator ${t.rejected_by_operator} + other_final ${t.other_final} + pending ${t.pending} + missing ${t.missing}`,
+        `rejected_by_operator ${t.rejected_by_operator} + other_final ${t.other_final} + pending ${t.pending} + missing ${t.missing}` +
+        ` + no_receipt_requested ${noReceipt}`,
     )
   }
   if (t.late > t.sent) out.push(`late ${t.late} > sent ${t.sent}`)

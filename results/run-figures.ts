@@ -14,7 +14,7 @@ export interface RunFigures {
   /** Accepted submits per second over the whole run. */
   acceptedPerS: number
   sentPerS: number
-  /** delivered / accepted (null when nothing was accepted). */
+  /** delivered / accepted that asked for a receipt (null when none was). */
   deliveryRate: number | null
   /** accepted / sent (null when nothing was sent). */
   acceptRate: number | null
@@ -36,10 +36,15 @@ export function runFigures(totals: Totals, histograms: Histograms, durationMs: n
     durationS,
     acceptedPerS: durationS > 0 ? totals.accepted / durationS : 0,
     sentPerS: durationS > 0 ? totals.sent / durationS : 0,
-    deliveryRate: totals.accepted > 0 ? totals.delivered / totals.accepted : null,
+    deliveryRate: receiptsExpected(totals) > 0 ? totals.delivered / receiptsExpected(totals) : null,
     acceptRate: totals.sent > 0 ? totals.accepted / totals.sent : null,
     latency: latencyFigures(histograms),
   }
+}
+
+/** Accepted messages that asked for a receipt: the delivery rate's denominator. */
+export function receiptsExpected(t: Totals): number {
+  return t.accepted - (t.no_receipt_requested ?? 0)
 }
 
 export function resultsFigures(r: ResultsFile): RunFigures {

@@ -10,9 +10,14 @@ const ThresholdItem = Type.Union(
       threshold: Type.String({ minLength: 1, description: 'an expression like "p(99)<250"' }),
       abortOnFail: Type.Optional(Type.Boolean({ description: 'true to stop the run as soon as it fails' })),
       delayAbortEval: Type.Optional(Duration('how long into the run before abortOnFail is checked, like "10s"')),
+      min_samples: Type.Optional(Type.Integer({
+        minimum: 0,
+        maximum: 1e9,
+        description: 'judge the threshold on at least this many samples, else it fails as insufficient data (default: 100 for p(99), 10 for rates; 0 judges whatever there is)',
+      })),
     }),
   ],
-  { description: 'an expression like "p(99)<250", or {threshold, abortOnFail, delayAbortEval}' },
+  { description: 'an expression like "p(99)<250", or {threshold, abortOnFail, delayAbortEval, min_samples}' },
 )
 
 export const ThresholdsSchema = Type.Record(Type.String(), Type.Array(ThresholdItem, { minItems: 1 }), {

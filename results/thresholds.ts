@@ -17,10 +17,14 @@
 //     undelivered, expired, rejected_by_operator, other_final, missing, pending, duplicate_receipts,
 //     unknown_receipts, intermediate_receipts, misrouted, duplicate_submits, segments
 //   rates, 0 to 1 (aggregation rate): delivery_rate = delivered/accepted, accept_rate =
-//     accepted/sent, missing_rate = missing/accepted, drop_rate = dropped/planned
+//     accepted/sent, missing_rate = missing/accepted, drop_rate = dropped/planned; for
+//     delivery_rate and missing_rate, accepted counts only messages that asked for a receipt
+//     (registered_delivery 0 leaves the receipt books: no_receipt_requested)
 // Operators: <, <=, >, >=, ==, !=. The only tag is operator:<id of a network operator>.
 // No data (no latency samples, a rate over 0, an empty run) gives observed null and a FAIL: a
-// threshold cannot be shown to hold on nothing.
+// threshold cannot be shown to hold on nothing. Too little data (p(99) over fewer than 100
+// latencies, a rate over fewer than 10 messages: threshold-samples.ts) is a FAIL too, reported as
+// insufficient data, unless the threshold says `min_samples: N` (0: judge whatever there is).
 //
 // API: thresholdIssues(value, operators) for the scenario check, parseThresholds(value, file,
 // operators?) -> ThresholdDef[], evaluateThresholds(defs, data) -> ThresholdOutcome[].
@@ -29,6 +33,7 @@ import { parseDuration } from '../lib/duration.js'
 import { decodeHistogram, type Histogram } from '../lib/hdr.js'
 import type { Histograms, ThresholdOutcome, Totals } from './results-format.js'
 import type { ThresholdsFile } from './thresholds-schema.js'
+import { neededSamples, samplesOf } from './threshold-samples.js'
 
 export type Comparison = '<' | '<=' | '>' | '>=' | '==' | '!='
 export type Aggregation = { kind: 'avg' | 'min' | 'max' | 'med' | 'count' | 'rate' } | { kind: 'p'; p: number }
@@ -41,7 +46,7 @@ const TRENDS = [
 ] as const
 const COUNTERS: readonly (keyof Totals)[] = [
   'planned', 'sent', 'accepted', 'rejected', 'failed', 'dropped', 'late', 'delivered', 'undelivered', 'expired', 'rejected_by_operator',
-  'other_final', 'missing', 'pending', 'duplicate_receipts', 'unknown_receipts', 'intermediate_receipts', 'misrouted', 'duplicate_submits', 'segments',
+  'other_final', 'missing', 'no_receipt_requested', 'pending', 'duplicate_receipts', 'unknown_receipts', 'intermediate_receipts', 'misrouted', 'duplicate_submits', 'segments',
 ]
 const RATES = {
   delivery_rate: ['delivered', 'accepted'],
@@ -69,6 +74,8 @@ export interface ThresholdDef {
   abortOnFail: boolean
   /** abortOnFail is not acted on before this many ms into the run. */
   delayAbortEvalMs: number
+  /** Samples the figure needs to be judged (`min_samples`); null: the default (threshold-samples.ts). */
+  minSamples: number | null
 }
 
 export interface ThresholdData {
@@ -148,6 +155,7 @@ export function thresholdIssues(value: ThresholdsFile, operators?: readonly stri
         value: Number(e[4]),
         abortOnFail: typeof item === 'string' ? false : (item.abortOnFail ?? false),
         delayAbortEvalMs: typeof item === 'string' || item.delayAbortEval === undefined ? 0 : parseDuration(item.delayAbortEval),
+        minSamples: typeof item === 'string' ? null : (item.min_samples ?? null),
       })
     })
   }
@@ -166,15 +174,28 @@ export function evaluateThresholds(defs: readonly ThresholdDef[], data: Threshol
   const decoded = new Map<string, Histogram>()
   return defs.map((d) => {
     const observed = observe(d, data, decoded)
-    return {
+    const needed = neededSamples(d)
+    const samples = samplesOf(d, data, () => decoded.get(`${d.scope}\u0000${d.metric}`)?.totalCount ?? 0, () => rateDenominator(d, data))
+    const outcome: ThresholdOutcome = {
       metric: d.metric,
       scope: d.scope,
       expression: d.expression,
-      ok: observed !== null && compare(observed, d.op, d.value),
+      ok: observed !== null && samples >= needed && compare(observed, d.op, d.value),
       observed,
       abortOnFail: d.abortOnFail,
     }
+    if (samples < needed) outcome.insufficient = { samples, needed }
+    return outcome
   })
+}
+
+function rateDenominator(d: ThresholdDef, data: ThresholdData): number {
+  const totals = d.scope === 'overall' ? data.totals : data.operators[d.scope]?.totals
+  if (!totals) return 0
+  const den = RATES[d.metric as RateName][1]
+  // Receipt rates are over the messages that asked for a receipt.
+  const noReceipt = den === 'accepted' && (d.metric === 'delivery_rate' || d.metric === 'missing_rate') ? (totals.no_receipt_requested ?? 0) : 0
+  return totals[den] - noReceipt
 }
 
 function observe(d: ThresholdDef, data: ThresholdData, decoded: Map<string, Histogram>): number | null {
@@ -182,13 +203,14 @@ function observe(d: ThresholdDef, data: ThresholdData, decoded: Map<string, Hist
   const totals = scoped?.totals
   switch (d.type) {
     case 'counter': {
-      const count = totals ? totals[d.metric as keyof Totals] : 0
+      const count = totals ? (totals[d.metric as keyof Totals] ?? 0) : 0
       if (d.aggregation.kind === 'count') return count
       return data.durationMs > 0 ? count / (data.durationMs / 1000) : null
     }
     case 'rate': {
-      const [num, den] = RATES[d.metric as RateName]
-      return totals && totals[den] > 0 ? totals[num] / totals[den] : null
+      const [num] = RATES[d.metric as RateName]
+      const den = rateDenominator(d, data)
+      return totals && den > 0 ? (totals[num] ?? 0) / den : null
     }
     case 'trend': {
       if (!scoped) return null

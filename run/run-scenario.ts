@@ -211,9 +211,11 @@ function scenarioCopy(scenario: Scenario): unknown {
   }
   const thresholds: Record<string, unknown[]> = {}
   for (const d of scenario.thresholds) {
-    ;(thresholds[d.key] ??= []).push(
-      d.abortOnFail ? { threshold: d.expression, abortOnFail: true, delayAbortEval: d.delayAbortEvalMs } : d.expression,
-    )
+    const more = {
+      ...(d.abortOnFail ? { abortOnFail: true, delayAbortEval: d.delayAbortEvalMs } : {}),
+      ...(d.minSamples !== null ? { min_samples: d.minSamples } : {}),
+    }
+    ;(thresholds[d.key] ??= []).push(Object.keys(more).length ? { threshold: d.expression, ...more } : d.expression)
   }
   return { ...(jsonSafe(scenario) as object), thresholds }
 }

@@ -16,7 +16,7 @@ import type { ModelRun } from './run-model.js'
 export const MODEL_VERSION = '1'
 
 function addTotals(into: Totals, t: Totals): void {
-  for (const k of Object.keys(into) as (keyof Totals)[]) into[k] += t[k]
+  for (const k of Object.keys(into) as (keyof Totals)[]) into[k] = (into[k] ?? 0) + (t[k] ?? 0)
 }
 
 function addCounts(into: Record<string, number>, c: Record<string, number>): void {

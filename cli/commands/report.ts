@@ -15,6 +15,8 @@ export interface ReportFlags {
   shares?: string
   /** Merge a set with shares missing (figures of part of the run; never a pass). */
   partial?: boolean
+  /** Exit 98 when the comparison with --baseline finds a regression. */
+  failOnRegression?: boolean
 }
 
 /**
@@ -23,6 +25,7 @@ export interface ReportFlags {
  */
 export async function runReport(files: string[], flags: ReportFlags, write: (t: string) => void = (t) => void process.stdout.write(t)): Promise<number> {
   const tolerance = parseTolerance(flags.tolerance)
+  if (flags.failOnRegression && !flags.baseline) throw new MtsimError('MTSIM_ERR_OPTIONS_CONFLICT', ['--fail-on-regression needs --baseline <results> to compare against'])
   const shares = flags.shares === undefined ? undefined : parseShares(flags.shares)
   const parts = files.map((file) => ({ file, results: loadResults(file) }))
   const { results, warnings } = mergeResults(parts, { shares, partial: flags.partial })
@@ -35,6 +38,7 @@ export async function runReport(files: string[], flags: ReportFlags, write: (t: 
   write(formatConsoleSummary(results, { comparison: written.comparison }))
   write(`\nwrote ${mergedFile ? `${mergedFile}\n      ` : ''}${written.html}\n      ${written.junit}\n      ${written.summary}\n`)
   if (results.thresholds.some((t) => !t.ok)) return ExitCode.thresholdsFailed
+  if (flags.failOnRegression && written.comparison?.verdict === 'regression') return ExitCode.regression
   // A share stopped early measured part of its plan: the whole run did not happen as planned.
   const stopped = parts.filter((p) => p.results.meta.interrupted).map((p) => p.file)
   if (stopped.length) {
@@ -55,10 +59,12 @@ export function registerReport(program: Command): void {
     .option('--tolerance <fraction>', 'how much worse a baseline figure may get before it is flagged (0.1 = 10%)', String(DEFAULT_TOLERANCE))
     .option('--shares <n>', 'the run was cut into n shares (--segment i/n): refuse unless all n are given')
     .option('--partial', 'merge even when shares are missing (a look at part of a run: exit 108, never 0)')
+    .option('--fail-on-regression', 'with --baseline: exit 98 when a figure got worse than the baseline beyond --tolerance')
     .addHelpText(
       'after',
       `
-Exit codes: 0 all thresholds passed (or none defined), 99 a threshold failed, 104 unreadable results,
+Exit codes: 0 all thresholds passed (or none defined), 98 worse than --baseline (with
+--fail-on-regression), 99 a threshold failed, 104 unreadable results,
 105 a share was interrupted, 108 shares missing (each missing share is named).
 
 Examples:
@@ -66,6 +72,7 @@ Examples:
   mtsim report share-0.json share-1.json share-2.json --out out/merged
   mtsim report --shares 4 out/shares/*/results.json     (refuses unless all 4 shares are there)
   mtsim report out/run/results.json --baseline releases/1.4/results.json --tolerance 0.05
+  mtsim report new/results.json --baseline old/results.json --fail-on-regression     (exit 98 on a regression)
 `,
     )
     .action(action((files: string[], flags: ReportFlags) => runReport(files, flags)))

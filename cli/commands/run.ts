@@ -1,6 +1,10 @@
 import type { Command } from 'commander'
 import { action } from '../handle-errors.js'
 import { loadScenario } from '../../loadgen/scenario/scenario.js'
+import { scenarioWarnings } from '../../loadgen/scenario/scenario-warnings.js'
+import { summarizePlan } from '../../loadgen/plan/plan-summary.js'
+import { cutLines } from '../../loadgen/plan/plan-text.js'
+import { carryLines, printPlan } from './plan.js'
 import { runScenario } from '../../run/run-scenario.js'
 import { MtsimError, ExitCode } from '../../lib/errors.js'
 import { writeReport, formatConsoleSummary, loadResults } from '../../reports/index.js'
@@ -25,6 +29,7 @@ export interface RunCliOptions {
   coordinator?: string
   remoteNetwork?: boolean
   webhookHost?: string
+  dryRun?: boolean
 }
 
 export { parseSegment }
@@ -79,6 +84,12 @@ async function runShare(
 ): Promise<number> {
   const scenario = withWebhookHost(loadScenario(file), o.webhookHost)
   checkScaledRates(scenario, parsed.rateScale)
+  for (const w of scenarioWarnings(file, scenario)) stderr(`warning: ${w}`)
+  const planOpts = { segment: parsed.segment, rateScale: parsed.rateScale, durationCapMs: parsed.durationCapMs }
+  if (o.dryRun) return printPlan(scenario, planOpts)
+  // Before anything starts: what --duration cut, and links that cannot carry the plan's peak.
+  const summary = summarizePlan(scenario, planOpts)
+  for (const line of [...cutLines(summary), ...carryLines(scenario, summary)]) stderr(line)
   const baseline = o.baseline ? loadResults(o.baseline) : undefined
 
   // First Ctrl-C / SIGTERM: stop sending, let answers due come in, write results and report.
@@ -152,15 +163,18 @@ export function registerRun(program: Command): void {
     .option('--baseline <results>', 'compare against an earlier results.json in the report')
     .option('--no-progress', 'no live progress line')
     .option('--no-report', 'write results.json only')
+    .option('--dry-run', 'print the plan (as mtsim plan) and exit without starting anything')
     .addHelpText(
       'after',
       `
 Exit codes (as k6): 0 thresholds passed, 99 a threshold failed, 104 invalid scenario or network,
-105 interrupted (results and report are still written), 107 the gateway failed to start.
+105 interrupted (results and report are still written), 106 a port asked for is in use,
+107 the gateway failed to start.
 
 Examples:
   mtsim run scenarios/quickstart.yaml
   mtsim run scenarios/kannel-smoke.yaml --out out/smoke --duration 20s
+  mtsim run scenarios/peak-day.yaml --duration 30s --dry-run     (what would be sent, and what the cap cuts)
   mtsim run scenarios/peak-day.yaml --rate-scale 0.5 --segment 1/2     (and 2/2 elsewhere, then mtsim report both)
   mtsim run scenarios/quickstart.yaml --workers 2     (two threads send; results merged exactly)
   mtsim run s.yaml --segment 1/3 --start-at 2026-05-01T12:00:00Z --remote-network     (and 2/3, 3/3 on other hosts)

@@ -30,7 +30,12 @@ export function registerValidate(program: Command): void {
             const kind = fileKind(file)
             if (kind === 'scenario') {
               const { loadScenario } = await import('../../loadgen/scenario/scenario.js')
-              loadScenario(file)
+              const { scenarioWarnings } = await import('../../loadgen/scenario/scenario-warnings.js')
+              const scenario = loadScenario(file)
+              for (const w of scenarioWarnings(file, scenario)) process.stderr.write(`warning: ${w}\n`)
+              const { summarizePlan } = await import('../../loadgen/plan/plan-summary.js')
+              const { carryLines } = await import('./plan.js')
+              for (const line of carryLines(scenario, summarizePlan(scenario))) process.stderr.write(line + '\n')
             } else loadNetwork(file)
             process.stdout.write(`${file}: valid ${kind} file\n`)
           } catch (err) {

@@ -105,7 +105,8 @@ export class Correlator {
     return k
   }
 
-  answer(k: number, outcome: SubmitOutcome, nowMs: number): void {
+  /** `expectReceipt` false: the message asked for none (registered_delivery 0); accepted, it closes at once. */
+  answer(k: number, outcome: SubmitOutcome, nowMs: number, expectReceipt = true): void {
     const s = this.store
     const i = s.slot(k)
     if (!s.holds(k) || s.state[i] !== SlotState.inFlight) {
@@ -121,11 +122,17 @@ export class Correlator {
     }
     s.state[i] = SlotState.awaiting
     this.waiting++
-    this.deadlines.push(k, nowMs + this.opts.waitMs)
+    if (expectReceipt) this.deadlines.push(k, nowMs + this.opts.waitMs)
     const ids = outcome.messageIds
     s.segsLeft[i] = ids.length && !this.opts.receiptPerMessage?.(op) ? ids.length : 1
     s.bySeqOnly[i] = ids.length ? 0 : 1
     for (let seg = 0; seg < ids.length; seg++) this.byId.set(ids[seg], packId(k, seg, op))
+    if (!expectReceipt) {
+      // Its ids stay known, so a receipt that comes anyway counts as an extra, not as unknown.
+      this.metrics.noReceiptRequested(op)
+      this.close(i)
+      return
+    }
     if (this.early.size === 0) return
     for (let seg = 0; seg < ids.length; seg++) this.early.take(ids[seg], (r, at) => this.apply(k, seg, r, at))
     this.early.take(seqKey(s.seq[i]), (r, at) => this.apply(k, 0, r, at))

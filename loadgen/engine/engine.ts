@@ -101,6 +101,17 @@ export interface EngineDiagnostics {
 
 /** Sends per loop tick before yielding to I/O (answers and receipts must get in). */
 const SENDS_PER_TICK = 2000
+/**
+ * Plan entries taken per loop tick. A plan far beyond what the machine can even count (10^7/s)
+ * is taken a slice at a time, so signals, answers and the clock still get their turn: Ctrl-C is
+ * honoured within a tick, not after the plan has been walked.
+ */
+const TAKES_PER_TICK = 20_000
+/**
+ * Most sends waiting for one operator. Past it a due send is dropped at once (counted, as past
+ * max_lag): the backlog's memory stays bounded however far the plan outruns the gateway.
+ */
+const BACKLOG_PER_OPERATOR = 250_000
 /** Housekeeping (receipt deadlines, early receipts, retiring slots) at most this often. */
 const SWEEP_EVERY_MS = 10
 
@@ -149,6 +160,8 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   let lastSweep = -Infinity
   let lastSend = start
   let firstSend = opts.onFirstSend
+  /** Sends dropped as they fell due (the machine was that far behind its plan, or a backlog was full). */
+  let dropsAtTake = 0
 
   const onAbort = () => interrupt()
 
@@ -162,17 +175,27 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     kick()
   }
 
-  function takeDue(t: number): void {
+  /** Takes due plan entries into the backlog, at most TAKES_PER_TICK; true when more are due already. */
+  function takeDue(t: number): boolean {
+    let budget = TAKES_PER_TICK
     while (!planDone && merger.peekTime() <= t) {
+      if (budget-- <= 0) return true
       merger.take()
       // Only the operator now (it picks the queue); the message is built when it goes out.
       const source = sources[merger.stream]
       const operator = source.operatorOf ? source.operatorOf(merger.seq) : source.message(merger.seq).operator
       const op = metrics.operatorIndex(operator)
       metrics.planned(op)
+      // Already past max_lag, or its operator's backlog full: it cannot go out in time; no entry for it.
+      if (t - merger.t > maxLagMs || backlog.waiting(op) >= BACKLOG_PER_OPERATOR) {
+        metrics.dropped(op)
+        dropsAtTake++
+        continue
+      }
       backlog.push(op, merger.t, merger.seq, merger.stream)
     }
     if (!planDone && merger.peekTime() === Infinity) planDone = true
+    return false
   }
 
   /** Sends what is due and has room; returns how many went out. */
@@ -198,15 +221,17 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
         metrics.sent(op, now - intended > lateAfterMs, segmentCount(msg))
         lastSend = now
         if (firstSend) firstSend(now, intended), (firstSend = undefined)
-        transport.send(msg, (o: SubmitOutcome) => answered(k, o))
+        // registered_delivery 0 (low two bits: no SMSC delivery receipt) asks for no receipt.
+        const expectReceipt = (msg.registeredDelivery & 3) !== 0
+        transport.send(msg, (o: SubmitOutcome) => answered(k, o, expectReceipt))
       }
     }
     return SENDS_PER_TICK - budget
   }
 
-  function answered(k: number, o: SubmitOutcome): void {
+  function answered(k: number, o: SubmitOutcome, expectReceipt: boolean): void {
     const now = performance.now()
-    correlator.answer(k, o, now)
+    correlator.answer(k, o, now, expectReceipt)
     // An answer frees window room: go on at once if sends are waiting or due.
     if (backlog.length || interrupted || (!planDone && merger.peekTime() <= now - start)) kick()
   }
@@ -231,7 +256,8 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   function checkAbortThresholds(elapsed: number): void {
     const live = abortDefs.filter((d) => elapsed >= d.delayAbortEvalMs)
     if (!live.length) return
-    if (evaluateThresholds(live, metrics.thresholdData(elapsed)).some((o) => !o.ok)) interrupt()
+    // Too few samples so far is no reason to stop: only a threshold judged and broken aborts.
+    if (evaluateThresholds(live, metrics.thresholdData(elapsed)).some((o) => !o.ok && !o.insufficient)) interrupt()
   }
 
   // --- the loop: one pending wake-up at a time ---
@@ -275,7 +301,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     timer = undefined
     const now = performance.now()
     const t = now - start
-    takeDue(t)
+    const behind = takeDue(t)
     const sentNow = interrupted ? 0 : sendDue(now)
     if (now - lastSweep >= SWEEP_EVERY_MS) {
       correlator.sweep(now)
@@ -289,6 +315,8 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     // Sends went out and more wait with room for them: go on after I/O. (Sends that wait only for a
     // full operator wake us through their answers, or the 1 ms timer below: no busy loop.)
     if (sentNow > 0 && backlog.length && transport.capacity() > 0) return void (immediate = setImmediate(tick))
+    // More of the plan is due than one tick takes: go on after I/O (a signal gets in between).
+    if (behind) return void (immediate = setImmediate(tick))
     const nextSend = planDone ? Infinity : merger.peekTime() - t
     // A send due within 0.5 ms: poll every event-loop turn so it goes out on time. Not while the
     // window is full: nothing could go out, and the next answer wakes the loop (answered() above).

@@ -28,7 +28,7 @@ export function finalKindOf(stat: string): FinalKindValue {
 export function emptyTotals(): Totals {
   return {
     planned: 0, sent: 0, dropped: 0, late: 0, accepted: 0, rejected: 0, failed: 0,
-    delivered: 0, undelivered: 0, expired: 0, rejected_by_operator: 0, other_final: 0, pending: 0, missing: 0,
+    delivered: 0, undelivered: 0, expired: 0, rejected_by_operator: 0, other_final: 0, pending: 0, missing: 0, no_receipt_requested: 0,
     duplicate_receipts: 0, unknown_receipts: 0, intermediate_receipts: 0, misrouted: 0, duplicate_submits: 0, segments: 0,
   }
 }
@@ -175,6 +175,11 @@ export class Metrics {
 
   missing(op: number): void {
     this.bump(op, 'missing')
+  }
+
+  /** Accepted with registered_delivery 0: no receipt is expected, the message leaves the receipt books. */
+  noReceiptRequested(op: number): void {
+    this.bump(op, 'no_receipt_requested')
   }
 
   pending(op: number): void {

@@ -51,6 +51,10 @@ export interface Plan {
   durationMs: number
   /** Nominal planned rate (messages per second, this segment's share) at tMs, for throughput against plan. */
   expectedRate(tMs: number): number
+  /** Per stream (as `streams`): its nominal start and end, ms from the run start (plan-summary.ts). */
+  windows: readonly { start: number; end: number }[]
+  /** Times (ms from the run start) where some stream's rate changes slope: its extremes are there. */
+  breakpoints: readonly number[]
 }
 
 /** Counts within this of a whole number are that number (sums of float areas drift by ~1e-12). */
@@ -92,6 +96,8 @@ export function buildPlan(scenario: Scenario, opts: PlanOptions = {}): Plan {
     streams,
     planned,
     durationMs,
+    windows: windows.map((w) => ({ start: w.start, end: w.end })),
+    breakpoints: windows.flatMap((w) => w.profile.edges().map((e) => w.start + e)),
     expectedRate(tMs: number): number {
       let perMs = 0
       for (const w of windows) if (tMs >= w.start && tMs < w.end) perMs += w.profile.rate(tMs - w.start)

@@ -5,7 +5,10 @@ import { compareResults } from '../../results/compare.js'
 import { resultsFigures } from '../../results/run-figures.js'
 import { syntheticRun, emptyTotals } from '../reports/fixtures.js'
 
-const keys = ['submit_p50', 'submit_p90', 'submit_p99', 'receipt_p50', 'receipt_p90', 'receipt_p99', 'delivery_rate', 'accepted_per_s']
+const keys = [
+  'submit_p50', 'submit_p90', 'submit_p99', 'receipt_p50', 'receipt_p90', 'receipt_p99', 'delivery_rate', 'accept_rate', 'accepted_per_s',
+  'missing', 'dropped', 'rejected', 'failed',
+]
 
 describe('compareResults', () => {
   const base = syntheticRun({ durationS: 30, rate: 100 })
@@ -13,8 +16,10 @@ describe('compareResults', () => {
   it('the same run against itself: every change 0, nothing worse', () => {
     const c = compareResults(base, base)
     expect(c.deltas.map((d) => d.key)).toEqual(keys)
-    expect(c.deltas.map((d) => d.change)).toEqual(keys.map(() => 0))
+    // A count of 0 on both sides has no relative change (null), never a worse one.
+    expect(c.deltas.map((d) => (d.baseline === 0 ? d.change === null : d.change === 0))).toEqual(keys.map(() => true))
     expect(c.worse).toBe(0)
+    expect(c.verdict).toBe('no regression')
     expect(c.tolerance).toBe(0.1)
   })
 

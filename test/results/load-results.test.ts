@@ -30,6 +30,14 @@ describe('loadResults', () => {
     expect(loadResults(write('ok.json', r))).toEqual(r)
   })
 
+  it('reads no_receipt_requested as 0 in a file written before it existed', () => {
+    const r = syntheticRun({ durationS: 2, rate: 5 })
+    const old = JSON.parse(JSON.stringify(r)) as typeof r
+    delete old.totals.no_receipt_requested
+    for (const o of Object.values(old.operators)) delete o.totals.no_receipt_requested
+    expect(loadResults(write('before-no-receipt.json', old))).toEqual(r)
+  })
+
   it('refuses an older version, naming the file, the version found and the one expected', () => {
     const file = write('old.json', { ...syntheticRun({ durationS: 2, rate: 5 }), version: 0 })
     const err = failure(() => loadResults(file))

@@ -42,7 +42,7 @@ const data: ThresholdData = {
   },
 }
 
-function run(thresholds: Record<string, (string | { threshold: string; abortOnFail?: boolean })[]>) {
+function run(thresholds: Record<string, (string | { threshold: string; abortOnFail?: boolean; min_samples?: number })[]>) {
   return evaluateThresholds(parseThresholds(thresholds, 't.yaml', ['telco-a', 'telco-b', 'telco-c']), data)
 }
 
@@ -65,11 +65,12 @@ describe('evaluate', () => {
     ['missing', 'count==0', true, 0],
     ['rejected', 'count<90', false, 90],
     ['sent', 'rate>=99', true, 99], // per second over 10 s
-    ['submit_latency{operator:telco-a}', 'p(95)<100', true, 30],
+    ['submit_latency{operator:telco-a}', 'p(95)<100', false, 30], // 3 samples: insufficient for p(95) (needs 20)
+    ['submit_latency{operator:telco-a}', 'max<100', true, 30],
     ['submit_latency{operator:telco-b}', 'p(95)<100', false, null], // no samples for telco-b
     ['delivery_rate{operator:telco-b}', 'rate>0.5', false, 0],
     ['missing_rate{operator:telco-c}', 'rate<0.1', false, null], // operator absent: no accepted
-    ['missing{operator:telco-c}', 'count==0', true, 0],
+    ['missing{operator:telco-c}', 'count==0', false, 0], // nothing planned for telco-c: insufficient
   ]
   for (const [key, expr, ok, observed] of table) {
     it(`${key}: ${expr} -> ${ok ? 'pass' : 'fail'} (observed ${observed})`, () => {
@@ -82,6 +83,27 @@ describe('evaluate', () => {
       expect(out.scope).toBe(key.includes('{') ? key.slice(key.indexOf(':') + 1, -1) : 'overall')
     })
   }
+
+  it('insufficient data: too few samples fail with samples and needed, unless min_samples lowers the bar', () => {
+    const out = run({
+      'submit_latency{operator:telco-a}': ['p(95)<100', { threshold: 'p(95)<100', min_samples: 3 }, { threshold: 'p(99)<100', min_samples: 0 }],
+      submit_latency: ['p(99)<250', 'p(99.9)<250'],
+      'delivery_rate{operator:telco-b}': ['rate<1'],
+      'missing{operator:telco-c}': ['count==0'],
+    })
+    expect(out.map((o) => [o.ok, o.insufficient ?? null])).toEqual([
+      [false, { samples: 3, needed: 20 }],
+      [true, null],
+      [true, null],
+      [true, null], // 100 samples: p(99) is judged
+      [false, { samples: 100, needed: 1000 }],
+      [true, null], // 400 accepted
+      [false, { samples: 0, needed: 1 }],
+    ])
+    const small: ThresholdData = { ...data, totals: totals({ planned: 5, sent: 5, accepted: 5, delivered: 5 }) }
+    const [rate] = evaluateThresholds(parseThresholds({ delivery_rate: ['rate>0.9'] }, 't.yaml'), small)
+    expect([rate.ok, rate.observed, rate.insufficient]).toEqual([false, 1, { samples: 5, needed: 10 }])
+  })
 
   it('keeps order, abortOnFail and delayAbortEval; spaces in expressions are allowed', () => {
     const defs = parseThresholds({ accepted: [{ threshold: 'rate >= 90', abortOnFail: true, delayAbortEval: '10s' }, 'count > 1'] }, 't.yaml')

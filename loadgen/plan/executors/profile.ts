@@ -61,6 +61,11 @@ export class RateProfile {
     return RateProfile.from(specs)
   }
 
+  /** Where pieces start and the last one ends (ms from the stream's start): the rate's extremes are there. */
+  edges(): number[] {
+    return [...this.pieces.map((p) => p.start), this.durationMs]
+  }
+
   /** Rate at time t (messages per ms); 0 outside the profile. */
   rate(t: number): number {
     for (const p of this.pieces) {

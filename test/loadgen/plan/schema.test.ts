@@ -105,7 +105,7 @@ describe('error tables: every problem at once', () => {
     [
       'a threshold object with a wrong field type',
       scenarioValue([constant(1, '1s')], { thresholds: { accepted: [{ threshold: 'rate>=90', abortOnFail: 'yes' }] } }),
-      ['thresholds.accepted[0]: expected an expression like "p(99)<250", or {threshold, abortOnFail, delayAbortEval}, found a mapping'],
+      ['thresholds.accepted[0]: expected an expression like "p(99)<250", or {threshold, abortOnFail, delayAbortEval, min_samples}, found a mapping'],
     ],
     [
       'references to the network and cross-field rules',
