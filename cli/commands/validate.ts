@@ -35,7 +35,8 @@ export function registerValidate(program: Command): void {
               for (const w of scenarioWarnings(file, scenario)) process.stderr.write(`warning: ${w}\n`)
               const { summarizePlan } = await import('../../loadgen/plan/plan-summary.js')
               const { carryLines } = await import('./plan.js')
-              for (const line of carryLines(scenario, summarizePlan(scenario))) process.stderr.write(line + '\n')
+              // Named, because `validate` takes many files and the warning is about one of them.
+              for (const line of carryLines(scenario, summarizePlan(scenario))) process.stderr.write(`${file}: ${line}\n`)
             } else loadNetwork(file)
             process.stdout.write(`${file}: valid ${kind} file\n`)
           } catch (err) {
