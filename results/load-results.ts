@@ -10,11 +10,19 @@ import { ResultsSchema } from './results-schema.js'
 
 type Migration = (old: Record<string, unknown>) => Record<string, unknown>
 
-/**
- * migrations[n] turns a version n file into a version n+1 file. Version 1 is the first published
- * version, so there is nothing to migrate yet; when version 2 ships, migrations[1] goes here.
- */
-const migrations: Record<number, Migration> = {}
+/** migrations[n] turns a version n file into a version n+1 file. */
+const migrations: Record<number, Migration> = {
+  // 1 -> 2 (issue 13): totals gain failed_in_gateway, held_by_gateway, arrived, lost_in_gateway.
+  // A version 1 run did not tell the gateway's receipts from the operator's, nor held from missing,
+  // so they read as 0 and its books across the gateway are not checked (it has no `network` section).
+  1: (old) => {
+    const gained = (t: unknown) => ({ failed_in_gateway: 0, held_by_gateway: 0, arrived: 0, lost_in_gateway: 0, ...(t as object) })
+    const operators: Record<string, unknown> = {}
+    const oldOps = (old.operators ?? {}) as Record<string, Record<string, unknown>>
+    for (const [id, o] of Object.entries(oldOps)) operators[id] = o && typeof o === 'object' ? { ...o, totals: gained(o.totals) } : o
+    return { ...old, totals: gained(old.totals), operators: old.operators === undefined ? undefined : operators }
+  },
+}
 
 export function loadResults(file: string): ResultsFile {
   let text: string

@@ -38,18 +38,32 @@ describe('loadResults', () => {
     expect(loadResults(write('before-no-receipt.json', old))).toEqual(r)
   })
 
+  it('migrates a version 1 file: the gateway counts it could not tell apart read as 0, nothing else changes', () => {
+    const r = syntheticRun({ durationS: 2, rate: 5 })
+    const v1 = JSON.parse(JSON.stringify(r)) as Record<string, unknown> & typeof r
+    const drop = (t: Record<string, unknown>) => {
+      for (const k of ['failed_in_gateway', 'held_by_gateway', 'arrived', 'lost_in_gateway']) delete t[k]
+    }
+    drop(v1.totals as unknown as Record<string, unknown>)
+    for (const o of Object.values(v1.operators)) drop(o.totals as unknown as Record<string, unknown>)
+    const read = loadResults(write('v1.json', { ...v1, version: 1 }))
+    expect(read.version).toBe(2)
+    expect(read).toEqual(r)
+    expect(read.totals.failed_in_gateway + read.totals.held_by_gateway + read.totals.arrived + read.totals.lost_in_gateway).toBe(0)
+  })
+
   it('refuses an older version, naming the file, the version found and the one expected', () => {
     const file = write('old.json', { ...syntheticRun({ durationS: 2, rate: 5 }), version: 0 })
     const err = failure(() => loadResults(file))
     expect(err.code).toBe('MTSIM_ERR_RESULTS')
     expect(err.exitCode).toBe(104)
-    expect(err.message).toBe(`${file}: results version 0 is too old: this mtsim reads version 1 and cannot migrate version 0 (re-run the scenario with this mtsim)`)
+    expect(err.message).toBe(`${file}: results version 0 is too old: this mtsim reads version 2 and cannot migrate version 0 (re-run the scenario with this mtsim)`)
   })
 
   it('refuses a newer version and says to upgrade', () => {
     const file = write('new.json', { ...syntheticRun({ durationS: 2, rate: 5 }), version: 7 })
     expect(failure(() => loadResults(file)).message).toBe(
-      `${file}: results version 7 was written by a newer mtsim; this mtsim reads version 1 (upgrade mtsim to report on it)`,
+      `${file}: results version 7 was written by a newer mtsim; this mtsim reads version 2 (upgrade mtsim to report on it)`,
     )
   })
 
