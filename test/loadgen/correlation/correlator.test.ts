@@ -110,7 +110,7 @@ describe('correlator', () => {
     c.finish(false)
     expect(t.arrived).toBe(3) // 0, 2, 4
     expect(t.accepted).toBe(t.arrived + t.held_by_gateway + t.lost_in_gateway)
-    expect(t.accepted).toBe(t.delivered + t.rejected_by_operator + t.failed_in_gateway + t.held_by_gateway + t.no_receipt_requested)
+    expect(t.accepted).toBe(t.delivered + t.rejected_by_operator + t.failed_in_gateway + t.held_by_gateway + (t.no_receipt_requested ?? 0))
   })
 
   it('without the network in process, finals count by their stat and nothing is held', () => {
