@@ -127,7 +127,7 @@ function normalizeScenario(s: ScenarioFile, ctx: NetworkContext, file: string | 
       lateAfterMs: parseDuration(s.scheduling?.late_after ?? '10ms'),
       maxLagMs: parseDuration(s.scheduling?.max_lag ?? '2s'),
     },
-    thresholds: s.thresholds ? parseThresholds(s.thresholds, file ?? 'scenario', operators) : [],
+    thresholds: s.thresholds ? parseThresholds(s.thresholds, file ?? 'scenario', operators, s.streams.map((st) => st.name)) : [],
     model: normalizeModelSection(s.model),
   }
 }
