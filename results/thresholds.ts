@@ -17,7 +17,9 @@
 //   counters (aggregations count, and rate = count per second of run): every field of Totals in
 //     results/results-format.ts: planned, sent, accepted, rejected, failed, dropped, late, delivered,
 //     undelivered, expired, rejected_by_operator, other_final, missing, pending, duplicate_receipts,
-//     unknown_receipts, intermediate_receipts, misrouted, duplicate_submits, segments
+//     unknown_receipts, intermediate_receipts, misrouted, duplicate_submits, segments; with MO
+//     (loadgen/mo/): suppressed, mo_sent, mo_received, mo_lost, mo_duplicated, stops_received,
+//     optout_violations
 //   rates, 0 to 1 (aggregation rate): delivery_rate = delivered/accepted, accept_rate =
 //     accepted/sent, missing_rate = missing/accepted, drop_rate = dropped/planned; for
 //     delivery_rate and missing_rate, accepted counts only messages that asked for a receipt
@@ -51,7 +53,10 @@ const TRENDS = [
 const COUNTERS: readonly (keyof Totals)[] = [
   'planned', 'sent', 'accepted', 'rejected', 'failed', 'dropped', 'late', 'delivered', 'undelivered', 'expired', 'rejected_by_operator',
   'other_final', 'missing', 'no_receipt_requested', 'pending', 'duplicate_receipts', 'unknown_receipts', 'intermediate_receipts', 'misrouted', 'duplicate_submits', 'segments',
+  'suppressed', 'mo_sent', 'mo_received', 'mo_lost', 'mo_duplicated', 'stops_received', 'optout_violations',
 ]
+/** The subscribers' MO counters are per operator, not per stream: a stream tag on them is refused. */
+const NOT_PER_STREAM: readonly string[] = ['mo_sent', 'mo_received', 'mo_lost', 'mo_duplicated', 'stops_received', 'optout_violations']
 const RATES = {
   delivery_rate: ['delivered', 'accepted'],
   accept_rate: ['accepted', 'sent'],
@@ -186,6 +191,10 @@ export function thresholdIssues(
       tags[name] = t[2]
     }
     if (!tagsOk) continue
+    if (tags.stream !== null && NOT_PER_STREAM.includes(m[1])) {
+      bad(['thresholds', key], `a metric measured per stream (${m[1]} is counted per operator only: drop the stream tag)`, key)
+      continue
+    }
     const scope = scopeTag(tags)
     list.forEach((item, i) => {
       const text = typeof item === 'string' ? item : item.threshold

@@ -42,6 +42,9 @@ export function emptyTotals(): Totals {
 
 type Counter = keyof Totals
 
+const MO_KEYS = ['suppressed', 'mo_sent', 'mo_received', 'mo_lost', 'mo_duplicated', 'stops_received', 'optout_violations'] as const
+export type MoFigures = Record<(typeof MO_KEYS)[number], number>
+
 class LatencyHists {
   readonly corrected = createHistogram()
   readonly uncorrected = createHistogram()
@@ -102,6 +105,8 @@ export class Metrics {
   /** One Scope per cell, by cell index. */
   readonly cells: Scope[] = []
   private readonly layout: Cells
+  /** Per operator index: the MO figures (setMo), for runs whose subscribers write back. */
+  private mo: readonly MoFigures[] | undefined
   private iv: IntervalCounts = Metrics.zeroInterval()
   private ivErrors: Record<string, number> = {}
   private readonly ivSubmit: Histogram = createHistogram()
@@ -170,6 +175,31 @@ export class Metrics {
       this.bump(cell, 'late')
       this.iv.late++
     }
+  }
+
+  /**
+   * A planned send a compliant application left out (its number opted out by MO STOP): counted per
+   * cell, so the books hold per stream too (planned = sent + dropped + suppressed).
+   */
+  suppressed(cell: number): void {
+    const o = this.overall.totals
+    const t = this.cells[cell].totals
+    o.suppressed = (o.suppressed ?? 0) + 1
+    t.suppressed = (t.suppressed ?? 0) + 1
+  }
+
+  /**
+   * Runs with MO (loadgen/mo/mo-tracker.ts), at the end: its counters per operator (index = this
+   * run's operator index) go into the overall and every operator's totals, 0 where nothing
+   * happened. MO is the subscribers' traffic, not a stream's: stream totals get only `suppressed`
+   * (counted per cell as it happens), 0 where nothing was suppressed.
+   */
+  setMo(perOperator: readonly MoFigures[]): void {
+    this.mo = perOperator
+    const o = this.overall.totals
+    for (const k of MO_KEYS) o[k] = 0
+    for (const f of perOperator) for (const k of MO_KEYS) o[k] = (o[k] ?? 0) + f[k]
+    for (const c of this.cells) c.totals.suppressed ??= 0
   }
 
   dropped(cell: number): void {
@@ -264,9 +294,12 @@ export class Metrics {
     return out
   }
 
-  /** One operator's figures (its cells added up). */
+  /** One operator's figures (its cells added up, and its MO figures in runs with MO). */
   operatorScope(op: number): Scope {
-    return this.sum((o) => o === op)
+    const scope = this.sum((o) => o === op)
+    const f = this.mo?.[op]
+    if (this.mo) for (const k of MO_KEYS) scope.totals[k] = f?.[k] ?? 0
+    return scope
   }
 
   /** One stream's figures (its cells added up). */

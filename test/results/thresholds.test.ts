@@ -174,6 +174,18 @@ describe('stream tags', () => {
     expect([v1[0].ok, v1[0].insufficient]).toEqual([false, { samples: 0, needed: 1 }])
   })
 
+  it('refuses a stream tag on the MO counters, which are per operator only', () => {
+    let err: MtsimError | undefined
+    try {
+      parseThresholds({ 'optout_violations{stream:otp}': ['count==0'], 'suppressed{stream:otp}': ['count<5'] }, 't.yaml', ['telco-a'], ['otp'])
+    } catch (e) {
+      err = e as MtsimError
+    }
+    expect(err?.details).toEqual([
+      't.yaml thresholds["optout_violations{stream:otp}"]: expected a metric measured per stream (optout_violations is counted per operator only: drop the stream tag), found "optout_violations{stream:otp}"',
+    ])
+  })
+
   it('name the scope the way the scenario writes it', async () => {
     const { scopeTag, scopeLabel } = await import('../../results/thresholds.js')
     expect([scopeTag({}), scopeTag({ operator: 'a' }), scopeTag({ stream: 'otp' }), scopeTag({ stream: 'otp', operator: 'a' })]).toEqual([
