@@ -57,6 +57,10 @@ export function checkBooks(r: ResultsFile): string[] {
   const check = (t: Totals) => [...unbalanced(t), ...(across ? unbalancedAcrossGateway(t) : [])]
   const out = check(r.totals).map((x) => `overall: ${x}`)
   for (const [id, o] of Object.entries(r.operators)) out.push(...check(o.totals).map((x) => `operator ${id}: ${x}`))
+  for (const [name, s] of Object.entries(r.streams ?? {})) {
+    out.push(...check(s.totals).map((x) => `stream ${name}: ${x}`))
+    for (const [id, c] of Object.entries(s.operators)) out.push(...check(c.totals).map((x) => `stream ${name} operator ${id}: ${x}`))
+  }
   return out
 }
 

@@ -5,7 +5,7 @@
 import { MtsimError } from '../../lib/errors.js'
 import { MessageStore, SlotState } from './message-store.js'
 import { EarlyReceipts, RecentlyClosed } from './early-receipts.js'
-import { IdIndex, MAX_K, kOf, opOf, packId, segOf } from './id-index.js'
+import { IdIndex, MAX_K, kOf, cellOf, packId, segOf } from './id-index.js'
 import { FinalKind, finalKindOf, type Metrics } from '../measure/run-metrics.js'
 import { RingQueue } from '../../lib/ring-queue.js'
 import type { IncomingReceipt, SubmitOutcome } from '../transports/transport.js'
@@ -116,8 +116,8 @@ export class Correlator {
     return this.byId.size + (this.bySeq?.size ?? 0)
   }
 
-  sent(seq: number, op: number, intendedMs: number, sentMs: number): number {
-    const k = this.store.open(seq, op, intendedMs, sentMs)
+  sent(seq: number, cell: number, intendedMs: number, sentMs: number): number {
+    const k = this.store.open(seq, cell, intendedMs, sentMs)
     if (k > MAX_K) throw new MtsimError('MTSIM_ERR_TOO_MANY_SENDS', [String(MAX_K)])
     this.bySeq?.set(seq, k)
     this.open++
@@ -133,8 +133,8 @@ export class Correlator {
       return
     }
     this.open--
-    const op = s.op[i]
-    this.metrics.answer(op, outcome.kind, outcome.status, (nowMs - s.intended[i]) * 1000, (nowMs - s.sentAt[i]) * 1000)
+    const cell = s.cell[i]
+    this.metrics.answer(cell, outcome.kind, outcome.status, (nowMs - s.intended[i]) * 1000, (nowMs - s.sentAt[i]) * 1000)
     if (outcome.kind !== 'accepted') {
       s.state[i] = SlotState.closed
       return
@@ -143,22 +143,22 @@ export class Correlator {
     this.waiting++
     const seen = s.arrived[i]
     s.arrived[i] = seen | ACCEPTED
-    if (seen & TAKEN) this.metrics.arrived(op)
+    if (seen & TAKEN) this.metrics.arrived(cell)
     // Without a receipt to wait for, a message the network has not taken yet still waits for its
     // arrival (receipts.wait at most): otherwise it could not be told from one held by the gateway.
     const waitArrival = !expectReceipt && this.opts.networkSeen === true && (seen & TAKEN) === 0
     if (expectReceipt || waitArrival) this.deadlines.push(k, nowMs + this.opts.waitMs)
     const ids = outcome.messageIds
-    s.segsLeft[i] = ids.length && !this.opts.receiptPerMessage?.(op) ? ids.length : 1
+    s.segsLeft[i] = ids.length && !this.opts.receiptPerMessage?.(this.metrics.operatorOf(cell)) ? ids.length : 1
     s.bySeqOnly[i] = ids.length ? 0 : 1
-    for (let seg = 0; seg < ids.length; seg++) this.byId.set(ids[seg], packId(k, seg, op))
+    for (let seg = 0; seg < ids.length; seg++) this.byId.set(ids[seg], packId(k, seg, cell))
     if (waitArrival) {
       s.arrived[i] |= WAIT_ARRIVAL
       return
     }
     if (!expectReceipt) {
       // Its ids stay known, so a receipt that comes anyway counts as an extra, not as unknown.
-      this.metrics.noReceiptRequested(op)
+      this.metrics.noReceiptRequested(cell)
       this.close(i)
       return
     }
@@ -173,7 +173,7 @@ export class Correlator {
       if (v === undefined) return this.unmatched(r.messageId, r, nowMs)
       const k = kOf(v)
       // Retired from the store: closed long ago, so anything more is an extra receipt.
-      if (!this.store.holds(k)) return this.extra(opOf(v), r)
+      if (!this.store.holds(k)) return this.extra(cellOf(v), r)
       return this.apply(k, segOf(v), r, nowMs)
     }
     if (r.seq !== undefined) {
@@ -186,8 +186,8 @@ export class Correlator {
 
   /** No open message has this id: a late duplicate, or early (answer not in yet), or unknown. */
   private unmatched(key: string, r: IncomingReceipt, nowMs: number): void {
-    const op = this.recent.get(key)
-    if (op !== undefined) return this.extra(op, r)
+    const cell = this.recent.get(key)
+    if (cell !== undefined) return this.extra(cell, r)
     const givenUp = this.early.hold(key, r, nowMs)
     for (let n = 0; n < givenUp; n++) this.metrics.unknownReceipt()
   }
@@ -195,21 +195,21 @@ export class Correlator {
   private apply(k: number, seg: number, r: IncomingReceipt, atMs: number): void {
     const s = this.store
     const i = s.slot(k)
-    const op = s.op[i]
+    const cell = s.cell[i]
     // Closed = final already in, or given up as missing: anything more is an extra receipt (so is
     // any receipt for a message that asked for none).
-    if (s.state[i] !== SlotState.awaiting || s.arrived[i] & WAIT_ARRIVAL) return this.extra(op, r)
+    if (s.state[i] !== SlotState.awaiting || s.arrived[i] & WAIT_ARRIVAL) return this.extra(cell, r)
     if (!r.final) {
-      this.metrics.intermediate(op)
-      this.metrics.receiptStat(op, r.stat)
+      this.metrics.intermediate(cell)
+      this.metrics.receiptStat(cell, r.stat)
       return
     }
     if (seg < 32) {
       const bit = 1 << seg
-      if (s.finalMask[i] & bit) return this.metrics.duplicateReceipt(op)
+      if (s.finalMask[i] & bit) return this.metrics.duplicateReceipt(cell)
       s.finalMask[i] |= bit
     }
-    this.metrics.receiptStat(op, r.stat)
+    this.metrics.receiptStat(cell, r.stat)
     const kind = finalKindOf(r.stat)
     if (kind > s.worst[i]) s.worst[i] = kind
     if (--s.segsLeft[i] > 0) return
@@ -218,8 +218,8 @@ export class Correlator {
     const uncorrectedUs = (atMs - s.sentAt[i]) * 1000
     // A final for a message no operator took can only be the gateway's own (a discard after its
     // resends): the gateway's failure, never the operator's rejection.
-    if (this.unseen(i)) return this.metrics.gatewayFinal(op, correctedUs, uncorrectedUs)
-    this.metrics.final(op, s.worst[i] as (typeof FinalKind)[keyof typeof FinalKind], correctedUs, uncorrectedUs)
+    if (this.unseen(i)) return this.metrics.gatewayFinal(cell, correctedUs, uncorrectedUs)
+    this.metrics.final(cell, s.worst[i] as (typeof FinalKind)[keyof typeof FinalKind], correctedUs, uncorrectedUs)
   }
 
   /**
@@ -227,10 +227,10 @@ export class Correlator {
    * still an intermediate that lost a race: Kannel posts its SMSC-ack callback (dlr 8) and the
    * final one at nearly the same moment, and on a busy machine they arrive in either order.
    */
-  private extra(op: number, r: IncomingReceipt): void {
-    if (r.final) return this.metrics.duplicateReceipt(op)
-    this.metrics.intermediate(op)
-    this.metrics.receiptStat(op, r.stat)
+  private extra(cell: number, r: IncomingReceipt): void {
+    if (r.final) return this.metrics.duplicateReceipt(cell)
+    this.metrics.intermediate(cell)
+    this.metrics.receiptStat(cell, r.stat)
   }
 
   /**
@@ -245,23 +245,24 @@ export class Correlator {
     if (k === undefined) return
     const s = this.store
     const i = s.slot(k)
-    const op = s.op[i]
+    const cell = s.cell[i]
     const seen = s.arrived[i]
-    if (seen & (TAKEN | SWALLOWED)) this.metrics.duplicateSubmit(op)
+    if (seen & (TAKEN | SWALLOWED)) this.metrics.duplicateSubmit(cell)
     if (!taken) {
       s.arrived[i] = seen | SWALLOWED
       return
     }
     if (seen & TAKEN) return
     s.arrived[i] = seen | TAKEN
-    this.metrics.transit(op, nowUs - s.intended[i] * 1000, nowUs - s.sentAt[i] * 1000)
-    if (this.metrics.operatorIds[op] !== operatorId) this.metrics.misrouted(op)
-    this.opts.onArrival?.(op, operatorId, nowUs / 1000, s.sentAt[i])
+    this.metrics.transit(cell, nowUs - s.intended[i] * 1000, nowUs - s.sentAt[i] * 1000)
+    const opIndex = this.metrics.operatorOf(cell)
+    if (this.metrics.operatorIds[opIndex] !== operatorId) this.metrics.misrouted(cell)
+    this.opts.onArrival?.(opIndex, operatorId, nowUs / 1000, s.sentAt[i])
     if (!(seen & ACCEPTED) || seen & UNSEEN_CLOSED) return
-    this.metrics.arrived(op)
+    this.metrics.arrived(cell)
     if (seen & WAIT_ARRIVAL && s.state[i] === SlotState.awaiting) {
       this.close(i)
-      this.metrics.noReceiptRequested(op)
+      this.metrics.noReceiptRequested(cell)
     }
   }
 
@@ -288,8 +289,8 @@ export class Correlator {
       if (open) {
         this.close(i)
         // Never reached the network: the gateway still has it (or lost it without a word).
-        if (this.unseen(i)) this.metrics.heldByGateway(s.op[i])
-        else this.metrics.missing(s.op[i])
+        if (this.unseen(i)) this.metrics.heldByGateway(s.cell[i])
+        else this.metrics.missing(s.cell[i])
       }
     }
     const mapped = this.mappedIds
@@ -306,7 +307,7 @@ export class Correlator {
     this.waiting--
     // Receipts by seq (no gateway ids) are remembered here, so a late one is a duplicate, not unknown.
     // (Gateway ids stay in byId, which remembers closed messages itself.)
-    if (s.bySeqOnly[i]) this.recent.add(seqKey(s.seq[i]), s.op[i])
+    if (s.bySeqOnly[i]) this.recent.add(seqKey(s.seq[i]), s.cell[i])
   }
 
   private retire(): void {
@@ -329,9 +330,9 @@ export class Correlator {
       const i = s.slot(k)
       if (s.state[i] !== SlotState.awaiting) continue
       this.close(i)
-      if (this.unseen(i)) this.metrics.heldByGateway(s.op[i])
-      else if (interrupted) this.metrics.pending(s.op[i])
-      else this.metrics.missing(s.op[i])
+      if (this.unseen(i)) this.metrics.heldByGateway(s.cell[i])
+      else if (interrupted) this.metrics.pending(s.cell[i])
+      else this.metrics.missing(s.cell[i])
     }
     const n = this.early.clear()
     for (let j = 0; j < n; j++) this.metrics.unknownReceipt()
