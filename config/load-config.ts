@@ -2,7 +2,7 @@
 // once as `file:line:col path: expected ..., found ...`. Never a stack trace, never silent
 // acceptance of unknown keys.
 import { readFileSync } from 'node:fs'
-import { parseDocument, LineCounter, isMap, isPair, isScalar, type Document, type Node } from 'yaml'
+import { parseDocument, LineCounter, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml'
 import type { TSchema, Static } from '@sinclair/typebox'
 import { MtsimError } from '../lib/errors.js'
 import { validator, type Issue } from './validator.js'
@@ -16,6 +16,8 @@ export interface Source {
   file: string
   doc?: Document
   lines?: LineCounter
+  /** The file's text, to quote a value as written. */
+  text?: string
 }
 
 /** Adds a problem found after schema validation (cross-field rules), with its path. */
@@ -53,7 +55,7 @@ export function parseConfigText<S extends TSchema>(
     throw new MtsimError('MTSIM_ERR_CONFIG_INVALID', [file], details)
   }
   const value = doc.toJS({ maxAliasCount: 100 }) as unknown
-  return validateConfig(value, schema, { file, doc, lines }, opts)
+  return validateConfig(value, schema, { file, doc, lines, text }, opts)
 }
 
 /** Validates an already-parsed value (inline config, API body); positions when a doc is given. */
@@ -72,8 +74,47 @@ export function validateConfig<S extends TSchema>(
 }
 
 export function configError(source: Source, issues: Issue[]): MtsimError {
-  const details = issues.map((i) => `${position(source, i.path)}${formatPath(i.path)}: expected ${i.expected}, found ${i.found}`)
+  const details = issues.map((i) => {
+    const hint = i.quote ? quoteHint(source, i.path) : i.hint
+    return `${position(source, i.path)}${formatPath(i.path)}: expected ${i.expected}, found ${i.found}${hint ? `: ${hint}` : ''}`
+  })
   return new MtsimError('MTSIM_ERR_CONFIG_INVALID', [source.file], details)
+}
+
+/**
+ * Text was wanted and YAML read the value as a number or boolean (`mnc: 01` is the number 1,
+ * `mcc: 242` a number, `yes` stays text in YAML 1.2 but `true` does not): say what YAML made of
+ * it and how to write it, from the text as written in the file.
+ */
+function quoteHint(source: Source, path: (string | number)[]): string {
+  const key = path[path.length - 1]
+  const node = nodeAt(source, path)
+  const written = isScalar(node) && node.range && source.doc ? sourceText(source, node) : undefined
+  const value = isScalar(node) ? node.value : undefined
+  const kind = typeof value === 'boolean' ? 'a boolean' : 'a number'
+  const as = written ?? (value === undefined ? undefined : String(value))
+  if (as === undefined) return source.doc ? `YAML read it as ${kind}: quote it` : 'write it as text, in quotes'
+  const made = value !== undefined && as !== String(value) ? `the number ${String(value)}` : kind
+  return `YAML read the unquoted ${as} as ${made}: quote it${typeof key === 'string' ? `, ${key}: "${as}"` : ''}`
+}
+
+function sourceText(source: Source, node: Node): string | undefined {
+  const text = source.text
+  if (text === undefined || !node.range) return undefined
+  return text.slice(node.range[0], node.range[1]).trim()
+}
+
+function nodeAt(source: Source, path: (string | number)[]): unknown {
+  let node: unknown = source.doc?.contents
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg))
+      if (!pair) return undefined
+      node = pair.value
+    } else if (isSeq(node) && typeof seg === 'number') node = node.items[seg]
+    else return undefined
+  }
+  return node
 }
 
 export function formatPath(path: (string | number)[]): string {

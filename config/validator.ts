@@ -14,6 +14,10 @@ export interface Issue {
   path: (string | number)[]
   expected: string
   found: string
+  /** What to write instead, said after what was found (`write { kind: kannel }`). */
+  hint?: string
+  /** Text was wanted and YAML made a number or boolean of it: the loader says "quote it" with the source text. */
+  quote?: boolean
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true })
@@ -91,8 +95,13 @@ function toIssue(e: ErrorObject): Issue {
       return { path, expected: words ?? `one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, found: describe(e.data) }
     case 'const':
       return { path, expected: JSON.stringify(p.allowedValue), found: describe(e.data) }
-    case 'type':
-      return { path, expected: words ?? article(String(p.type)), found: describe(e.data) }
+    case 'type': {
+      const issue: Issue = { path, expected: words ?? article(String(p.type)), found: describe(e.data) }
+      if (wantsText(p.type) && (typeof e.data === 'number' || typeof e.data === 'boolean')) issue.quote = true
+      const tag = (schema as { discriminator?: { propertyName?: string } }).discriminator?.propertyName
+      if (tag && typeof e.data === 'string') issue.hint = taggedHint(e.parentSchema, tag, e.data)
+      return issue
+    }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -111,6 +120,19 @@ function toIssue(e: ErrorObject): Issue {
     default:
       return { path, expected: words ?? `${e.keyword} ${e.message ?? ''}`.trim(), found: describe(e.data) }
   }
+}
+
+function wantsText(type: unknown): boolean {
+  return type === 'string' || (Array.isArray(type) && type.includes('string'))
+}
+
+/** `gateway: kannel` for a union told apart by `kind`: the mapping that was meant. */
+function taggedHint(parent: unknown, tag: string, value: string): string {
+  const options = ((parent as { oneOf?: { properties?: Record<string, { const?: unknown }> }[] })?.oneOf ?? [])
+    .map((v) => v.properties?.[tag]?.const)
+    .filter((v): v is string => typeof v === 'string')
+  if (options.includes(value)) return `write a mapping: { ${tag}: ${value} }`
+  return `write a mapping with ${tag}: one of ${options.join(', ')}, like { ${tag}: ${options[0] ?? '...'} }`
 }
 
 function article(type: string): string {

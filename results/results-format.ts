@@ -55,6 +55,19 @@ export interface Totals {
   duplicate_submits: number
   /** Multipart segments sent (>= sent when long messages are in the mix). */
   segments: number
+  /**
+   * Runs with MO only (absent otherwise): planned sends a compliant application left out because
+   * the number had opted out (planned = sent + dropped + suppressed), and the MO figures of
+   * results.mo that thresholds read (mo_sent, mo_received, mo_lost, mo_duplicated, stops_received,
+   * optout_violations).
+   */
+  suppressed?: number
+  mo_sent?: number
+  mo_received?: number
+  mo_lost?: number
+  mo_duplicated?: number
+  stops_received?: number
+  optout_violations?: number
 }
 
 /** Histograms as hdr-histogram-js encodeIntoCompressedBase64, integer microseconds. */
@@ -161,6 +174,8 @@ export interface ResultsFile {
   timeseries: TimePoint[]
   faults: FaultWindow[]
   thresholds: ThresholdOutcome[]
+  /** MO, replies and opt-outs (networks with `mo:` sections); see MoResults. */
+  mo?: MoResults
   /** Failover figures (scenarios with an outage and failover routing); see FailoverFigures. */
   failover?: FailoverFigures
 }
@@ -205,4 +220,44 @@ export interface OutageFailover {
    * all had arrived before it came back, null when none was sent then.
    */
   drainMs: number | null
+}
+
+/** results.mo (docs/results.md). Books: sent = received + lost; duplicated and unknown are apart. */
+export interface MoResults {
+  application: 'compliant' | 'naive'
+  keywords: string[]
+  totals: MoCounts
+  operators: Record<string, MoCounts & { latency: string; stopLatency: string }>
+  /** MO transit (handset -> mtsim), corrected HDR as everywhere (integer microseconds, base64). */
+  latency: string
+  /** STOP sent by the handset -> received by the application. */
+  stopLatency: string
+  /** Violations by the stream the MT came from ("(unknown)": sent before the subscriber's STOP). */
+  violationsByStream: Record<string, number>
+  /** The delay since the STOP of each violation (ms), as HDR. */
+  violationDelay: string
+}
+
+export interface MoCounts {
+  /** MO the subscribers sent (the network's count), by kind. */
+  sent: number
+  replies: number
+  stops: number
+  spontaneous: number
+  /** Distinct MO that reached mtsim. */
+  received: number
+  /** Sent and never received by the end of the run (still held by the operator counts here too). */
+  lost: number
+  /** Received again after their first arrival. */
+  duplicated: number
+  /** MO at mtsim with no (known) " #M" tag. */
+  unknown: number
+  /** Replies and STOPs matched to the MT they answer. */
+  correlated: number
+  /** STOP keywords the application received (distinct MO). */
+  stops_received: number
+  /** Sends the compliant application left out (the number had opted out). */
+  suppressed: number
+  /** MT the network accepted for an opted-out number after the grace period. */
+  optout_violations: number
 }

@@ -15,7 +15,9 @@
 //   counters (aggregations count, and rate = count per second of run): every field of Totals in
 //     results/results-format.ts: planned, sent, accepted, rejected, failed, dropped, late, delivered,
 //     undelivered, expired, rejected_by_operator, other_final, missing, pending, duplicate_receipts,
-//     unknown_receipts, intermediate_receipts, misrouted, duplicate_submits, segments
+//     unknown_receipts, intermediate_receipts, misrouted, duplicate_submits, segments; with MO
+//     (loadgen/mo/): suppressed, mo_sent, mo_received, mo_lost, mo_duplicated, stops_received,
+//     optout_violations
 //   rates, 0 to 1 (aggregation rate): delivery_rate = delivered/accepted, accept_rate =
 //     accepted/sent, missing_rate = missing/accepted, drop_rate = dropped/planned; for
 //     delivery_rate and missing_rate, accepted counts only messages that asked for a receipt
@@ -47,6 +49,7 @@ const TRENDS = [
 const COUNTERS: readonly (keyof Totals)[] = [
   'planned', 'sent', 'accepted', 'rejected', 'failed', 'dropped', 'late', 'delivered', 'undelivered', 'expired', 'rejected_by_operator',
   'other_final', 'missing', 'no_receipt_requested', 'pending', 'duplicate_receipts', 'unknown_receipts', 'intermediate_receipts', 'misrouted', 'duplicate_submits', 'segments',
+  'suppressed', 'mo_sent', 'mo_received', 'mo_lost', 'mo_duplicated', 'stops_received', 'optout_violations',
 ]
 const RATES = {
   delivery_rate: ['delivered', 'accepted'],

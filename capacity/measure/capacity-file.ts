@@ -9,6 +9,8 @@ export interface StepSummary {
   rate: number
   ok: boolean
   interrupted: boolean
+  /** Failed only for want of samples (which thresholds, how many): the step was too short to judge. */
+  insufficient?: string
   dir: string
   planned: number
   sent: number

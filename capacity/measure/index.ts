@@ -37,7 +37,7 @@ export function summarise(r: StepResult, gatewayKind: string, stepMs: number): S
   // Carried: what the operators accepted while the plan sent (in direct mode the same as mtsim's accepted).
   const counted = Object.values(r.use).some((u) => u.submits > 0)
   return {
-    rate: r.rate, ok: r.ok, interrupted: r.interrupted, dir: r.dir,
+    rate: r.rate, ok: r.ok, interrupted: r.interrupted, ...(r.insufficient ? { insufficient: r.insufficient } : {}), dir: r.dir,
     planned: t.planned, sent: t.sent, accepted: t.accepted, dropped: t.dropped, rejected: t.rejected, failed: t.failed,
     carriedPerS: counted ? verdict.operators.reduce((a, o) => a + o.carriedPerS, 0) : t.accepted / (stepMs / 1000),
     submitP50: ms(h.submit.corrected, 50), submitP99: ms(h.submit.corrected, 99),
@@ -81,7 +81,7 @@ export async function capacityScenario(scenario: Scenario, o: CapacityOptions): 
       onStep: (r) => {
         const s = summarise(r, scenario.gateway.kind, o.stepMs)
         file.steps.push(s)
-        log?.(`  ${s.ok ? 'held' : s.interrupted ? 'interrupted' : 'FAILED'}: ${s.carriedPerS.toFixed(1)} msg/s carried` + (s.verdict.resource ? `; ${s.verdict.operator ?? 'overall'}: ${s.verdict.resource} (${s.verdict.evidence})` : ''))
+        log?.(`  ${s.ok ? 'held' : s.interrupted ? 'interrupted' : s.insufficient ? `TOO LITTLE DATA (${s.insufficient})` : 'FAILED'}: ${s.carriedPerS.toFixed(1)} msg/s carried` + (s.verdict.resource ? `; ${s.verdict.operator ?? 'overall'}: ${s.verdict.resource} (${s.verdict.evidence})` : ''))
         save()
       },
     })

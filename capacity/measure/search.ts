@@ -32,7 +32,7 @@ export interface SearchOutcome {
   /** The lowest rate that failed (null: none did up to maxRate). */
   broke: number | null
   /** Why the search ended. */
-  ended: 'converged' | 'max-rate' | 'max-duration' | 'interrupted' | 'lowest-rate'
+  ended: 'converged' | 'max-rate' | 'max-duration' | 'interrupted' | 'lowest-rate' | 'insufficient-data'
 }
 
 /** The slowest a rate falls to when even the start fails: start / factor^FALL_STEPS. */
@@ -60,10 +60,14 @@ export async function search(session: Session, shares: number[], o: SearchOption
     longest = Math.max(longest, r.wallMs)
     steps.push(r)
     o.onStep?.(r)
-    return r.interrupted ? undefined : r
+    if (r.insufficient) tooLittle = true
+    return r.interrupted || r.insufficient ? undefined : r
   }
 
-  const stopReason = (): SearchOutcome['ended'] => (o.signal?.aborted ? 'interrupted' : 'max-duration')
+  // A step that failed only for want of samples says nothing about the rate: calling it the knee
+  // would be a guess, so the search stops there and says the steps are too short.
+  let tooLittle = false
+  const stopReason = (): SearchOutcome['ended'] => (o.signal?.aborted ? 'interrupted' : tooLittle ? 'insufficient-data' : 'max-duration')
 
   // Rising (or, if the start fails, falling) until the knee is bracketed.
   let rate = round(o.startRate)

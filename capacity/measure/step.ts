@@ -8,6 +8,7 @@ import { runLoad, type RunMeta } from '../../loadgen/engine/engine.js'
 import { buildPlan } from '../../loadgen/plan/plan.js'
 import type { ResultsFile } from '../../results/results-format.js'
 import type { Scenario, StreamConfig } from '../../loadgen/scenario/scenario.js'
+import { insufficientText } from '../../results/threshold-samples.js'
 import { parseThresholds, type ThresholdDef } from '../../results/thresholds.js'
 import type { OperatorUse, Session } from './session.js'
 
@@ -20,6 +21,9 @@ export interface StepResult {
   ok: boolean
   /** Stopped from outside before it finished: not judged. */
   interrupted: boolean
+  /** Failed only because a threshold had too few samples to judge ("receipt_latency p(99)<2000:
+   *  insufficient data: 72 of 100 samples"): not a knee, the step was too short. Null otherwise. */
+  insufficient: string | null
   results: ResultsFile
   use: Record<string, OperatorUse>
   dir: string
@@ -92,5 +96,9 @@ export async function runStep(session: Session, shares: number[], o: StepOptions
   }
   const use = await watch.stop()
   const interrupted = results.meta.interrupted
-  return { rate: o.rate, ok: !interrupted && results.thresholds.every((t) => t.ok), interrupted, results, use, dir: o.dir, wallMs: performance.now() - started }
+  const failed = results.thresholds.filter((t) => !t.ok)
+  const insufficient = !interrupted && failed.length > 0 && failed.every((t) => t.insufficient)
+    ? failed.map((t) => `${t.metric} ${t.expression}: ${insufficientText(t.insufficient!)}`).join('; ')
+    : null
+  return { rate: o.rate, ok: !interrupted && failed.length === 0, interrupted, insufficient, results, use, dir: o.dir, wallMs: performance.now() - started }
 }

@@ -39,7 +39,7 @@ ${k && k.failed.length ? `<ul>${k.failed.map((x) => `<li>failed: ${esc(x)}</li>`
     : '<p class="muted">No step broke: nothing ran out.</p>'
   const stepRows = c.steps.map((s, i) => [
     String(i + 1), f1(s.rate), f1(s.carriedPerS), String(s.dropped), String(s.rejected), msText(s.submitP50), msText(s.submitP99), msText(s.receiptP50), msText(s.receiptP99),
-    s.interrupted ? 'stopped' : s.ok ? '<span class="pill pass">held</span>' : '<span class="pill fail">FAIL</span>',
+    s.interrupted ? 'stopped' : s.ok ? '<span class="pill pass">held</span>' : s.insufficient ? '<span class="pill fail">too little data</span>' : '<span class="pill fail">FAIL</span>',
     esc(s.verdict.resource ? `${s.verdict.operator ?? 'overall'}: ${s.verdict.resource} (${s.verdict.evidence})` : s.ok ? '' : s.verdict.evidence),
     `<code>${esc(s.dir.split('/').slice(-2).join('/'))}</code>`,
   ])
@@ -58,6 +58,8 @@ ${table(['step', 'offered/s', 'carried/s', 'dropped', 'rejected', 'submit p50', 
   const notes = ['MEASURED by mtsim capacity: real runs through the scenario\'s gateway at rising rates, then bisection.']
   if (c.meta.interrupted) notes.push('The search was interrupted: the steps so far are shown.')
   if (c.ended === 'max-duration') notes.push('The search stopped at --max-duration before it converged.')
+  const short = c.steps.find((s) => s.insufficient)
+  if (short) notes.push(`The search stopped: the step at ${f1(short.rate)} msg/s measured too little to judge (${short.insufficient}). Lengthen --step, or set min_samples on the threshold.`)
   return renderPageShell({
     title: c.meta.name,
     badge: 'CAPACITY',

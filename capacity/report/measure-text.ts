@@ -15,15 +15,17 @@ export function formatCapacity(c: CapacityFile): string {
       ['step', 'offered/s', 'carried/s', 'dropped', 'rejected', 'submit p50', 'submit p99', 'receipt p99', 'result', 'what ran out'],
       c.steps.map((s, i) => [
         String(i + 1), f1(s.rate), f1(s.carriedPerS), String(s.dropped), String(s.rejected), msText(s.submitP50), msText(s.submitP99), msText(s.receiptP99),
-        s.interrupted ? 'stopped' : s.ok ? 'held' : 'FAIL',
+        s.interrupted ? 'stopped' : s.ok ? 'held' : s.insufficient ? 'too little data' : 'FAIL',
         s.verdict.resource ? `${s.verdict.operator ?? 'overall'}: ${s.verdict.resource}` : s.ok ? '' : 'latency only',
       ]),
       1,
     ),
   )
   out.push('')
-  const ended = { converged: `converged to ${Math.round(c.meta.settings.precision * 100)}%`, 'max-rate': `reached --max-rate ${c.meta.settings.maxRate}`, 'max-duration': 'stopped at --max-duration', interrupted: 'interrupted', 'lowest-rate': 'even the lowest rate tried failed', running: 'still running' }[c.ended]
+  const ended = { converged: `converged to ${Math.round(c.meta.settings.precision * 100)}%`, 'max-rate': `reached --max-rate ${c.meta.settings.maxRate}`, 'max-duration': 'stopped at --max-duration', interrupted: 'interrupted', 'lowest-rate': 'even the lowest rate tried failed', 'insufficient-data': 'stopped: a step measured too little to judge', running: 'still running' }[c.ended]
   out.push(`held: ${c.held === null ? 'no rate tried held every threshold' : `${f1(c.held)} msg/s`}; broke: ${c.broke === null ? 'no rate tried broke' : `${f1(c.broke)} msg/s`} (${ended})`)
+  const short = c.steps.find((s) => s.insufficient)
+  if (short) out.push(`step at ${f1(short.rate)} msg/s: ${short.insufficient}; lengthen --step, or set min_samples on the threshold to judge fewer`)
   const k = c.knee
   if (k) {
     out.push(`at ${f1(c.broke)} msg/s ${k.resource ? `ran out: ${k.operator ? `${k.operator}'s ` : ''}${k.resource} (${k.evidence})` : k.evidence || 'nothing saturated'}`)

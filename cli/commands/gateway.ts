@@ -51,11 +51,15 @@ export function parseFailover(value: string | undefined): Record<string, string>
 }
 
 
+/** Where the `try:` example's dlr-url points; nothing of mtsim's listens there (the user starts a listener). */
+const DLR_EXAMPLE_HOST = '127.0.0.1'
+const DLR_EXAMPLE_PORT = 9000
+
 export function describeKannel(k: KannelHandle, firstNumber: string | undefined): string {
   const q = (s: string) => encodeURIComponent(s)
   const example =
     `curl '${k.sendsmsUrl}?username=${q(k.username)}&password=${q(k.password)}&from=mtsim&to=${firstNumber ?? '4790000001'}` +
-    `&text=hello&dlr-mask=31&dlr-url=${q('http://127.0.0.1:9000/dlr?id=my-id&status=%d')}'`
+    `&text=hello&dlr-mask=31&dlr-url=${q(`http://${DLR_EXAMPLE_HOST}:${DLR_EXAMPLE_PORT}/dlr?id=my-id&status=%d`)}'`
   const binds = k.config.smscs.map((s) => `${s.smscId} (${s.systemId}, ${s.mode})`).join(', ')
   const skipped = k.config.skipped.map((s) => `${s.operator}/${s.systemId}`)
   return (
@@ -64,7 +68,10 @@ export function describeKannel(k: KannelHandle, firstNumber: string | undefined)
     (skipped.length ? `  not bound (receiver-only accounts cannot carry submits): ${skipped.join(', ')}\n` : '') +
     `  sendsms: ${k.sendsmsUrl} (username ${k.username}, password ${k.password})\n` +
     `  status:  ${k.statusUrl}\n` +
-    `  try:     ${example}\n`
+    `  try:     ${example}\n` +
+    // Nothing of mtsim's listens on the dlr-url: say what must, so a receipt is not lost in Kannel's retries.
+    `           (Kannel calls the dlr-url for every receipt: start something on ${DLR_EXAMPLE_HOST}:${DLR_EXAMPLE_PORT} first, e.g.\n` +
+    `            python3 -m http.server ${DLR_EXAMPLE_PORT} --bind ${DLR_EXAMPLE_HOST}   (logs each receipt's GET); or leave out dlr-mask and dlr-url)\n`
   )
 }
 

@@ -22,6 +22,7 @@ import { evaluateThresholds } from '../../results/thresholds.js'
 import { TimeseriesLog } from '../../results/timeseries-file.js'
 import type { OutboundMessage, SubmitOutcome, Transport } from '../transports/transport.js'
 import { join } from 'node:path'
+import { MoTracker } from '../mo/mo-tracker.js'
 
 /** What the engine reads of a plan (loadgen/plan/plan.ts Plan). */
 export interface EnginePlan {
@@ -36,7 +37,7 @@ export type { MessageSource }
 
 /** What the engine reads of a scenario (a loaded Scenario has it all; tests may give just this). */
 export type EngineScenario = Pick<Scenario, 'name' | 'seed' | 'network' | 'receipts' | 'scheduling' | 'thresholds'> &
-  Partial<Pick<Scenario, 'file' | 'gateway' | 'streams'>>
+  Partial<Pick<Scenario, 'file' | 'gateway' | 'streams' | 'mo'>>
 
 export interface RunMeta {
   scenarioFile?: string | null
@@ -85,6 +86,11 @@ export interface RunOptions {
    * empty, so memory does not grow with the run's duration (bench soak).
    */
   keepTimeseries?: boolean
+  /**
+   * The network's subscribers stop writing MO (NetworkHandle.stopMo): called once when the load and
+   * its receipts are done; the run then waits (scenario mo.wait) for the MO already sent.
+   */
+  stopMo?: () => void
   /** Called once at the end with the engine's bookkeeping sizes (bench, memory tests). */
   diagnostics?: (d: EngineDiagnostics) => void
 }
@@ -137,9 +143,21 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const abortDefs = scenario.thresholds.filter((d) => d.abortOnFail)
   const canSend = transport.canSend?.bind(transport)
   const startedAt = new Date()
+  // MO: only when the network's subscribers write back (an operator has an `mo:` section).
+  const moCfg = scenario.mo ?? { application: 'compliant' as const, keywords: [], waitMs: 10_000 }
+  const mo = scenario.network.operators.some((o) => o.mo) ? new MoTracker(metrics.operatorIds, moCfg) : undefined
+  let moStopped = false
+  let moDeadline = Infinity
 
-  await transport.start({ onReceipt: (r) => correlator.receipt(r, performance.now()) })
-  opts.observerHook?.({ onMessage: (operatorId, _destination, text, nowUs) => correlator.arrival(operatorId, text, nowUs) })
+  await transport.start({
+    onReceipt: (r) => correlator.receipt(r, performance.now()),
+    onMo: mo && ((m) => mo.arrived(m, performance.now() * 1000)),
+  })
+  opts.observerHook?.({
+    onMessage: (operatorId, _destination, text, nowUs) => correlator.arrival(operatorId, text, nowUs),
+    onMo: mo && ((operatorId, m, atUs) => mo.moSent(operatorId, m, atUs)),
+    onViolation: mo && ((operatorId, _destination, mtText, delayMs) => mo.violation(operatorId, mtText, delayMs)),
+  })
 
   // A shared start fixes plan time 0 at the agreed instant, not when this process woke up:
   // a late wake-up shows as latency from the intended send time, as it should.
@@ -212,10 +230,17 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
         }
         if (transport.capacity() <= 0) return SENDS_PER_TICK - budget
         const msg = sources[backlog.headStream(op)].message(backlog.headSeq(op))
+        // A compliant application sends nothing to a number whose STOP it received.
+        if (mo && mo.suppress(msg.destination)) {
+          backlog.shift(op)
+          mo.suppressed(op)
+          continue
+        }
         // This operator's binds are full: its sends wait; the other operators' go on.
         if (canSend && !canSend(msg)) break
         backlog.shift(op)
         budget--
+        mo?.sending(msg.seq, msg.destination, msg.stream)
         const intended = start + dueT
         const k = correlator.sent(msg.seq, op, intended, now)
         metrics.sent(op, now - intended > lateAfterMs, segmentCount(msg))
@@ -310,7 +335,16 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     while (t >= intervalStart + intervalMs) rollInterval(now)
     const drained = planDone && backlog.length === 0
     if (drained && stopAt === Infinity) stopAt = lastSend + waitMs + (opts.drainSlackMs ?? 60_000)
-    if (drained && ((correlator.inFlight === 0 && correlator.awaiting === 0) || now >= stopAt)) return stopLoop(), finish()
+    if (drained && ((correlator.inFlight === 0 && correlator.awaiting === 0) || now >= stopAt)) {
+      if (!mo || interrupted) return stopLoop(), finish()
+      // The load is done: subscribers stop writing, and MO already sent get mo.wait to arrive.
+      if (!moStopped) {
+        moStopped = true
+        opts.stopMo?.()
+        moDeadline = now + moCfg.waitMs
+      }
+      if (mo.outstanding <= 0 || now >= moDeadline) return stopLoop(), finish()
+    }
     // Work due now: yield to I/O, then go on. Otherwise sleep until the next send, interval or sweep.
     // Sends went out and more wait with room for them: go on after I/O. (Sends that wait only for a
     // full operator wake us through their answers, or the 1 ms timer below: no busy loop.)
@@ -352,6 +386,13 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   })
 
   const durationMs = end - start
+  const moResults = mo?.results()
+  if (mo && moResults) {
+    metrics.setMo(mo.finish().map((c) => ({
+      suppressed: c.suppressed, mo_sent: c.sent, mo_received: c.received, mo_lost: c.lost, mo_duplicated: c.duplicated,
+      stops_received: c.stops_received, optout_violations: c.optout_violations,
+    })))
+  }
   const results = buildResults({
     meta: {
       name: scenario.name,
@@ -373,6 +414,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     faults: opts.faults?.() ?? [],
     thresholds: evaluateThresholds(scenario.thresholds, metrics.thresholdData(durationMs)),
   })
+  if (moResults) results.mo = moResults
   const failoverFigures = failover.figures(results.faults, results.operators)
   if (failoverFigures) results.failover = failoverFigures
   if (!interrupted && results.totals.planned !== plan.planned) {

@@ -35,6 +35,9 @@ export function emptyTotals(): Totals {
 
 type Counter = keyof Totals
 
+const MO_KEYS = ['suppressed', 'mo_sent', 'mo_received', 'mo_lost', 'mo_duplicated', 'stops_received', 'optout_violations'] as const
+export type MoFigures = Record<(typeof MO_KEYS)[number], number>
+
 class LatencyHists {
   readonly corrected = createHistogram()
   readonly uncorrected = createHistogram()
@@ -122,6 +125,23 @@ export class Metrics {
       this.bump(op, 'late')
       this.iv.late++
     }
+  }
+
+  /**
+   * Runs with MO (loadgen/mo/mo-tracker.ts), at the end: its counters per operator (index = this
+   * run's operator index) go into every scope's totals, 0 where nothing happened.
+   */
+  setMo(perOperator: readonly MoFigures[]): void {
+    const o = this.overall.totals
+    for (const k of MO_KEYS) o[k] = 0
+    perOperator.forEach((f, op) => {
+      const t = this.operators[op]?.totals
+      if (!t) return
+      for (const k of MO_KEYS) {
+        t[k] = f[k]
+        o[k] = (o[k] ?? 0) + f[k]
+      }
+    })
   }
 
   dropped(op: number): void {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { capacityScenario, type CapacityFile } from '../../capacity/measure/index.js'
 import { operator, outDir, scenario } from './helpers.js'
 
-function windowScenario() {
+function windowScenario(submitLatency: unknown = { threshold: 'p(99)<600', min_samples: 20 }) {
   return scenario({
     name: 'capacity-window',
     network: {
@@ -20,7 +20,8 @@ function windowScenario() {
     gateway: { kind: 'direct', binds: 1, window: 10 },
     streams: [{ name: 'load', executor: 'constant-arrival-rate', rate: 20, duration: '10s', traffic: { destinations: [{ operator: 'op' }], msisdn_length: 10, templates: ['Your code is {{otp}}'] } }],
     scheduling: { late_after: '50ms', max_lag: '10s' },
-    thresholds: { submit_latency: ['p(99)<600'], dropped: ['count==0'] },
+    // Steps of 2-3 s at 10-20/s carry 20-60 submits: enough to see a 200-ms window wait.
+    thresholds: { submit_latency: [submitLatency], dropped: ['count==0'] },
   })
 }
 
@@ -61,5 +62,21 @@ describe('mtsim capacity, direct mode', () => {
     expect(c.steps[0]!.ok).toBe(true)
     expect(c.steps[1]!.interrupted).toBe(true)
     expect(c.held).toBe(10)
+  }, 60_000)
+
+  it('stops, rather than call a knee, when a step measures too little to judge', async () => {
+    // p(99) wants 100 submits by default; one 1-s step at 20/s has about 20.
+    const out = await capacityScenario(windowScenario('p(99)<600'), {
+      outDir: outDir('capacity-short'), startRate: 20, maxRate: 200, factor: 2, precision: 0.2, stepMs: 1000, warmupMs: 0, maxDurationMs: 60_000, settleMs: 0,
+    })
+    const c = out.file
+    expect(c.ended).toBe('insufficient-data')
+    expect(c.steps.length).toBe(1)
+    expect(c.steps[0]!.ok).toBe(false)
+    expect(c.steps[0]!.insufficient).toMatch(/^submit_latency p\(99\)<600: insufficient data: \d+ of 100 samples$/)
+    expect(c.held).toBeNull()
+    expect(c.broke).toBeNull()
+    expect(c.knee).toBeNull()
+    expect(out.text).toContain('lengthen --step')
   }, 60_000)
 })
