@@ -10,7 +10,9 @@
 // `no_receipt_requested`: accepted messages sent with registered_delivery 0, which expect no receipt.)
 
 export const RESULTS_SCHEMA = 'mtsim/results'
-export const RESULTS_VERSION = 1
+// Version 2 (issue 13): the streams section, per-stream time series, threshold scopes with stream
+// tags. Version 1 files are read through the migration in load-results.ts.
+export const RESULTS_VERSION = 2
 
 export interface Totals {
   /** Sends the plan called for (in this segment). */
@@ -96,6 +98,14 @@ export interface OperatorResults {
   histograms: Histograms
 }
 
+/**
+ * One stream of the scenario: its figures (the sum of its cells), and per operator the figures of
+ * the (stream, operator) cell. Operators the stream sent nothing to are absent.
+ */
+export interface StreamResults extends OperatorResults {
+  operators: Record<string, OperatorResults>
+}
+
 /** One interval (normally one second) of the run. */
 export interface TimePoint {
   /** Start of the interval, ms since run start. */
@@ -119,6 +129,8 @@ export interface TimePoint {
   receipt: string
   /** Per operator: counts only, keeps the file small. */
   operators?: Record<string, { sent: number; accepted: number; rejected: number; failed: number; receipts: number }>
+  /** Per stream: the same counts. Absent in files from before version 2 and in modelled results. */
+  streams?: Record<string, { sent: number; accepted: number; rejected: number; failed: number; receipts: number }>
 }
 
 export interface FaultWindow {
@@ -132,7 +144,10 @@ export interface FaultWindow {
 
 export interface ThresholdOutcome {
   metric: string
-  /** 'overall' or an operator id. */
+  /**
+   * 'overall', an operator id, or stream tags: 'stream:otp', 'stream:otp,operator:telia'
+   * (results/thresholds.ts scopeTag).
+   */
   scope: string
   expression: string
   ok: boolean
@@ -171,6 +186,11 @@ export interface ResultsFile {
   receipts: Record<string, number>
   histograms: Histograms
   operators: Record<string, OperatorResults>
+  /**
+   * Per stream of the scenario (by name), with its per-operator cells. Present in every run from
+   * version 2 on; absent in version 1 files and modelled results (not measured per stream).
+   */
+  streams?: Record<string, StreamResults>
   timeseries: TimePoint[]
   faults: FaultWindow[]
   thresholds: ThresholdOutcome[]

@@ -39,6 +39,10 @@ export function unbalanced(t: Totals): string[] {
 export function checkBooks(r: ResultsFile): string[] {
   const out = unbalanced(r.totals).map((x) => `overall: ${x}`)
   for (const [id, o] of Object.entries(r.operators)) out.push(...unbalanced(o.totals).map((x) => `operator ${id}: ${x}`))
+  for (const [name, s] of Object.entries(r.streams ?? {})) {
+    out.push(...unbalanced(s.totals).map((x) => `stream ${name}: ${x}`))
+    for (const [id, c] of Object.entries(s.operators)) out.push(...unbalanced(c.totals).map((x) => `stream ${name} operator ${id}: ${x}`))
+  }
   return out
 }
 

@@ -105,6 +105,12 @@ export interface EngineDiagnostics {
 }
 
 
+/** The plan's stream names, in its order (the merger's stream index); a plan built in code may have none. */
+function streamNames(plan: EnginePlan, scenario: EngineScenario): string[] {
+  if (plan.streams.length === 0) return ['default']
+  return plan.streams.map((s, i) => s.name ?? scenario.streams?.[i]?.name ?? `stream${i + 1}`)
+}
+
 /** Sends per loop tick before yielding to I/O (answers and receipts must get in). */
 const SENDS_PER_TICK = 2000
 /**
@@ -126,7 +132,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const intervalMs = opts.intervalMs ?? 1000
   const { lateAfterMs, maxLagMs } = scenario.scheduling
   const waitMs = scenario.receipts.waitMs
-  const metrics = new Metrics(scenario.network.operators.map((o) => o.id))
+  const metrics = new Metrics(scenario.network.operators.map((o) => o.id), streamNames(plan, scenario))
   const failover = new FailoverTracker(metrics.operatorIds, opts.failover ?? {})
   const onArrival = failover.watching ? failover.arrival.bind(failover) : undefined
   const correlator = new Correlator(metrics, {
@@ -188,7 +194,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     interrupted = true
     planDone = true
     // Due but never sent: counted as dropped so planned = sent + dropped still holds.
-    backlog.drain((op) => metrics.dropped(op))
+    backlog.drain((cell) => metrics.dropped(cell))
     stopAt = performance.now() + (opts.graceMs ?? 2000)
     kick()
   }
@@ -203,14 +209,16 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
       const source = sources[merger.stream]
       const operator = source.operatorOf ? source.operatorOf(merger.seq) : source.message(merger.seq).operator
       const op = metrics.operatorIndex(operator)
-      metrics.planned(op)
+      // The message's measurement cell, fixed here once: every later count is an array index.
+      const cell = metrics.cellIndex(merger.stream, op)
+      metrics.planned(cell)
       // Already past max_lag, or its operator's backlog full: it cannot go out in time; no entry for it.
       if (t - merger.t > maxLagMs || backlog.waiting(op) >= BACKLOG_PER_OPERATOR) {
-        metrics.dropped(op)
+        metrics.dropped(cell)
         dropsAtTake++
         continue
       }
-      backlog.push(op, merger.t, merger.seq, merger.stream)
+      backlog.push(op, merger.t, merger.seq, cell)
     }
     if (!planDone && merger.peekTime() === Infinity) planDone = true
     return false
@@ -223,17 +231,19 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     for (let op = 0; op < backlog.operators; op++) {
       while (backlog.waiting(op) > 0 && budget > 0) {
         const dueT = backlog.headTime(op)
+        const cell = backlog.headCell(op)
         if (t - dueT > maxLagMs) {
           backlog.shift(op)
-          metrics.dropped(op)
+          metrics.dropped(cell)
           continue
         }
         if (transport.capacity() <= 0) return SENDS_PER_TICK - budget
-        const msg = sources[backlog.headStream(op)].message(backlog.headSeq(op))
+        const msg = sources[metrics.streamOf(cell)].message(backlog.headSeq(op))
         // A compliant application sends nothing to a number whose STOP it received.
         if (mo && mo.suppress(msg.destination)) {
           backlog.shift(op)
           mo.suppressed(op)
+          metrics.suppressed(cell)
           continue
         }
         // This operator's binds are full: its sends wait; the other operators' go on.
@@ -242,8 +252,8 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
         budget--
         mo?.sending(msg.seq, msg.destination, msg.stream)
         const intended = start + dueT
-        const k = correlator.sent(msg.seq, op, intended, now)
-        metrics.sent(op, now - intended > lateAfterMs, segmentCount(msg))
+        const k = correlator.sent(msg.seq, cell, intended, now)
+        metrics.sent(cell, now - intended > lateAfterMs, segmentCount(msg))
         lastSend = now
         if (firstSend) firstSend(now, intended), (firstSend = undefined)
         // registered_delivery 0 (low two bits: no SMSC delivery receipt) asks for no receipt.

@@ -144,7 +144,7 @@ function normalizeScenario(s: ScenarioFile, ctx: NetworkContext, file: string | 
       keywords: (s.mo?.keywords ?? networkKeywords(network)).map((k) => k.toUpperCase()),
       waitMs: parseDuration(s.mo?.wait ?? '10s'),
     },
-    thresholds: s.thresholds ? parseThresholds(s.thresholds, file ?? 'scenario', operators) : [],
+    thresholds: s.thresholds ? parseThresholds(s.thresholds, file ?? 'scenario', operators, s.streams.map((st) => st.name)) : [],
     model: normalizeModelSection(s.model),
   }
 }
