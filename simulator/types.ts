@@ -1,5 +1,8 @@
 // What a running simulated network exposes to the control API, the CLI and the load generator.
 import type { Fault, NetworkConfig, OperatorConfig } from './network.js'
+import type { TlsStats } from './tls/tls-listener.js'
+
+export type { TlsStats }
 
 export type OperatorState = 'up' | 'outage' | 'black_hole'
 
@@ -56,6 +59,8 @@ export interface OperatorStats {
    * repeated copies (a gateway's resends), untagged. Only when the network reports arrivals.
    */
   copies?: { first: number; repeated: number; untagged: number }
+  /** The TLS port's handshakes and refusals (only when smpp.tls is set). */
+  tls?: TlsStats
   /** Mobile-originated traffic (operators with a `mo:` section only). */
   mo?: MoStats
 }
@@ -138,6 +143,8 @@ export interface OperatorHandle {
   readonly config: OperatorConfig
   /** The port actually listened on (differs from config.port when that was 0). */
   readonly port: number
+  /** The TLS port actually listened on and the certificate it presents (PEM), when smpp.tls is set. */
+  readonly tls?: { port: number; cert: string }
   state(): OperatorState
   activeFaults(): ActiveFault[]
   stats(): OperatorStats
