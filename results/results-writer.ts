@@ -33,6 +33,7 @@ export function unbalanced(t: Totals): string[] {
 export function checkBooks(r: ResultsFile): string[] {
   const out = unbalanced(r.totals).map((x) => `overall: ${x}`)
   for (const [id, o] of Object.entries(r.operators)) out.push(...unbalanced(o.totals).map((x) => `operator ${id}: ${x}`))
+  if (r.sendDelays) out.push(...unexplained(r))
   return out
 }
 
@@ -78,4 +79,16 @@ export function mtsimVersion(): string {
 /** The books did not balance: a bug in mtsim, reported loudly (the results were still written to `path`). */
 export function booksError(problems: string[], path: string): MtsimError {
   return new MtsimError('MTSIM_ERR_BOOKS', [path], problems)
+}
+
+/** Every dropped and every late send has exactly one reason in sendDelays (results/results-format.ts). */
+function unexplained(r: ResultsFile): string[] {
+  const d = r.sendDelays!
+  const windows = Object.values(d.window)
+  const dropped = windows.reduce((n, w) => n + w.dropped, 0) + d.behind.dropped + d.interrupted.dropped
+  const late = windows.reduce((n, w) => n + w.late, 0) + d.behind.late
+  const out: string[] = []
+  if (dropped !== r.totals.dropped) out.push(`send delays: ${dropped} drops have a reason, totals.dropped is ${r.totals.dropped}`)
+  if (late !== r.totals.late) out.push(`send delays: ${late} late sends have a reason, totals.late is ${r.totals.late}`)
+  return out
 }
