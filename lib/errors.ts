@@ -33,6 +33,10 @@ const table = {
     message: (segments) => `a message text needs ${segments} segments; SMPP numbers at most 255 (shorten the template or its length)`,
     exit: ExitCode.invalidConfig,
   },
+  MTSIM_ERR_TOO_MANY_CELLS: {
+    message: (max) => `more than ${max} (stream, operator) pairs carry traffic in one run: use fewer streams or operators`,
+    exit: ExitCode.invalidConfig,
+  },
   MTSIM_ERR_TOO_MANY_SENDS: {
     message: (max) => `more than ${max} sends in one run: split it with --segment i/n (several processes) or --workers`,
     exit: ExitCode.invalidConfig,

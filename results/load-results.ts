@@ -10,11 +10,13 @@ import { ResultsSchema } from './results-schema.js'
 
 type Migration = (old: Record<string, unknown>) => Record<string, unknown>
 
-/**
- * migrations[n] turns a version n file into a version n+1 file. Version 1 is the first published
- * version, so there is nothing to migrate yet; when version 2 ships, migrations[1] goes here.
- */
-const migrations: Record<number, Migration> = {}
+/** migrations[n] turns a version n file into a version n+1 file. */
+const migrations: Record<number, Migration> = {
+  // 1 -> 2: version 2 adds the optional `streams` section and per-stream time series; a version 1
+  // file was not measured per stream, so it simply has none (reports then show no stream rows).
+  // Its threshold scopes ('overall' or an operator id) mean the same in version 2.
+  1: (old) => old,
+}
 
 export function loadResults(file: string): ResultsFile {
   let text: string

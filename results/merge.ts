@@ -1,10 +1,10 @@
 // Merges the results of --segment shares of ONE run into the results of the whole run, exactly:
-// counts add, HDR histograms add (bucket by bucket, so percentiles are those of the whole), time
-// series align on `t`, fault windows (the same timeline ran in every share) are listed once.
+// counts add, HDR histograms add (bucket by bucket, so percentiles are those of the whole), per
+// operator, per stream and per (stream, operator) cell alike; time series align on `t`, fault windows (the same timeline ran in every share) are listed once.
 // Thresholds cannot be added (a p99 of p99s is not a p99), so they are evaluated again on the sums.
 import { MtsimError } from '../lib/errors.js'
 import { addEncoded, encodeHistogram } from '../lib/hdr.js'
-import type { ResultsFile, SendDelays, Totals, Histograms, LatencyPair, OperatorResults, TimePoint, FaultWindow } from './results-format.js'
+import type { ResultsFile, SendDelays, Totals, Histograms, LatencyPair, OperatorResults, StreamResults, TimePoint, FaultWindow } from './results-format.js'
 import { reevaluateThresholds } from './rethreshold.js'
 import { mergeFailover } from './failover.js'
 
@@ -54,6 +54,9 @@ export function mergeResults(parts: NamedResults[], opts: MergeOptions = {}): Me
     faults: uniqueFaults(all.flatMap((r) => r.faults)),
     thresholds: [],
   }
+  // Per stream only when every share measured per stream: a sum over some shares would be wrong.
+  if (all.every((r) => r.streams)) merged.streams = mergeStreams(all.map((r) => r.streams!))
+  else if (all.some((r) => r.streams)) warnings.push('some shares carry no per-stream figures (results version 1): the merged run has none')
   const failovers = all.map((r) => r.failover).filter((f) => f !== undefined)
   if (failovers.length) {
     // Counts add up; the earliest switch-over and the longest drain of each outage are kept.
@@ -170,20 +173,29 @@ export function addHistograms(list: Histograms[]): Histograms {
   }
 }
 
-function mergeOperators(list: Record<string, OperatorResults>[]): Record<string, OperatorResults> {
-  const byOp = new Map<string, OperatorResults[]>()
-  for (const ops of list) for (const [id, op] of Object.entries(ops)) byOp.set(id, [...(byOp.get(id) ?? []), op])
-  const out: Record<string, OperatorResults> = {}
-  for (const id of [...byOp.keys()].sort()) {
-    const ops = byOp.get(id)!
-    out[id] = {
-      totals: addTotals(ops.map((o) => o.totals)),
-      statuses: addCounts(ops.map((o) => o.statuses)),
-      receipts: addCounts(ops.map((o) => o.receipts)),
-      histograms: addHistograms(ops.map((o) => o.histograms)),
-    }
+function addScopes(list: OperatorResults[]): OperatorResults {
+  return {
+    totals: addTotals(list.map((o) => o.totals)),
+    statuses: addCounts(list.map((o) => o.statuses)),
+    receipts: addCounts(list.map((o) => o.receipts)),
+    histograms: addHistograms(list.map((o) => o.histograms)),
   }
-  return out
+}
+
+/** Lists the values of several records by key, keys sorted. */
+function byKey<T>(list: Record<string, T>[]): [string, T[]][] {
+  const by = new Map<string, T[]>()
+  for (const rec of list) for (const [id, v] of Object.entries(rec)) by.set(id, [...(by.get(id) ?? []), v])
+  return [...by.entries()].sort(([a], [b]) => a.localeCompare(b))
+}
+
+function mergeOperators(list: Record<string, OperatorResults>[]): Record<string, OperatorResults> {
+  return Object.fromEntries(byKey(list).map(([id, ops]) => [id, addScopes(ops)]))
+}
+
+/** Streams merge like operators, and so does each stream's (stream, operator) cells. */
+function mergeStreams(list: Record<string, StreamResults>[]): Record<string, StreamResults> {
+  return Object.fromEntries(byKey(list).map(([name, parts]) => [name, { ...addScopes(parts), operators: mergeOperators(parts.map((p) => p.operators)) }]))
 }
 
 const POINT_COUNTS = ['planned', 'sent', 'accepted', 'rejected', 'failed', 'dropped', 'late', 'receipts', 'inFlight', 'awaitingReceipt'] as const
@@ -203,10 +215,13 @@ function mergeTimeseries(list: TimePoint[][]): TimePoint[] {
       point.receipt = addEncodedToString(pts.map((p) => p.receipt))
       const ops = pts.filter((p) => p.operators).map((p) => p.operators!)
       if (ops.length) point.operators = mergePointOperators(ops)
+      const streams = pts.filter((p) => p.streams).map((p) => p.streams!)
+      if (streams.length) point.streams = mergePointOperators(streams)
       return point
     })
 }
 
+/** Adds the per-operator (or per-stream) counts of several points. */
 function mergePointOperators(list: NonNullable<TimePoint['operators']>[]): NonNullable<TimePoint['operators']> {
   const out: NonNullable<TimePoint['operators']> = {}
   for (const ops of list) {

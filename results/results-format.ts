@@ -10,7 +10,9 @@
 // `no_receipt_requested`: accepted messages sent with registered_delivery 0, which expect no receipt.)
 
 export const RESULTS_SCHEMA = 'mtsim/results'
-export const RESULTS_VERSION = 1
+// Version 2 (issue 13): the streams section, per-stream time series, threshold scopes with stream
+// tags. Version 1 files are read through the migration in load-results.ts.
+export const RESULTS_VERSION = 2
 
 export interface Totals {
   /** Sends the plan called for (in this segment). */
@@ -55,6 +57,19 @@ export interface Totals {
   duplicate_submits: number
   /** Multipart segments sent (>= sent when long messages are in the mix). */
   segments: number
+  /**
+   * Runs with MO only (absent otherwise): planned sends a compliant application left out because
+   * the number had opted out (planned = sent + dropped + suppressed), and the MO figures of
+   * results.mo that thresholds read (mo_sent, mo_received, mo_lost, mo_duplicated, stops_received,
+   * optout_violations).
+   */
+  suppressed?: number
+  mo_sent?: number
+  mo_received?: number
+  mo_lost?: number
+  mo_duplicated?: number
+  stops_received?: number
+  optout_violations?: number
 }
 
 /** Histograms as hdr-histogram-js encodeIntoCompressedBase64, integer microseconds. */
@@ -83,6 +98,14 @@ export interface OperatorResults {
   histograms: Histograms
 }
 
+/**
+ * One stream of the scenario: its figures (the sum of its cells), and per operator the figures of
+ * the (stream, operator) cell. Operators the stream sent nothing to are absent.
+ */
+export interface StreamResults extends OperatorResults {
+  operators: Record<string, OperatorResults>
+}
+
 /** One interval (normally one second) of the run. */
 export interface TimePoint {
   /** Start of the interval, ms since run start. */
@@ -106,6 +129,8 @@ export interface TimePoint {
   receipt: string
   /** Per operator: counts only, keeps the file small. */
   operators?: Record<string, { sent: number; accepted: number; rejected: number; failed: number; receipts: number }>
+  /** Per stream: the same counts. Absent in files from before version 2 and in modelled results. */
+  streams?: Record<string, { sent: number; accepted: number; rejected: number; failed: number; receipts: number }>
 }
 
 export interface FaultWindow {
@@ -119,7 +144,10 @@ export interface FaultWindow {
 
 export interface ThresholdOutcome {
   metric: string
-  /** 'overall' or an operator id. */
+  /**
+   * 'overall', an operator id, or stream tags: 'stream:otp', 'stream:otp,operator:telia'
+   * (results/thresholds.ts scopeTag).
+   */
   scope: string
   expression: string
   ok: boolean
@@ -158,9 +186,16 @@ export interface ResultsFile {
   receipts: Record<string, number>
   histograms: Histograms
   operators: Record<string, OperatorResults>
+  /**
+   * Per stream of the scenario (by name), with its per-operator cells. Present in every run from
+   * version 2 on; absent in version 1 files and modelled results (not measured per stream).
+   */
+  streams?: Record<string, StreamResults>
   timeseries: TimePoint[]
   faults: FaultWindow[]
   thresholds: ThresholdOutcome[]
+  /** MO, replies and opt-outs (networks with `mo:` sections); see MoResults. */
+  mo?: MoResults
   /** Failover figures (scenarios with an outage and failover routing); see FailoverFigures. */
   failover?: FailoverFigures
   /** Why sends were dropped or late, a reason for each (loadgen/measure/send-delays.ts); absent in older files. */
@@ -229,4 +264,44 @@ export interface OutageFailover {
    * all had arrived before it came back, null when none was sent then.
    */
   drainMs: number | null
+}
+
+/** results.mo (docs/results.md). Books: sent = received + lost; duplicated and unknown are apart. */
+export interface MoResults {
+  application: 'compliant' | 'naive'
+  keywords: string[]
+  totals: MoCounts
+  operators: Record<string, MoCounts & { latency: string; stopLatency: string }>
+  /** MO transit (handset -> mtsim), corrected HDR as everywhere (integer microseconds, base64). */
+  latency: string
+  /** STOP sent by the handset -> received by the application. */
+  stopLatency: string
+  /** Violations by the stream the MT came from ("(unknown)": sent before the subscriber's STOP). */
+  violationsByStream: Record<string, number>
+  /** The delay since the STOP of each violation (ms), as HDR. */
+  violationDelay: string
+}
+
+export interface MoCounts {
+  /** MO the subscribers sent (the network's count), by kind. */
+  sent: number
+  replies: number
+  stops: number
+  spontaneous: number
+  /** Distinct MO that reached mtsim. */
+  received: number
+  /** Sent and never received by the end of the run (still held by the operator counts here too). */
+  lost: number
+  /** Received again after their first arrival. */
+  duplicated: number
+  /** MO at mtsim with no (known) " #M" tag. */
+  unknown: number
+  /** Replies and STOPs matched to the MT they answer. */
+  correlated: number
+  /** STOP keywords the application received (distinct MO). */
+  stops_received: number
+  /** Sends the compliant application left out (the number had opted out). */
+  suppressed: number
+  /** MT the network accepted for an opted-out number after the grace period. */
+  optout_violations: number
 }

@@ -40,6 +40,11 @@ const HistogramsSchema = Obj({ submit: Pair, receipt: Pair, transit: Pair })
 
 const OperatorSchema = Obj({ totals: TotalsSchema, statuses: Counts, receipts: Counts, histograms: HistogramsSchema })
 
+const StreamSchema = Obj({
+  totals: TotalsSchema, statuses: Counts, receipts: Counts, histograms: HistogramsSchema,
+  operators: Type.Record(Type.String(), OperatorSchema),
+})
+
 const PointOperator = Obj({ sent: Count, accepted: Count, rejected: Count, failed: Count, receipts: Count })
 
 const TimePointSchema = Obj({
@@ -58,6 +63,7 @@ const TimePointSchema = Obj({
   submit: Hist,
   receipt: Hist,
   operators: Type.Optional(Type.Record(Type.String(), PointOperator)),
+  streams: Type.Optional(Type.Record(Type.String(), PointOperator)),
 })
 
 const FaultSchema = Obj({
@@ -70,7 +76,7 @@ const FaultSchema = Obj({
 
 const ThresholdSchema = Obj({
   metric: Type.String(),
-  scope: Type.String({ description: '"overall" or an operator id' }),
+  scope: Type.String({ description: '"overall", an operator id, or stream tags like "stream:otp,operator:telia"' }),
   expression: Type.String(),
   ok: Type.Boolean(),
   observed: Type.Union([Type.Number(), Type.Null()], { description: 'a number or null' }),
@@ -117,13 +123,14 @@ const SendDelaysSchema = Obj({
 
 export const ResultsSchema = Obj({
   schema: Type.Literal('mtsim/results'),
-  version: Type.Literal(1),
+  version: Type.Literal(2),
   meta: MetaSchema,
   totals: TotalsSchema,
   statuses: Counts,
   receipts: Counts,
   histograms: HistogramsSchema,
   operators: Type.Record(Type.String(), OperatorSchema),
+  streams: Type.Optional(Type.Record(Type.String(), StreamSchema)),
   timeseries: Type.Array(TimePointSchema),
   faults: Type.Array(FaultSchema),
   thresholds: Type.Array(ThresholdSchema),

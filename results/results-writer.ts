@@ -12,7 +12,13 @@ export const RESULTS_FILE = 'results.json'
 /** The balance equations that fail for these totals (empty when the books balance). */
 export function unbalanced(t: Totals): string[] {
   const out: string[] = []
-  if (t.planned !== t.sent + t.dropped) out.push(`planned ${t.planned} != sent ${t.sent} + dropped ${t.dropped}`)
+  const suppressed = t.suppressed ?? 0
+  if (t.planned !== t.sent + t.dropped + suppressed) {
+    out.push(`planned ${t.planned} != sent ${t.sent} + dropped ${t.dropped}` + (t.suppressed !== undefined ? ` + suppressed ${suppressed}` : ''))
+  }
+  if (t.mo_sent !== undefined && t.mo_sent !== (t.mo_received ?? 0) + (t.mo_lost ?? 0)) {
+    out.push(`mo_sent ${t.mo_sent} != mo_received ${t.mo_received ?? 0} + mo_lost ${t.mo_lost ?? 0}`)
+  }
   if (t.sent !== t.accepted + t.rejected + t.failed) {
     out.push(`sent ${t.sent} != accepted ${t.accepted} + rejected ${t.rejected} + failed ${t.failed}`)
   }
@@ -33,6 +39,10 @@ export function unbalanced(t: Totals): string[] {
 export function checkBooks(r: ResultsFile): string[] {
   const out = unbalanced(r.totals).map((x) => `overall: ${x}`)
   for (const [id, o] of Object.entries(r.operators)) out.push(...unbalanced(o.totals).map((x) => `operator ${id}: ${x}`))
+  for (const [name, s] of Object.entries(r.streams ?? {})) {
+    out.push(...unbalanced(s.totals).map((x) => `stream ${name}: ${x}`))
+    for (const [id, c] of Object.entries(s.operators)) out.push(...unbalanced(c.totals).map((x) => `stream ${name} operator ${id}: ${x}`))
+  }
   if (r.sendDelays) out.push(...unexplained(r))
   return out
 }

@@ -20,5 +20,6 @@ export function reevaluateThresholds(merged: ResultsFile): ThresholdOutcome[] | 
     totals: merged.totals,
     histograms: merged.histograms,
     operators: merged.operators,
+    streams: merged.streams,
   })
 }

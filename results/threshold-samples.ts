@@ -11,8 +11,8 @@
 //   counters (count, rate)       1 planned message in the scope: a run that planned nothing
 //                                cannot show that `missing count==0` holds
 //
-// API: neededSamples(def), samplesOf(def, data, histogramCount).
-import type { ThresholdData, ThresholdDef } from './thresholds.js'
+// API: neededSamples(def), samplesOf(def, scoped figures, histogramCount, rateDenominator).
+import type { ScopedData, ThresholdDef } from './thresholds.js'
 
 export const MIN_RATE_SAMPLES = 10
 
@@ -36,8 +36,7 @@ export function neededSamples(def: Pick<ThresholdDef, 'type' | 'aggregation' | '
  * The samples behind the threshold's figure: latency values in the histogram, the rate's
  * denominator, the scope's planned messages for counters.
  */
-export function samplesOf(def: Pick<ThresholdDef, 'type' | 'scope' | 'metric'>, data: ThresholdData, histogramCount: () => number, rateDenominator: () => number): number {
-  const scoped = def.scope === 'overall' ? data : data.operators[def.scope]
+export function samplesOf(def: Pick<ThresholdDef, 'type'>, scoped: ScopedData | undefined, histogramCount: () => number, rateDenominator: () => number): number {
   switch (def.type) {
     case 'counter':
       return scoped ? scoped.totals.planned : 0

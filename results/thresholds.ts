@@ -5,6 +5,8 @@
 //   thresholds:
 //     submit_latency: ["p(99)<250"]                      # overall
 //     "submit_latency{operator:telco-a}": ["p(95)<100"]  # one operator's sub-metric
+//     "delivery_rate{stream:otp}": ["rate>0.99"]         # one stream's
+//     "submit_latency{stream:otp,operator:telco-a}": ["p(95)<100"]  # one stream to one operator
 //     accepted: [{ threshold: "rate>=90", abortOnFail: true, delayAbortEval: "10s" }]
 //
 // Metrics:
@@ -15,19 +17,23 @@
 //   counters (aggregations count, and rate = count per second of run): every field of Totals in
 //     results/results-format.ts: planned, sent, accepted, rejected, failed, dropped, late, delivered,
 //     undelivered, expired, rejected_by_operator, other_final, missing, pending, duplicate_receipts,
-//     unknown_receipts, intermediate_receipts, misrouted, duplicate_submits, segments
+//     unknown_receipts, intermediate_receipts, misrouted, duplicate_submits, segments; with MO
+//     (loadgen/mo/): suppressed, mo_sent, mo_received, mo_lost, mo_duplicated, stops_received,
+//     optout_violations
 //   rates, 0 to 1 (aggregation rate): delivery_rate = delivered/accepted, accept_rate =
 //     accepted/sent, missing_rate = missing/accepted, drop_rate = dropped/planned; for
 //     delivery_rate and missing_rate, accepted counts only messages that asked for a receipt
 //     (registered_delivery 0 leaves the receipt books: no_receipt_requested)
-// Operators: <, <=, >, >=, ==, !=. The only tag is operator:<id of a network operator>.
+// Operators: <, <=, >, >=, ==, !=. Tags (k6 syntax, comma-separated, at most one of each):
+//   operator:<id of a network operator>, stream:<name of a scenario stream>.
 // No data (no latency samples, a rate over 0, an empty run) gives observed null and a FAIL: a
 // threshold cannot be shown to hold on nothing. Too little data (p(99) over fewer than 100
 // latencies, a rate over fewer than 10 messages: threshold-samples.ts) is a FAIL too, reported as
 // insufficient data, unless the threshold says `min_samples: N` (0: judge whatever there is).
 //
-// API: thresholdIssues(value, operators) for the scenario check, parseThresholds(value, file,
-// operators?) -> ThresholdDef[], evaluateThresholds(defs, data) -> ThresholdOutcome[].
+// API: thresholdIssues(value, operators, streams) for the scenario check, parseThresholds(value,
+// file, operators?, streams?) -> ThresholdDef[], evaluateThresholds(defs, data) -> ThresholdOutcome[],
+// scopeTag({ stream, operator }) -> the outcome's scope, scopeLabel(scope) -> "{stream:otp}".
 import { configError, describe, type Issue } from '../config/load-config.js'
 import { parseDuration } from '../lib/duration.js'
 import { decodeHistogram, type Histogram } from '../lib/hdr.js'
@@ -47,7 +53,10 @@ const TRENDS = [
 const COUNTERS: readonly (keyof Totals)[] = [
   'planned', 'sent', 'accepted', 'rejected', 'failed', 'dropped', 'late', 'delivered', 'undelivered', 'expired', 'rejected_by_operator',
   'other_final', 'missing', 'no_receipt_requested', 'pending', 'duplicate_receipts', 'unknown_receipts', 'intermediate_receipts', 'misrouted', 'duplicate_submits', 'segments',
+  'suppressed', 'mo_sent', 'mo_received', 'mo_lost', 'mo_duplicated', 'stops_received', 'optout_violations',
 ]
+/** The subscribers' MO counters are per operator, not per stream: a stream tag on them is refused. */
+const NOT_PER_STREAM: readonly string[] = ['mo_sent', 'mo_received', 'mo_lost', 'mo_duplicated', 'stops_received', 'optout_violations']
 const RATES = {
   delivery_rate: ['delivered', 'accepted'],
   accept_rate: ['accepted', 'sent'],
@@ -65,8 +74,12 @@ export interface ThresholdDef {
   key: string
   metric: string
   type: MetricType
-  /** 'overall' or an operator id. */
+  /** 'overall', an operator id, or stream tags ('stream:otp', 'stream:otp,operator:telia'): scopeTag(). */
   scope: string
+  /** The operator tag, null when the threshold covers every operator. */
+  operator: string | null
+  /** The stream tag, null when the threshold covers every stream. */
+  stream: string | null
   expression: string
   aggregation: Aggregation
   op: Comparison
@@ -78,14 +91,50 @@ export interface ThresholdDef {
   minSamples: number | null
 }
 
-export interface ThresholdData {
-  durationMs: number
+/** The figures of one scope. */
+export interface ScopedData {
   totals: Totals
   histograms: Histograms
-  operators: Record<string, { totals: Totals; histograms: Histograms }>
 }
 
-const KEY = /^([a-z_]+)(?:\{([^:{}]+):([^{}]*)\})?$/
+export interface ThresholdData extends ScopedData {
+  durationMs: number
+  operators: Record<string, ScopedData>
+  /** Per stream, with its per-operator cells; absent for results not measured per stream (version 1, modelled). */
+  streams?: Record<string, ScopedData & { operators: Record<string, ScopedData> }>
+}
+
+const KEY = /^([a-z_]+)(?:\{([^{}]*)\})?$/
+const TAG = /^\s*([^:,\s]+)\s*:\s*([^,]*?)\s*$/
+const TAG_NAMES = ['operator', 'stream'] as const
+
+/**
+ * The scope of a threshold as outcomes name it: 'overall', the operator id alone (as in version 1
+ * results), or the stream tags 'stream:otp' / 'stream:otp,operator:telia'.
+ */
+export function scopeTag(t: { stream?: string | null; operator?: string | null }): string {
+  if (!t.stream) return t.operator ?? 'overall'
+  return t.operator ? `stream:${t.stream},operator:${t.operator}` : `stream:${t.stream}`
+}
+
+/** A scope as the scenario writes it: '' for overall, '{operator:telia}', '{stream:otp,operator:telia}'. */
+export function scopeLabel(scope: string): string {
+  if (scope === 'overall') return ''
+  return scope.startsWith('stream:') ? `{${scope}}` : `{operator:${scope}}`
+}
+
+/** scopeLabel plus a space, or nothing for overall: the prefix of "{operator:telia} missing count==0". */
+export function scopePrefix(scope: string): string {
+  const label = scopeLabel(scope)
+  return label ? `${label} ` : ''
+}
+
+/** The figures a threshold's scope covers; undefined when the results hold none for it. */
+export function scopedData(d: Pick<ThresholdDef, 'stream' | 'operator'>, data: ThresholdData): ScopedData | undefined {
+  if (d.stream === null) return d.operator === null ? data : data.operators[d.operator]
+  const stream = data.streams?.[d.stream]
+  return d.operator === null ? stream : stream?.operators[d.operator]
+}
 const EXPR = /^\s*(avg|min|max|med|count|rate|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/
 
 function metricType(name: string): MetricType | undefined {
@@ -102,7 +151,11 @@ const ALLOWED: Record<MetricType, string> = {
 }
 
 /** Every problem in a thresholds mapping (paths start at `thresholds`), and the defs if none. */
-export function thresholdIssues(value: ThresholdsFile, operators?: readonly string[]): { issues: ThresholdIssue[]; defs: ThresholdDef[] } {
+export function thresholdIssues(
+  value: ThresholdsFile,
+  operators?: readonly string[],
+  streams?: readonly string[],
+): { issues: ThresholdIssue[]; defs: ThresholdDef[] } {
   const issues: ThresholdIssue[] = []
   const bad = (path: (string | number)[], expected: string, value: string) => issues.push({ path, expected, found: describe(value), value })
   const defs: ThresholdDef[] = []
@@ -111,21 +164,38 @@ export function thresholdIssues(value: ThresholdsFile, operators?: readonly stri
     const type = m ? metricType(m[1]) : undefined
     if (!m || !type) {
       const known = [...TRENDS, ...COUNTERS, ...Object.keys(RATES)].join(', ')
-      bad(['thresholds', key], `a metric name (${known}), optionally with {operator:id}`, key)
+      bad(['thresholds', key], `a metric name (${known}), optionally with tags {operator:id}, {stream:name} or {stream:name,operator:id}`, key)
       continue
     }
-    let scope = 'overall'
-    if (m[2] !== undefined) {
-      if (m[2] !== 'operator') {
-        bad(['thresholds', key], 'the tag "operator" (as in {operator:telco-a})', m[2])
-        continue
+    const tags: { operator: string | null; stream: string | null } = { operator: null, stream: null }
+    let tagsOk = true
+    for (const part of m[2] === undefined ? [] : m[2].split(',')) {
+      const t = TAG.exec(part)
+      const name = t?.[1] as (typeof TAG_NAMES)[number] | undefined
+      if (!t || !name || !TAG_NAMES.includes(name) || t[2] === '') {
+        bad(['thresholds', key], 'tags operator and/or stream, as in {operator:telco-a}, {stream:otp} or {stream:otp,operator:telco-a}', `{${m[2]}}`)
+        tagsOk = false
+        break
       }
-      if (operators && !operators.includes(m[3])) {
-        bad(['thresholds', key], `an operator of the network (${operators.join(', ')})`, m[3])
-        continue
+      if (tags[name] !== null) {
+        bad(['thresholds', key], `the tag "${name}" once`, `{${m[2]}}`)
+        tagsOk = false
+        break
       }
-      scope = m[3]
+      const known = name === 'operator' ? operators : streams
+      if (known && !known.includes(t[2])) {
+        bad(['thresholds', key], name === 'operator' ? `an operator of the network (${known.join(', ')})` : `a stream of the scenario (${known.join(', ')})`, t[2])
+        tagsOk = false
+        break
+      }
+      tags[name] = t[2]
     }
+    if (!tagsOk) continue
+    if (tags.stream !== null && NOT_PER_STREAM.includes(m[1])) {
+      bad(['thresholds', key], `a metric measured per stream (${m[1]} is counted per operator only: drop the stream tag)`, key)
+      continue
+    }
+    const scope = scopeTag(tags)
     list.forEach((item, i) => {
       const text = typeof item === 'string' ? item : item.threshold
       const at = typeof item === 'string' ? ['thresholds', key, i] : ['thresholds', key, i, 'threshold']
@@ -149,6 +219,8 @@ export function thresholdIssues(value: ThresholdsFile, operators?: readonly stri
         metric: m[1],
         type,
         scope,
+        operator: tags.operator,
+        stream: tags.stream,
         expression: text.replace(/\s+/g, ''),
         aggregation: agg,
         op: e[3] as Comparison,
@@ -163,8 +235,8 @@ export function thresholdIssues(value: ThresholdsFile, operators?: readonly stri
 }
 
 /** Thresholds from an already schema-valid mapping; throws MtsimError listing every problem. */
-export function parseThresholds(value: ThresholdsFile, file: string, operators?: readonly string[]): ThresholdDef[] {
-  const { issues, defs } = thresholdIssues(value, operators)
+export function parseThresholds(value: ThresholdsFile, file: string, operators?: readonly string[], streams?: readonly string[]): ThresholdDef[] {
+  const { issues, defs } = thresholdIssues(value, operators, streams)
   if (issues.length) throw configError({ file }, issues)
   return defs
 }
@@ -173,9 +245,10 @@ export function evaluateThresholds(defs: readonly ThresholdDef[], data: Threshol
   // Decode each histogram once per evaluation, however many thresholds read it.
   const decoded = new Map<string, Histogram>()
   return defs.map((d) => {
-    const observed = observe(d, data, decoded)
+    const scoped = scopedData(d, data)
+    const observed = observe(d, scoped, data.durationMs, decoded)
     const needed = neededSamples(d)
-    const samples = samplesOf(d, data, () => decoded.get(`${d.scope}\u0000${d.metric}`)?.totalCount ?? 0, () => rateDenominator(d, data))
+    const samples = samplesOf(d, scoped, () => decoded.get(`${d.scope}\u0000${d.metric}`)?.totalCount ?? 0, () => rateDenominator(d, scoped))
     const outcome: ThresholdOutcome = {
       metric: d.metric,
       scope: d.scope,
@@ -189,8 +262,8 @@ export function evaluateThresholds(defs: readonly ThresholdDef[], data: Threshol
   })
 }
 
-function rateDenominator(d: ThresholdDef, data: ThresholdData): number {
-  const totals = d.scope === 'overall' ? data.totals : data.operators[d.scope]?.totals
+function rateDenominator(d: ThresholdDef, scoped: ScopedData | undefined): number {
+  const totals = scoped?.totals
   if (!totals) return 0
   const den = RATES[d.metric as RateName][1]
   // Receipt rates are over the messages that asked for a receipt.
@@ -198,18 +271,17 @@ function rateDenominator(d: ThresholdDef, data: ThresholdData): number {
   return totals[den] - noReceipt
 }
 
-function observe(d: ThresholdDef, data: ThresholdData, decoded: Map<string, Histogram>): number | null {
-  const scoped = d.scope === 'overall' ? data : data.operators[d.scope]
+function observe(d: ThresholdDef, scoped: ScopedData | undefined, durationMs: number, decoded: Map<string, Histogram>): number | null {
   const totals = scoped?.totals
   switch (d.type) {
     case 'counter': {
       const count = totals ? (totals[d.metric as keyof Totals] ?? 0) : 0
       if (d.aggregation.kind === 'count') return count
-      return data.durationMs > 0 ? count / (data.durationMs / 1000) : null
+      return durationMs > 0 ? count / (durationMs / 1000) : null
     }
     case 'rate': {
       const [num] = RATES[d.metric as RateName]
-      const den = rateDenominator(d, data)
+      const den = rateDenominator(d, scoped)
       return totals && den > 0 ? (totals[num] ?? 0) / den : null
     }
     case 'trend': {

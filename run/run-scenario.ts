@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { parseDocument } from 'yaml'
 import { join } from 'node:path'
 import { startNetwork } from '../simulator/start-network.js'
-import type { NetworkHandle, OperatorStats, SubmitObserver } from '../simulator/types.js'
+import type { MoEvent, NetworkHandle, OperatorStats, SubmitObserver } from '../simulator/types.js'
 import { startControlApi } from '../simulator/control/control-api.js'
 import { startKannel, type KannelHandle } from '../gateways/kannel/index.js'
 import { runLoad, type RunMeta } from '../loadgen/engine/engine.js'
@@ -15,6 +15,8 @@ import type { Scenario } from '../loadgen/scenario/scenario.js'
 import type { FaultWindow, ResultsFile } from '../results/results-format.js'
 import type { Transport } from '../loadgen/transports/transport.js'
 import { createTransport, HttpTransport, kannelHttpGateway } from '../loadgen/transports/index.js'
+import { MO_PATH } from '../loadgen/transports/webhook.js'
+import { freeLoopbackPorts } from '../gateways/kannel/ports.js'
 import { ExitCode, MtsimError } from '../lib/errors.js'
 import { runLoadInWorkers } from '../loadgen/workers/run-workers.js'
 import { workerNetwork } from '../loadgen/workers/split.js'
@@ -78,6 +80,12 @@ class ArrivalRelay implements SubmitObserver {
   onMessage(operatorId: string, destination: string, text: string, nowUs: number): void {
     this.target?.onMessage(operatorId, destination, text, nowUs)
   }
+  onMo(operatorId: string, mo: MoEvent, atUs: number): void {
+    this.target?.onMo?.(operatorId, mo, atUs)
+  }
+  onViolation(operatorId: string, destination: string, mtText: string, delayMs: number, nowUs: number): void {
+    this.target?.onViolation?.(operatorId, destination, mtText, delayMs, nowUs)
+  }
 }
 
 export async function runScenario(scenario: Scenario, opts: RunScenarioOptions = {}): Promise<RunScenarioResult> {
@@ -93,6 +101,12 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
   if (opts.startGate && (opts.workers ?? 1) > 1) {
     // Worker threads start on their own "go" (run-workers.ts), which knows no shared start yet.
     throw new MtsimError('MTSIM_ERR_OPTIONS_CONFLICT', ['--workers with --start-at or --coordinator: a shared start is not passed to worker threads yet; split the run into more shares instead'])
+  }
+  if (scenario.network.operators.some((o) => o.mo) && ((opts.workers ?? 1) > 1 || opts.remoteNetwork)) {
+    // MO is measured by joining the in-process network's view with the load generator's (loadgen/mo/).
+    throw new MtsimError('MTSIM_ERR_OPTIONS_CONFLICT', [
+      `${opts.remoteNetwork ? 'a remote network' : '--workers above 1'} with a network whose operators send MO (mo:): MO is measured against the network running in this process with one load generator thread; run without ${opts.remoteNetwork ? 'the remote network' : '--workers'}`,
+    ])
   }
   if (opts.remoteNetwork) return runWithRemoteNetwork(scenario, opts, plan, outDir, log)
   try {
@@ -110,15 +124,17 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
     let transport: Transport | undefined
     if (scenario.gateway.kind === 'kannel') {
       log('kannel: starting bearerbox and smsbox')
+      // MO: Kannel's sms-service calls the webhook, so its port is chosen before kannel.conf is written.
+      const moPort = network.config.operators.some((o) => o.mo) ? (await freeLoopbackPorts(1))[0] : undefined
       kannel = await startKannel({
         network,
         dir: join(outDir, 'kannel'),
-        options: { failover: scenario.gateway.failover, overrides: scenario.gateway.overrides, log },
+        options: { failover: scenario.gateway.failover, overrides: scenario.gateway.overrides, log, moUrl: moPort ? `http://127.0.0.1:${moPort}${MO_PATH}` : undefined },
       })
       const k = kannel
       teardown.push(() => k.stop())
       log(`kannel: ready, sendsms ${kannel.sendsmsUrl}`)
-      if (workers === 1) transport = new HttpTransport(kannelHttpGateway(kannel.sendsmsUrl, kannel.username, kannel.password))
+      if (workers === 1) transport = new HttpTransport(kannelHttpGateway(kannel.sendsmsUrl, kannel.username, kannel.password, 50, moPort))
     } else if (workers === 1) {
       transport = createTransport(scenario, network)
     }
@@ -158,6 +174,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       },
       faults: () => faultWindows(net, runStart),
       failover: scenario.gateway.kind === 'kannel' ? scenario.gateway.failover : undefined,
+      stopMo: () => net.stopMo?.(),
       meta,
     })
     const simulator = network.operators.map((op) => op.stats())

@@ -3,6 +3,7 @@
 // Words in `description` are what error messages say was expected.
 import { Type, type Static } from '@sinclair/typebox'
 import { MAX_DELAY_MS, MAX_TIMEOUT_MS } from '../lib/limits.js'
+import { moSchema } from './mo/mo-schema.js'
 import { Obj, Duration, Probability, Port, Rate, StatusCode, Tagged, Weight } from '../config/schema-kit.js'
 
 /** A delay inside a distribution: at most MAX_DELAY_MS (7 days). */
@@ -212,6 +213,7 @@ export const OperatorSchema = Obj({
   senders: Type.Optional(SendersSchema),
   receipts: Type.Optional(ReceiptsSchema),
   timeline: Type.Optional(Type.Array(TimelineEventSchema)),
+  mo: Type.Optional(moSchema(DelaySchema)),
 })
 
 export const NetworkSchema = Obj(

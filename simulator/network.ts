@@ -76,7 +76,27 @@ export interface OperatorConfig {
     window: number
   }
   timeline: Fault[]
+  /** Subscribers who write back (simulator/mo/); undefined: no MO. */
+  mo?: MoConfig
 }
+
+/** A weighted MO text. */
+export interface MoText {
+  text: string
+  weight: number
+}
+
+/** An operator's `mo:` section in ms and plain lists (simulator/mo/mo-schema.ts is the file's shape). */
+export interface MoConfig {
+  /** system_id MO goes to; undefined: the account the MT came from. */
+  account?: string
+  replies?: { share: number; delay: Delay; texts: MoText[] }
+  spontaneous?: { rate: number; from: [number, number]; digits: number; to: string[]; texts: MoText[] }
+  optOut?: { share: number; keywords: string[]; delay: Delay; graceMs: number }
+}
+
+/** Opt-out keywords by common practice (CTIA and UK PSMS codes use these). */
+export const DEFAULT_OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']
 
 export interface NetworkConfig {
   name: string
@@ -142,10 +162,29 @@ export function checkNetwork(net: NetworkFile, report: Report): void {
     if (op.receipts?.outcomes && !op.receipts.outcomes.some((o) => o.weight > 0)) {
       report(at('receipts', 'outcomes'), 'at least one outcome with a weight above 0', 'all weights 0')
     }
+    checkMo(op, at, report)
     op.timeline?.forEach((ev, j) => {
       if (ev.event === 'latency_spike') checkDelay(ev.latency, at('timeline', j, 'latency'), report)
     })
   })
+}
+
+function checkMo(op: OperatorFile, at: (...p: (string | number)[]) => (string | number)[], report: Report): void {
+  const mo = op.mo
+  if (!mo) return
+  if (mo.account !== undefined && !op.smpp.accounts.some((a) => a.system_id === mo.account)) {
+    report(at('mo', 'account'), `a system_id of this operator's smpp.accounts (${op.smpp.accounts.map((a) => a.system_id).join(', ')})`, mo.account)
+  }
+  checkDelay(mo.replies?.delay, at('mo', 'replies', 'delay'), report)
+  checkDelay(mo.opt_out?.delay, at('mo', 'opt_out', 'delay'), report)
+  const sp = mo.spontaneous
+  if (sp) {
+    const [lo, hi] = sp.from.split('-')
+    if (lo!.length !== hi!.length || Number(lo) > Number(hi)) report(at('mo', 'spontaneous', 'from'), 'a range "first-last" with first <= last, both of the same length', sp.from)
+  }
+  if ((mo.replies?.share ?? 0) + (mo.opt_out?.share ?? 0) > 1) {
+    report(at('mo'), 'replies.share + opt_out.share of at most 1 (one answer per MT)', `${mo.replies?.share ?? 0} + ${mo.opt_out?.share ?? 0}`)
+  }
 }
 
 function checkStatus(value: string | number | undefined, path: (string | number)[], report: Report): void {
@@ -282,6 +321,28 @@ function normalizeOperator(op: OperatorFile): OperatorConfig {
       window: r?.window ?? DEFAULT_RECEIPT_WINDOW,
     },
     timeline: (op.timeline ?? []).map(normalizeFault).sort((a, b) => a.at - b.at),
+    mo: op.mo ? normalizeMo(op.mo) : undefined,
+  }
+}
+
+function moTexts(list: (string | { text: string; weight?: number })[] | undefined, fallback: string[]): MoText[] {
+  return (list ?? fallback).map((t) => (typeof t === 'string' ? { text: t, weight: 1 } : { text: t.text, weight: t.weight ?? 1 }))
+}
+
+function normalizeMo(mo: NonNullable<OperatorFile['mo']>): MoConfig {
+  const replyDelay: DelayFile = { distribution: 'lognormal', p50: '2s', p99: '10s' }
+  const sp = mo.spontaneous
+  const [lo, hi] = sp ? sp.from.split('-') : ['0', '0']
+  return {
+    account: mo.account,
+    replies: mo.replies && { share: mo.replies.share, delay: normalizeDelay(mo.replies.delay ?? replyDelay), texts: moTexts(mo.replies.texts, ['YES', 'OK', '1']) },
+    spontaneous: sp && { rate: sp.rate, from: [Number(lo), Number(hi)], digits: lo!.length, to: sp.to, texts: moTexts(sp.texts, ['INFO', 'HELP']) },
+    optOut: mo.opt_out && {
+      share: mo.opt_out.share,
+      keywords: (mo.opt_out.keywords ?? DEFAULT_OPT_OUT_KEYWORDS).map((k) => k.toUpperCase()),
+      delay: normalizeDelay(mo.opt_out.delay ?? replyDelay),
+      graceMs: parseDuration(mo.opt_out.grace ?? 0),
+    },
   }
 }
 

@@ -18,6 +18,7 @@ import { AccountBinds } from './account-binds.js'
 import { BindConnection, type BindOwner } from './bind.js'
 import { DelaySampler } from './delay.js'
 import { Decision, MessageDraws } from './draws.js'
+import { MoEngine, type MoIds } from './mo/mo-engine.js'
 import { FaultController } from './faults.js'
 import { Reassembly, type PartialMessage } from './multipart.js'
 import type { BindType, Fault, OperatorConfig } from './network.js'
@@ -37,6 +38,8 @@ export interface OperatorContext {
   history: ActiveFault[]
   /** Wait for startTimeline() instead of starting the timeline on listen. */
   manualTimeline?: boolean
+  /** Network-wide MO ids (simulator/mo/mo-engine.ts); one per network. */
+  moIds?: MoIds
 }
 
 export class Operator implements OperatorHandle, BindOwner {
@@ -58,6 +61,8 @@ export class Operator implements OperatorHandle, BindOwner {
   private readonly receipts: ReceiptEngine
   private readonly faults: FaultController
   private readonly reassembly = new Reassembly()
+  /** Subscribers who write back (network file `mo:`). */
+  readonly mo: MoEngine | undefined
   /** Bytes of incomplete PDUs held for all connections (smpp.limits.max_buffered_bytes). */
   private readonly budget: ByteBudget
   private readonly bindTimeoutKind: number
@@ -88,6 +93,7 @@ export class Operator implements OperatorHandle, BindOwner {
     this.bindTimeoutKind = ctx.scheduler.register(this.bindTimeoutDue)
     this.inactivityKind = ctx.scheduler.register(this.inactivityDue)
     this.lateRefusalKind = ctx.scheduler.register(this.lateRefusalDue)
+    this.mo = config.mo ? new MoEngine(config.mo, config, this.draws, ctx.scheduler, this.accounts, ctx.moIds ?? { next: 0 }, ctx.seed, ctx.observer) : undefined
   }
 
   get port(): number {
@@ -107,12 +113,16 @@ export class Operator implements OperatorHandle, BindOwner {
       })
     })
     this.listenPort = (this.server.address() as net.AddressInfo).port
-    if (!this.ctx.manualTimeline) this.faults.start()
+    if (!this.ctx.manualTimeline) {
+      this.faults.start()
+      this.mo?.start()
+    }
   }
 
-  /** Starts the timeline now (networks started with timeline: 'manual'). */
+  /** Starts the timeline now (networks started with timeline: 'manual'), and spontaneous MO with it. */
   startTimeline(origin: number): void {
     this.faults.start(origin)
+    this.mo?.start()
   }
 
   async close(): Promise<void> {
@@ -143,9 +153,11 @@ export class Operator implements OperatorHandle, BindOwner {
   stats(): OperatorStats {
     const binds = { transmitter: 0, receiver: 0, transceiver: 0 }
     for (const c of this.conns.values()) if (c.type) binds[c.type]++
-    return this.counters.snapshot(
+    const stats = this.counters.snapshot(
       this.config.id, this.state(), binds, this.responses.size, this.receipts.pending, this.conns.size, this.budget,
     )
+    if (this.mo) stats.mo = this.mo.snapshot()
+    return stats
   }
 
   // ---- BindOwner ----
@@ -194,7 +206,10 @@ export class Operator implements OperatorHandle, BindOwner {
   bound(conn: BindConnection): void {
     this.accounts.add(conn)
     conn.bucket = this.throttle.bindBucket(this.scheduler.clock())
-    if (conn.canReceive) this.receipts.release(conn.account)
+    if (conn.canReceive) {
+      this.receipts.release(conn.account)
+      this.mo?.release(conn.account)
+    }
   }
 
   closed(conn: BindConnection): void {
@@ -208,7 +223,10 @@ export class Operator implements OperatorHandle, BindOwner {
   }
 
   drained(conn: BindConnection): void {
-    if (conn.canReceive) this.receipts.release(conn.account)
+    if (conn.canReceive) {
+      this.receipts.release(conn.account)
+      this.mo?.release(conn.account)
+    }
   }
 
   deliverSmResp(conn: BindConnection, pdu: DeliverSmResp): void {
@@ -237,7 +255,7 @@ export class Operator implements OperatorHandle, BindOwner {
     if (seg !== undefined && seg.total > 1) {
       key = `${conn.id}|${pdu.sourceAddr}|${pdu.destinationAddr}|${seg.ref}|${seg.total}`
       part = this.reassembly.segment(key, seg.total, now)
-      if (seg.seq === 1 && (this.ctx.observer || cfg.receipts.textExcerpt)) part.text = decodeShortMessage(pdu)
+      if (seg.seq === 1 && (this.ctx.observer || cfg.receipts.textExcerpt || this.mo)) part.text = decodeShortMessage(pdu)
     }
     const whole = part === undefined || part.seen >= part.total
     if (whole) {
@@ -290,13 +308,20 @@ export class Operator implements OperatorHandle, BindOwner {
     // among far more messages than can be pending at once. 0xFFFFFFFF is the store's list end.
     const id = (this.lastMessageId = this.lastMessageId >= 0xfffffffe ? 1 : this.lastMessageId + 1)
     const respondAt = this.respond(conn, pdu.sequence, Status.ESME_ROK, id, now, segKey)
-    const text = part ? part.text : this.ctx.observer || cfg.receipts.textExcerpt ? decodeShortMessage(pdu) : ''
+    const text = part ? part.text : this.ctx.observer || cfg.receipts.textExcerpt || this.mo ? decodeShortMessage(pdu) : ''
     if (part === undefined || cfg.receipts.multipart === 'per_segment' || whole) {
       // A per-message receipt of a multipart message draws as the message, not as its last segment.
       const receiptKey = part && cfg.receipts.multipart !== 'per_segment' ? msgKey : segKey
       this.receipts.accept(id, pdu.destinationAddr, pdu.sourceAddr, conn.account, outcome, pdu.registeredDelivery, respondAt, text, receiptKey)
     }
     if (whole && this.ctx.observer) this.ctx.observer.onMessage(cfg.id, pdu.destinationAddr, text, now * 1000)
+    // After the arrival: a violation is reported for an MT the load generator already saw arrive.
+    if (whole && this.mo) this.mo.mtAccepted(pdu.destinationAddr, pdu.sourceAddr, conn.account, text, msgKey, now)
+  }
+
+  /** Subscribers stop writing (end of a run). */
+  stopMo(): void {
+    this.mo?.stop()
   }
 
   // ---- internals ----

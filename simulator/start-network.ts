@@ -32,8 +32,9 @@ export async function startNetwork(config: NetworkConfig, opts: StartOptions = {
   const clock = scheduler.clock
   const startedAt = clock()
   const history: ActiveFault[] = []
+  const moIds = { next: 0 }
   const operators = config.operators.map(
-    (op) => new Operator(op, { seed: config.seed, scheduler, startedAt, observer: opts.observer, history, manualTimeline: opts.timeline === 'manual' }),
+    (op) => new Operator(op, { seed: config.seed, scheduler, startedAt, observer: opts.observer, history, manualTimeline: opts.timeline === 'manual', moIds }),
   )
   try {
     for (const op of operators) await op.listen()
@@ -53,6 +54,9 @@ export async function startNetwork(config: NetworkConfig, opts: StartOptions = {
     startTimeline: () => {
       const now = clock()
       for (const op of operators) op.startTimeline(now)
+    },
+    stopMo: () => {
+      for (const op of operators) op.stopMo()
     },
     close: () =>
       (closing ??= (async () => {

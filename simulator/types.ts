@@ -49,6 +49,49 @@ export interface OperatorStats {
   }
   /** submit_sm -> submit_sm_resp as sent by this operator. */
   latency: LatencySummary
+  /** Mobile-originated traffic (operators with a `mo:` section only). */
+  mo?: MoStats
+}
+
+export type MoKind = 'reply' | 'stop' | 'spontaneous'
+
+/** What one operator's subscribers wrote back (simulator/mo/mo-engine.ts). */
+export interface MoStats {
+  /** MO decided on (replies and STOPs scheduled, spontaneous MO drawn). */
+  generated: number
+  /** deliver_sm sent to a bind the first time (one per MO). */
+  sent: number
+  /** Answered ESME_ROK / with an error status. */
+  acked: number
+  nacked: number
+  /** Sent again after their bind dropped before the deliver_sm_resp (not in `sent`). */
+  resent: number
+  /** Waiting now for a receiver bind. */
+  held: number
+  /** Scheduled but not yet due when MO stopped (end of the run). */
+  cancelled: number
+  /** Sent by subscribers (at their due time), by kind. */
+  stops: number
+  replies: number
+  spontaneous: number
+  /** Numbers that opted out. */
+  optedOut: number
+  /** MT accepted for an opted-out number after the grace period. */
+  violations: number
+}
+
+/** One MO as the subscriber sent it (told to the load generator for correlation). */
+export interface MoEvent {
+  id: number
+  kind: MoKind
+  /** The subscriber. */
+  from: string
+  /** The MT's sender (replies, STOPs) or a short code (spontaneous). */
+  to: string
+  /** Ends with " #M<id>". */
+  text: string
+  /** The text of the MT answered ('' for spontaneous MO). */
+  mtText: string
 }
 
 export interface ProtectionStats {
@@ -98,6 +141,10 @@ export interface OperatorHandle {
 export interface SubmitObserver {
   /** text is the decoded text of the first segment (where mtsim's correlation tag sits). */
   onMessage(operatorId: string, destination: string, text: string, nowUs: number): void
+  /** A subscriber sent an MO at `atUs` (networks with `mo:` only). */
+  onMo?(operatorId: string, mo: MoEvent, atUs: number): void
+  /** An MT was accepted for a number that opted out `delayMs` before (beyond the grace period). */
+  onViolation?(operatorId: string, destination: string, mtText: string, delayMs: number, nowUs: number): void
 }
 
 export interface NetworkHandle {
@@ -114,5 +161,7 @@ export interface NetworkHandle {
    * means 10 s into the load, not into a gateway's start-up. Fault times stay relative to startedAt.
    */
   startTimeline(): void
+  /** Subscribers stop writing (end of a run): MO not yet due are cancelled; absent on networks that run MO elsewhere. */
+  stopMo?(): void
   close(): Promise<void>
 }

@@ -12,6 +12,7 @@
 // A step that failed without any of these failed on latency alone (the operator's own delays).
 import type { ResultsFile } from '../../results/results-format.js'
 import type { OperatorUse } from './session.js'
+import { scopePrefix } from '../../results/thresholds.js'
 
 export type Resource = 'operator throttle' | 'operator window' | 'gateway queue' | 'sender window' | 'gateway front end'
 
@@ -39,7 +40,7 @@ const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`
 
 export function diagnose(results: ResultsFile, use: Record<string, OperatorUse>, gatewayKind: string, stepMs: number): StepVerdict {
   const seconds = stepMs / 1000
-  const failed = results.thresholds.filter((t) => !t.ok).map((t) => `${t.scope === 'overall' ? '' : `{operator:${t.scope}} `}${t.metric} ${t.expression} (${t.observed === null ? 'no data' : +t.observed.toFixed(3)})`)
+  const failed = results.thresholds.filter((t) => !t.ok).map((t) => `${scopePrefix(t.scope)}${t.metric} ${t.expression} (${t.observed === null ? 'no data' : +t.observed.toFixed(3)})`)
   const front = gatewayKind === 'kannel' || gatewayKind === 'http'
   const operators: OperatorVerdict[] = Object.entries(use).map(([id, u]) => {
     const o = results.operators[id]

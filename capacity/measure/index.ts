@@ -17,6 +17,7 @@ import { search, type SearchOptions, type SearchOutcome } from './search.js'
 import { Session } from './session.js'
 import { streamShares, type StepResult } from './step.js'
 import { formatCapacity } from '../report/measure-text.js'
+import { scopePrefix } from '../../results/thresholds.js'
 
 export { CAPACITY_SCHEMA, type CapacityFile, type StepSummary } from './capacity-file.js'
 
@@ -58,7 +59,7 @@ export async function capacityScenario(scenario: Scenario, o: CapacityOptions): 
   const t0 = performance.now()
   const path = join(o.outDir, 'capacity.json')
   const { outDir: _out, report: _report, signal, log, ...settings } = o
-  const thresholds = (scenario.thresholds.length ? scenario.thresholds : []).map((d) => `${d.scope === 'overall' ? '' : `{operator:${d.scope}} `}${d.metric} ${d.expression}`)
+  const thresholds = (scenario.thresholds.length ? scenario.thresholds : []).map((d) => `${scopePrefix(d.scope)}${d.metric} ${d.expression}`)
   const file: CapacityFile = {
     schema: CAPACITY_SCHEMA,
     version: 1,

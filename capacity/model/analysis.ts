@@ -217,7 +217,8 @@ export function unreachable(defs: readonly ThresholdDef[], links: readonly LinkF
   for (const d of defs) {
     if (d.metric !== 'submit_latency' || d.aggregation.kind !== 'p' || (d.op !== '<' && d.op !== '<=')) continue
     for (const l of links) {
-      if (d.scope !== 'overall' && d.scope !== l.id) continue
+      // A stream's latency is not modelled apart from the others': judge it on the operator's.
+      if (d.operator !== null && d.operator !== l.id) continue
       if (d.aggregation.p >= 99 && l.latencyP99 > d.value) out.push(`${l.id}: submit_latency ${d.expression} cannot hold: the operator alone answers in ${round(l.latencyP99)} ms at p99`)
     }
   }

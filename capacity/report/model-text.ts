@@ -6,6 +6,7 @@ import type { ModelAnswers, OperatorAnswer } from '../model/analysis.js'
 import type { ModelRun } from '../model/run-model.js'
 import type { ResultsFile } from '../../results/results-format.js'
 import { decodeHistogram } from '../../lib/hdr.js'
+import { scopePrefix } from '../../results/thresholds.js'
 
 /** A time since the start: "13:05" for runs of an hour or more (a day's clock), else "42.0s". */
 export function clock(ms: number, long: boolean): string {
@@ -89,6 +90,6 @@ export function formatAnswers(run: ModelRun, r: ResultsFile, a: ModelAnswers): s
   const failed = r.thresholds.filter((x) => !x.ok)
   out.push('')
   out.push(r.thresholds.length ? (failed.length ? `thresholds: ${failed.length} of ${r.thresholds.length} FAIL in the model:` : `thresholds: all ${r.thresholds.length} hold in the model`) : 'thresholds: none defined')
-  for (const x of failed) out.push(`  FAIL ${x.scope === 'overall' ? '' : `{operator:${x.scope}} `}${x.metric} ${x.expression} (modelled ${x.observed === null ? 'no data' : +x.observed.toFixed(3)})`)
+  for (const x of failed) out.push(`  FAIL ${scopePrefix(x.scope)}${x.metric} ${x.expression} (modelled ${x.observed === null ? 'no data' : +x.observed.toFixed(3)})`)
   return out.join('\n')
 }

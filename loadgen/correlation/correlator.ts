@@ -5,7 +5,7 @@
 import { MtsimError } from '../../lib/errors.js'
 import { MessageStore, SlotState } from './message-store.js'
 import { EarlyReceipts, RecentlyClosed } from './early-receipts.js'
-import { IdIndex, MAX_K, kOf, opOf, packId, segOf } from './id-index.js'
+import { IdIndex, MAX_K, kOf, cellOf, packId, segOf } from './id-index.js'
 import { FinalKind, finalKindOf, type Metrics } from '../measure/run-metrics.js'
 import { RingQueue } from '../../lib/ring-queue.js'
 import type { IncomingReceipt, SubmitOutcome } from '../transports/transport.js'
@@ -97,8 +97,8 @@ export class Correlator {
     return this.byId.size + (this.bySeq?.size ?? 0)
   }
 
-  sent(seq: number, op: number, intendedMs: number, sentMs: number): number {
-    const k = this.store.open(seq, op, intendedMs, sentMs)
+  sent(seq: number, cell: number, intendedMs: number, sentMs: number): number {
+    const k = this.store.open(seq, cell, intendedMs, sentMs)
     if (k > MAX_K) throw new MtsimError('MTSIM_ERR_TOO_MANY_SENDS', [String(MAX_K)])
     this.bySeq?.set(seq, k)
     this.open++
@@ -114,8 +114,8 @@ export class Correlator {
       return
     }
     this.open--
-    const op = s.op[i]
-    this.metrics.answer(op, outcome.kind, outcome.status, (nowMs - s.intended[i]) * 1000, (nowMs - s.sentAt[i]) * 1000)
+    const cell = s.cell[i]
+    this.metrics.answer(cell, outcome.kind, outcome.status, (nowMs - s.intended[i]) * 1000, (nowMs - s.sentAt[i]) * 1000)
     if (outcome.kind !== 'accepted') {
       s.state[i] = SlotState.closed
       return
@@ -124,12 +124,12 @@ export class Correlator {
     this.waiting++
     if (expectReceipt) this.deadlines.push(k, nowMs + this.opts.waitMs)
     const ids = outcome.messageIds
-    s.segsLeft[i] = ids.length && !this.opts.receiptPerMessage?.(op) ? ids.length : 1
+    s.segsLeft[i] = ids.length && !this.opts.receiptPerMessage?.(this.metrics.operatorOf(cell)) ? ids.length : 1
     s.bySeqOnly[i] = ids.length ? 0 : 1
-    for (let seg = 0; seg < ids.length; seg++) this.byId.set(ids[seg], packId(k, seg, op))
+    for (let seg = 0; seg < ids.length; seg++) this.byId.set(ids[seg], packId(k, seg, cell))
     if (!expectReceipt) {
       // Its ids stay known, so a receipt that comes anyway counts as an extra, not as unknown.
-      this.metrics.noReceiptRequested(op)
+      this.metrics.noReceiptRequested(cell)
       this.close(i)
       return
     }
@@ -144,7 +144,7 @@ export class Correlator {
       if (v === undefined) return this.unmatched(r.messageId, r, nowMs)
       const k = kOf(v)
       // Retired from the store: closed long ago, so anything more is an extra receipt.
-      if (!this.store.holds(k)) return this.extra(opOf(v), r)
+      if (!this.store.holds(k)) return this.extra(cellOf(v), r)
       return this.apply(k, segOf(v), r, nowMs)
     }
     if (r.seq !== undefined) {
@@ -157,8 +157,8 @@ export class Correlator {
 
   /** No open message has this id: a late duplicate, or early (answer not in yet), or unknown. */
   private unmatched(key: string, r: IncomingReceipt, nowMs: number): void {
-    const op = this.recent.get(key)
-    if (op !== undefined) return this.extra(op, r)
+    const cell = this.recent.get(key)
+    if (cell !== undefined) return this.extra(cell, r)
     const givenUp = this.early.hold(key, r, nowMs)
     for (let n = 0; n < givenUp; n++) this.metrics.unknownReceipt()
   }
@@ -166,25 +166,25 @@ export class Correlator {
   private apply(k: number, seg: number, r: IncomingReceipt, atMs: number): void {
     const s = this.store
     const i = s.slot(k)
-    const op = s.op[i]
+    const cell = s.cell[i]
     // Closed = final already in, or given up as missing: anything more is an extra receipt.
-    if (s.state[i] !== SlotState.awaiting) return this.extra(op, r)
+    if (s.state[i] !== SlotState.awaiting) return this.extra(cell, r)
     if (!r.final) {
-      this.metrics.intermediate(op)
-      this.metrics.receiptStat(op, r.stat)
+      this.metrics.intermediate(cell)
+      this.metrics.receiptStat(cell, r.stat)
       return
     }
     if (seg < 32) {
       const bit = 1 << seg
-      if (s.finalMask[i] & bit) return this.metrics.duplicateReceipt(op)
+      if (s.finalMask[i] & bit) return this.metrics.duplicateReceipt(cell)
       s.finalMask[i] |= bit
     }
-    this.metrics.receiptStat(op, r.stat)
+    this.metrics.receiptStat(cell, r.stat)
     const kind = finalKindOf(r.stat)
     if (kind > s.worst[i]) s.worst[i] = kind
     if (--s.segsLeft[i] > 0) return
     this.close(i)
-    this.metrics.final(op, s.worst[i] as (typeof FinalKind)[keyof typeof FinalKind], (atMs - s.intended[i]) * 1000, (atMs - s.sentAt[i]) * 1000)
+    this.metrics.final(cell, s.worst[i] as (typeof FinalKind)[keyof typeof FinalKind], (atMs - s.intended[i]) * 1000, (atMs - s.sentAt[i]) * 1000)
   }
 
   /**
@@ -192,10 +192,10 @@ export class Correlator {
    * still an intermediate that lost a race: Kannel posts its SMSC-ack callback (dlr 8) and the
    * final one at nearly the same moment, and on a busy machine they arrive in either order.
    */
-  private extra(op: number, r: IncomingReceipt): void {
-    if (r.final) return this.metrics.duplicateReceipt(op)
-    this.metrics.intermediate(op)
-    this.metrics.receiptStat(op, r.stat)
+  private extra(cell: number, r: IncomingReceipt): void {
+    if (r.final) return this.metrics.duplicateReceipt(cell)
+    this.metrics.intermediate(cell)
+    this.metrics.receiptStat(cell, r.stat)
   }
 
   /** The in-process network saw one of our messages arrive at operatorId (nowUs on the performance.now() clock). */
@@ -206,12 +206,13 @@ export class Correlator {
     if (k === undefined) return
     const s = this.store
     const i = s.slot(k)
-    const op = s.op[i]
-    if (s.arrived[i]) return this.metrics.duplicateSubmit(op)
+    const cell = s.cell[i]
+    if (s.arrived[i]) return this.metrics.duplicateSubmit(cell)
     s.arrived[i] = 1
-    this.metrics.transit(op, nowUs - s.intended[i] * 1000, nowUs - s.sentAt[i] * 1000)
-    if (this.metrics.operatorIds[op] !== operatorId) this.metrics.misrouted(op)
-    this.opts.onArrival?.(op, operatorId, nowUs / 1000, s.sentAt[i])
+    this.metrics.transit(cell, nowUs - s.intended[i] * 1000, nowUs - s.sentAt[i] * 1000)
+    const opIndex = this.metrics.operatorOf(cell)
+    if (this.metrics.operatorIds[opIndex] !== operatorId) this.metrics.misrouted(cell)
+    this.opts.onArrival?.(opIndex, operatorId, nowUs / 1000, s.sentAt[i])
   }
 
   /** Housekeeping: receipt waits that ran out become missing, stale early receipts unknown, closed slots retire. */
@@ -228,7 +229,7 @@ export class Correlator {
       q.shift()
       if (open) {
         this.close(i)
-        this.metrics.missing(s.op[i])
+        this.metrics.missing(s.cell[i])
       }
     }
     const mapped = this.mappedIds
@@ -245,7 +246,7 @@ export class Correlator {
     this.waiting--
     // Receipts by seq (no gateway ids) are remembered here, so a late one is a duplicate, not unknown.
     // (Gateway ids stay in byId, which remembers closed messages itself.)
-    if (s.bySeqOnly[i]) this.recent.add(seqKey(s.seq[i]), s.op[i])
+    if (s.bySeqOnly[i]) this.recent.add(seqKey(s.seq[i]), s.cell[i])
   }
 
   private retire(): void {
@@ -268,8 +269,8 @@ export class Correlator {
       const i = s.slot(k)
       if (s.state[i] !== SlotState.awaiting) continue
       this.close(i)
-      if (interrupted) this.metrics.pending(s.op[i])
-      else this.metrics.missing(s.op[i])
+      if (interrupted) this.metrics.pending(s.cell[i])
+      else this.metrics.missing(s.cell[i])
     }
     const n = this.early.clear()
     for (let j = 0; j < n; j++) this.metrics.unknownReceipt()

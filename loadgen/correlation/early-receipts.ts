@@ -93,15 +93,15 @@ export class RecentlyClosed {
     this.generation = Math.max(1, Math.floor(max / 2))
   }
 
-  add(key: string, op: number): void {
+  add(key: string, cell: number): void {
     if (this.current.size >= this.generation) {
       this.previous = this.current
       this.current = new Map()
     }
-    this.current.set(key, op)
+    this.current.set(key, cell)
   }
 
-  /** The operator index of a recently closed message, or undefined. */
+  /** The measurement cell of a recently closed message, or undefined. */
   get(key: string): number | undefined {
     return this.current.get(key) ?? this.previous.get(key)
   }

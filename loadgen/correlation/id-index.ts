@@ -6,20 +6,21 @@
 // map plus a set into a separate recently-closed map cost ~7% of the load generator's CPU at 100k
 // msg/s (V8 rebuilds a Map's table after enough deletes; bench full-cycle profile).
 //
-// Each value packs the message's k (its number in send order), the segment and the operator index,
-// so a duplicate is charged to its operator even after the message left the store.
+// Each value packs the message's k (its number in send order), the segment and the measurement
+// cell (stream x operator, loadgen/measure/cells.ts), so a duplicate is charged to its stream and
+// operator even after the message left the store.
 
-const OP_BITS = 65536 // 16 bits of operator index
+const CELL_BITS = 65536 // 16 bits of cell index (cells.ts MAX_CELLS)
 const SEG_BITS = 64 // 6 bits of segment: 0..31 tracked one by one, 32 = "a later segment"
 /** Segments from here on share one code (duplicates are told apart for the first 32 only). */
 export const UNTRACKED_SEGMENT = 32
 /** Largest k the packing keeps exact (2^31 messages in one run). */
 export const MAX_K = 2 ** 31 - 1
 
-export const packId = (k: number, seg: number, op: number): number => (k * SEG_BITS + Math.min(seg, UNTRACKED_SEGMENT)) * OP_BITS + op
-export const kOf = (v: number): number => Math.floor(v / (SEG_BITS * OP_BITS))
-export const segOf = (v: number): number => Math.floor(v / OP_BITS) % SEG_BITS
-export const opOf = (v: number): number => v % OP_BITS
+export const packId = (k: number, seg: number, cell: number): number => (k * SEG_BITS + Math.min(seg, UNTRACKED_SEGMENT)) * CELL_BITS + cell
+export const kOf = (v: number): number => Math.floor(v / (SEG_BITS * CELL_BITS))
+export const segOf = (v: number): number => Math.floor(v / CELL_BITS) % SEG_BITS
+export const cellOf = (v: number): number => v % CELL_BITS
 
 export class IdIndex {
   private current = new Map<string, number>()

@@ -15,7 +15,8 @@ export class MessageStore {
   /** performance.now() ms: the plan time and the actual send time. */
   intended: Float64Array
   sentAt: Float64Array
-  op: Uint16Array
+  /** The message's measurement cell (its stream and operator: loadgen/measure/cells.ts). */
+  cell: Uint16Array
   state: Uint8Array
   /** Segments still waiting for their final receipt. */
   segsLeft: Uint16Array
@@ -35,7 +36,7 @@ export class MessageStore {
     this.seq = new Float64Array(cap)
     this.intended = new Float64Array(cap)
     this.sentAt = new Float64Array(cap)
-    this.op = new Uint16Array(cap)
+    this.cell = new Uint16Array(cap)
     this.state = new Uint8Array(cap)
     this.segsLeft = new Uint16Array(cap)
     this.worst = new Uint8Array(cap)
@@ -64,12 +65,12 @@ export class MessageStore {
   }
 
   /** Opens a slot for a message just sent; returns its k. */
-  open(seq: number, op: number, intendedMs: number, sentMs: number): number {
+  open(seq: number, cell: number, intendedMs: number, sentMs: number): number {
     if (this.next - this.base > this.mask) this.grow()
     const k = this.next++
     const i = k & this.mask
     this.seq[i] = seq
-    this.op[i] = op
+    this.cell[i] = cell
     this.intended[i] = intendedMs
     this.sentAt[i] = sentMs
     this.state[i] = SlotState.inFlight
@@ -92,7 +93,7 @@ export class MessageStore {
     this.seq = move(this.seq, new Float64Array(cap))
     this.intended = move(this.intended, new Float64Array(cap))
     this.sentAt = move(this.sentAt, new Float64Array(cap))
-    this.op = move(this.op, new Uint16Array(cap))
+    this.cell = move(this.cell, new Uint16Array(cap))
     this.state = move(this.state, new Uint8Array(cap))
     this.segsLeft = move(this.segsLeft, new Uint16Array(cap))
     this.worst = move(this.worst, new Uint8Array(cap))

@@ -2,7 +2,7 @@
 // (stalled, throttled, in an outage) its sends wait — and are dropped, counted, past maxLag —
 // without holding up the sends due to the other operators (Transport.canSend tells them apart).
 //
-// Entries are numbers only (plan time, seq, stream) in typed-array rings; the message itself is
+// Entries are numbers only (plan time, seq, measurement cell: loadgen/measure/cells.ts) in typed-array rings; the message itself is
 // built when it is sent. A load generator that falls behind holds up to maxLag x rate entries here:
 // as message objects they were hundreds of MB of long-lived garbage whose collection slowed the
 // generator further (bench full-cycle above capacity: RSS 450 MB and a falling send rate).
@@ -10,7 +10,7 @@ import { RingQueue } from '../../lib/ring-queue.js'
 
 const T = 0
 const SEQ = 1
-const STREAM = 2
+const CELL = 2
 
 export class Backlog {
   private readonly queues: (RingQueue | undefined)[] = []
@@ -32,8 +32,8 @@ export class Backlog {
     return this.queues.length
   }
 
-  push(op: number, t: number, seq: number, stream: number): void {
-    ;(this.queues[op] ??= new RingQueue(3)).push(t, seq, stream)
+  push(op: number, t: number, seq: number, cell: number): void {
+    ;(this.queues[op] ??= new RingQueue(3)).push(t, seq, cell)
     this.count++
   }
 
@@ -51,8 +51,9 @@ export class Backlog {
     return this.queues[op]!.peek(SEQ)
   }
 
-  headStream(op: number): number {
-    return this.queues[op]!.peek(STREAM)
+  /** The oldest waiting send's cell (its stream and operator, for the metrics). */
+  headCell(op: number): number {
+    return this.queues[op]!.peek(CELL)
   }
 
   shift(op: number): void {
@@ -60,12 +61,13 @@ export class Backlog {
     this.count--
   }
 
-  /** Empties everything, oldest first per operator. */
-  drain(each: (op: number) => void): void {
+  /** Empties everything, oldest first per operator; `each` gets the send's cell. */
+  drain(each: (cell: number) => void): void {
     for (let op = 0; op < this.queues.length; op++) {
       while (this.waiting(op) > 0) {
+        const cell = this.headCell(op)
         this.shift(op)
-        each(op)
+        each(cell)
       }
     }
   }

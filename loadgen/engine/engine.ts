@@ -23,6 +23,7 @@ import { evaluateThresholds } from '../../results/thresholds.js'
 import { TimeseriesLog } from '../../results/timeseries-file.js'
 import type { OutboundMessage, SubmitOutcome, Transport } from '../transports/transport.js'
 import { join } from 'node:path'
+import { MoTracker } from '../mo/mo-tracker.js'
 
 /** What the engine reads of a plan (loadgen/plan/plan.ts Plan). */
 export interface EnginePlan {
@@ -37,7 +38,7 @@ export type { MessageSource }
 
 /** What the engine reads of a scenario (a loaded Scenario has it all; tests may give just this). */
 export type EngineScenario = Pick<Scenario, 'name' | 'seed' | 'network' | 'receipts' | 'scheduling' | 'thresholds'> &
-  Partial<Pick<Scenario, 'file' | 'gateway' | 'streams'>>
+  Partial<Pick<Scenario, 'file' | 'gateway' | 'streams' | 'mo'>>
 
 export interface RunMeta {
   scenarioFile?: string | null
@@ -86,6 +87,11 @@ export interface RunOptions {
    * empty, so memory does not grow with the run's duration (bench soak).
    */
   keepTimeseries?: boolean
+  /**
+   * The network's subscribers stop writing MO (NetworkHandle.stopMo): called once when the load and
+   * its receipts are done; the run then waits (scenario mo.wait) for the MO already sent.
+   */
+  stopMo?: () => void
   /** Called once at the end with the engine's bookkeeping sizes (bench, memory tests). */
   diagnostics?: (d: EngineDiagnostics) => void
 }
@@ -99,6 +105,12 @@ export interface EngineDiagnostics {
   earlyHeld: number
 }
 
+
+/** The plan's stream names, in its order (the merger's stream index); a plan built in code may have none. */
+function streamNames(plan: EnginePlan, scenario: EngineScenario): string[] {
+  if (plan.streams.length === 0) return ['default']
+  return plan.streams.map((s, i) => s.name ?? scenario.streams?.[i]?.name ?? `stream${i + 1}`)
+}
 
 /** Sends per loop tick before yielding to I/O (answers and receipts must get in). */
 const SENDS_PER_TICK = 2000
@@ -121,7 +133,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const intervalMs = opts.intervalMs ?? 1000
   const { lateAfterMs, maxLagMs } = scenario.scheduling
   const waitMs = scenario.receipts.waitMs
-  const metrics = new Metrics(scenario.network.operators.map((o) => o.id))
+  const metrics = new Metrics(scenario.network.operators.map((o) => o.id), streamNames(plan, scenario))
   const failover = new FailoverTracker(metrics.operatorIds, opts.failover ?? {})
   const delays = new SendDelayTracker(metrics.operatorIds)
   const onArrival = failover.watching ? failover.arrival.bind(failover) : undefined
@@ -139,9 +151,21 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const abortDefs = scenario.thresholds.filter((d) => d.abortOnFail)
   const canSend = transport.canSend?.bind(transport)
   const startedAt = new Date()
+  // MO: only when the network's subscribers write back (an operator has an `mo:` section).
+  const moCfg = scenario.mo ?? { application: 'compliant' as const, keywords: [], waitMs: 10_000 }
+  const mo = scenario.network.operators.some((o) => o.mo) ? new MoTracker(metrics.operatorIds, moCfg) : undefined
+  let moStopped = false
+  let moDeadline = Infinity
 
-  await transport.start({ onReceipt: (r) => correlator.receipt(r, performance.now()) })
-  opts.observerHook?.({ onMessage: (operatorId, _destination, text, nowUs) => correlator.arrival(operatorId, text, nowUs) })
+  await transport.start({
+    onReceipt: (r) => correlator.receipt(r, performance.now()),
+    onMo: mo && ((m) => mo.arrived(m, performance.now() * 1000)),
+  })
+  opts.observerHook?.({
+    onMessage: (operatorId, _destination, text, nowUs) => correlator.arrival(operatorId, text, nowUs),
+    onMo: mo && ((operatorId, m, atUs) => mo.moSent(operatorId, m, atUs)),
+    onViolation: mo && ((operatorId, _destination, mtText, delayMs) => mo.violation(operatorId, mtText, delayMs)),
+  })
 
   // A shared start fixes plan time 0 at the agreed instant, not when this process woke up:
   // a late wake-up shows as latency from the intended send time, as it should.
@@ -173,7 +197,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     interrupted = true
     planDone = true
     // Due but never sent: counted as dropped so planned = sent + dropped still holds.
-    backlog.drain((op) => (metrics.dropped(op), delays.interrupted()))
+    backlog.drain((cell) => (metrics.dropped(cell), delays.interrupted()))
     stopAt = performance.now() + (opts.graceMs ?? 2000)
     kick()
   }
@@ -188,21 +212,23 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
       const source = sources[merger.stream]
       const operator = source.operatorOf ? source.operatorOf(merger.seq) : source.message(merger.seq).operator
       const op = metrics.operatorIndex(operator)
-      metrics.planned(op)
+      // The message's measurement cell, fixed here once: every later count is an array index.
+      const cell = metrics.cellIndex(merger.stream, op)
+      metrics.planned(cell)
       // Already past max_lag, or its operator's backlog full: it cannot go out in time; no entry for it.
       if (t - merger.t > maxLagMs) {
-        metrics.dropped(op)
+        metrics.dropped(cell)
         delays.droppedBehind(op, merger.t, t)
         dropsAtTake++
         continue
       }
       if (backlog.waiting(op) >= BACKLOG_PER_OPERATOR) {
-        metrics.dropped(op)
+        metrics.dropped(cell)
         delays.droppedQueueFull(op, merger.t, t)
         dropsAtTake++
         continue
       }
-      backlog.push(op, merger.t, merger.seq, merger.stream)
+      backlog.push(op, merger.t, merger.seq, cell)
     }
     if (!planDone && merger.peekTime() === Infinity) planDone = true
     return false
@@ -215,9 +241,10 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     for (let op = 0; op < backlog.operators; op++) {
       while (backlog.waiting(op) > 0 && budget > 0) {
         const dueT = backlog.headTime(op)
+        const cell = backlog.headCell(op)
         if (t - dueT > maxLagMs) {
           backlog.shift(op)
-          metrics.dropped(op)
+          metrics.dropped(cell)
           delays.dropped(op, dueT, t)
           continue
         }
@@ -226,7 +253,14 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
           for (let o = op; o < backlog.operators; o++) if (backlog.waiting(o) > 0) delays.blocked(o, t)
           return SENDS_PER_TICK - budget
         }
-        const msg = sources[backlog.headStream(op)].message(backlog.headSeq(op))
+        const msg = sources[metrics.streamOf(cell)].message(backlog.headSeq(op))
+        // A compliant application sends nothing to a number whose STOP it received.
+        if (mo && mo.suppress(msg.destination)) {
+          backlog.shift(op)
+          mo.suppressed(op)
+          metrics.suppressed(cell)
+          continue
+        }
         // This operator's binds are full: its sends wait; the other operators' go on.
         if (canSend && !canSend(msg)) {
           delays.blocked(op, t)
@@ -234,10 +268,11 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
         }
         backlog.shift(op)
         budget--
+        mo?.sending(msg.seq, msg.destination, msg.stream)
         const intended = start + dueT
-        const k = correlator.sent(msg.seq, op, intended, now)
+        const k = correlator.sent(msg.seq, cell, intended, now)
         const late = now - intended > lateAfterMs
-        metrics.sent(op, late, segmentCount(msg))
+        metrics.sent(cell, late, segmentCount(msg))
         if (late) delays.late(op, dueT, t)
         delays.sent(op)
         lastSend = now
@@ -333,7 +368,16 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     const drained = planDone && backlog.length === 0
     if (drained) delays.sendingOver()
     if (drained && stopAt === Infinity) stopAt = lastSend + waitMs + (opts.drainSlackMs ?? 60_000)
-    if (drained && ((correlator.inFlight === 0 && correlator.awaiting === 0) || now >= stopAt)) return stopLoop(), finish()
+    if (drained && ((correlator.inFlight === 0 && correlator.awaiting === 0) || now >= stopAt)) {
+      if (!mo || interrupted) return stopLoop(), finish()
+      // The load is done: subscribers stop writing, and MO already sent get mo.wait to arrive.
+      if (!moStopped) {
+        moStopped = true
+        opts.stopMo?.()
+        moDeadline = now + moCfg.waitMs
+      }
+      if (mo.outstanding <= 0 || now >= moDeadline) return stopLoop(), finish()
+    }
     // Work due now: yield to I/O, then go on. Otherwise sleep until the next send, interval or sweep.
     // Sends went out and more wait with room for them: go on after I/O. (Sends that wait only for a
     // full operator wake us through their answers, or the 1 ms timer below: no busy loop.)
@@ -375,6 +419,13 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   })
 
   const durationMs = end - start
+  const moResults = mo?.results()
+  if (mo && moResults) {
+    metrics.setMo(mo.finish().map((c) => ({
+      suppressed: c.suppressed, mo_sent: c.sent, mo_received: c.received, mo_lost: c.lost, mo_duplicated: c.duplicated,
+      stops_received: c.stops_received, optout_violations: c.optout_violations,
+    })))
+  }
   const results = buildResults({
     meta: {
       name: scenario.name,
@@ -397,6 +448,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     thresholds: evaluateThresholds(scenario.thresholds, metrics.thresholdData(durationMs)),
   })
   results.sendDelays = delays.figures()
+  if (moResults) results.mo = moResults
   const failoverFigures = failover.figures(results.faults, results.operators)
   if (failoverFigures) results.failover = failoverFigures
   if (!interrupted && results.totals.planned !== plan.planned) {

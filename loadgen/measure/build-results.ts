@@ -12,8 +12,7 @@ export interface ResultsParts {
 
 export function buildResults(p: ResultsParts): ResultsFile {
   const m = p.metrics
-  const operators: ResultsFile['operators'] = {}
-  for (let i = 0; i < m.operators.length; i++) operators[m.operatorIds[i]] = m.operators[i].results()
+  const operators = m.operatorResults()
   const overall = m.overallResults()
   return {
     schema: RESULTS_SCHEMA,
@@ -24,6 +23,7 @@ export function buildResults(p: ResultsParts): ResultsFile {
     receipts: overall.receipts,
     histograms: overall.histograms,
     operators,
+    streams: m.streamResults(),
     timeseries: p.timeseries,
     faults: p.faults,
     thresholds: p.thresholds,

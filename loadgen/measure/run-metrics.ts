@@ -1,9 +1,16 @@
-// What a run measured, as it goes: counters, statuses and HDR histograms, overall and per operator,
-// plus the current interval (for the time series). Everything is recorded in place: no per-message
-// objects, no arrays that grow with the message count.
+// What a run measured, as it goes: counters, statuses and HDR histograms, plus the current interval
+// (for the time series). Everything is recorded in place: no per-message objects, no arrays that
+// grow with the message count.
+//
+// Recorded per cell, one (stream, operator) pair (cells.ts): the engine picks a message's cell once,
+// when the send is taken due, and every later count, latency and interval count of that message
+// goes to that cell by array index. Per-operator and per-stream figures are sums of cells, made
+// only when results or thresholds are read. Overall counts and statuses are also kept live (the
+// progress line reads them every interval); overall histograms are the cells' added up.
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../../lib/hdr.js'
-import type { Histograms, OperatorResults, TimePoint, Totals } from '../../results/results-format.js'
+import type { Histograms, OperatorResults, StreamResults, TimePoint, Totals } from '../../results/results-format.js'
 import type { ThresholdData } from '../../results/thresholds.js'
+import { Cells } from './cells.js'
 
 /** Final receipt kinds, ordered from best to worst: a multipart message takes its worst segment's. */
 export const FinalKind = { delivered: 0, other_final: 1, expired: 2, undelivered: 3, rejected_by_operator: 4 } as const
@@ -35,6 +42,9 @@ export function emptyTotals(): Totals {
 
 type Counter = keyof Totals
 
+const MO_KEYS = ['suppressed', 'mo_sent', 'mo_received', 'mo_lost', 'mo_duplicated', 'stops_received', 'optout_violations'] as const
+export type MoFigures = Record<(typeof MO_KEYS)[number], number>
+
 class LatencyHists {
   readonly corrected = createHistogram()
   readonly uncorrected = createHistogram()
@@ -43,7 +53,7 @@ class LatencyHists {
   }
 }
 
-/** One scope of results: the whole run or one operator. */
+/** One scope of results: one cell, or a sum of cells (an operator, a stream, the whole run). */
 export class Scope {
   readonly totals = emptyTotals()
   readonly statuses: Record<string, number> = {}
@@ -51,8 +61,8 @@ export class Scope {
   readonly submit = new LatencyHists()
   readonly receipt = new LatencyHists()
   readonly transit = new LatencyHists()
-  /** Counts in the current interval (per-operator time series). */
-  readonly interval = { sent: 0, accepted: 0, rejected: 0, failed: 0, receipts: 0 }
+  /** Counts in the current interval (per-operator and per-stream time series). */
+  readonly interval: PointCounts = { sent: 0, accepted: 0, rejected: 0, failed: 0, receipts: 0 }
 
   histograms(): Histograms {
     return { submit: this.submit.encode(), receipt: this.receipt.encode(), transit: this.transit.encode() }
@@ -61,82 +71,150 @@ export class Scope {
   results(): OperatorResults {
     return { totals: { ...this.totals }, statuses: { ...this.statuses }, receipts: { ...this.receipts }, histograms: this.histograms() }
   }
+
+  /** Adds another scope's counts and histograms into this one (HDR adds exactly). */
+  add(o: Scope): void {
+    const t = this.totals as unknown as Record<string, number>
+    for (const [k, v] of Object.entries(o.totals)) t[k] = (t[k] ?? 0) + (v ?? 0)
+    addInto(this.statuses, o.statuses)
+    addInto(this.receipts, o.receipts)
+    for (const name of ['submit', 'receipt', 'transit'] as const) {
+      this[name].corrected.add(o[name].corrected)
+      this[name].uncorrected.add(o[name].uncorrected)
+    }
+  }
 }
+
+function addInto(to: Record<string, number>, from: Record<string, number>): void {
+  for (const k in from) to[k] = (to[k] ?? 0) + from[k]
+}
+
+/** The per-operator and per-stream counts of one interval (TimePoint.operators / .streams). */
+export type PointCounts = NonNullable<TimePoint['operators']>[string]
 
 /** The per-interval counts of a TimePoint (the time series' columns). */
 type IntervalCounts = Pick<TimePoint, 'planned' | 'sent' | 'accepted' | 'rejected' | 'failed' | 'dropped' | 'late' | 'receipts'>
 
+/**
+ * Every method that records takes a cell index (cellIndex(stream, operator)): the message's stream
+ * and the operator it was routed to.
+ */
 export class Metrics {
-  /** Overall counts. Its histograms stay empty: latencies are recorded per operator only (half the
-   * hot-path cost) and added up exactly on demand by overallResults(). */
+  /** Overall counts and statuses, kept live. Its histograms stay empty: latencies are recorded per cell only. */
   readonly overall = new Scope()
-  readonly operators: Scope[] = []
-  readonly operatorIds: string[] = []
-  private readonly index = new Map<string, number>()
+  /** One Scope per cell, by cell index. */
+  readonly cells: Scope[] = []
+  private readonly layout: Cells
+  /** Per operator index: the MO figures (setMo), for runs whose subscribers write back. */
+  private mo: readonly MoFigures[] | undefined
   private iv: IntervalCounts = Metrics.zeroInterval()
   private ivErrors: Record<string, number> = {}
   private readonly ivSubmit: Histogram = createHistogram()
   private readonly ivReceipt: Histogram = createHistogram()
 
-  constructor(operatorIds: readonly string[]) {
-    for (const id of operatorIds) this.operatorIndex(id)
+  /** `streamNames` in the plan's stream order (the engine's stream index); at least one stream is assumed. */
+  constructor(operatorIds: readonly string[], streamNames: readonly string[] = ['default']) {
+    this.layout = new Cells(operatorIds, streamNames)
+  }
+
+  get operatorIds(): readonly string[] {
+    return this.layout.operatorIds
+  }
+
+  get streamNames(): readonly string[] {
+    return this.layout.streamNames
   }
 
   /** The dense index of an operator (new ids, e.g. a message for an operator outside the network, get one). */
   operatorIndex(id: string): number {
-    let i = this.index.get(id)
-    if (i === undefined) {
-      i = this.operators.length
-      this.index.set(id, i)
-      this.operators.push(new Scope())
-      this.operatorIds.push(id)
-    }
-    return i
+    return this.layout.operatorIndex(id)
   }
 
-  private bump(op: number, key: Counter, n = 1): void {
+  /** The cell of (stream index, operator index), created on first use. Once per message, when its send is taken due. */
+  cellIndex(stream: number, op: number): number {
+    const c = this.layout.cell(stream, op)
+    while (this.cells.length <= c) this.cells.push(new Scope())
+    return c
+  }
+
+  /** The operator index of a cell. */
+  operatorOf(cell: number): number {
+    return this.layout.cellOperator[cell]
+  }
+
+  /** The stream index of a cell. */
+  streamOf(cell: number): number {
+    return this.layout.cellStream[cell]
+  }
+
+  private bump(cell: number, key: Counter, n = 1): void {
     this.overall.totals[key] += n
-    if (op >= 0) this.operators[op].totals[key] += n
+    if (cell >= 0) this.cells[cell].totals[key] += n
   }
 
   // planned, sent, answer and final run once per message: they name their counters directly,
   // since bump()'s keyed access with a different key per call site goes megamorphic (2% of the
   // load generator's CPU in the full-cycle bench profile).
 
-  planned(op: number): void {
+  planned(cell: number): void {
     this.overall.totals.planned++
-    this.operators[op].totals.planned++
+    this.cells[cell].totals.planned++
     this.iv.planned++
   }
 
-  sent(op: number, late: boolean, segments: number): void {
+  sent(cell: number, late: boolean, segments: number): void {
     const o = this.overall.totals
-    const t = this.operators[op].totals
+    const t = this.cells[cell].totals
     o.sent++
     t.sent++
     o.segments += segments
     t.segments += segments
     this.iv.sent++
-    this.operators[op].interval.sent++
+    this.cells[cell].interval.sent++
     if (late) {
-      this.bump(op, 'late')
+      this.bump(cell, 'late')
       this.iv.late++
     }
   }
 
-  dropped(op: number): void {
-    this.bump(op, 'dropped')
+  /**
+   * A planned send a compliant application left out (its number opted out by MO STOP): counted per
+   * cell, so the books hold per stream too (planned = sent + dropped + suppressed).
+   */
+  suppressed(cell: number): void {
+    const o = this.overall.totals
+    const t = this.cells[cell].totals
+    o.suppressed = (o.suppressed ?? 0) + 1
+    t.suppressed = (t.suppressed ?? 0) + 1
+  }
+
+  /**
+   * Runs with MO (loadgen/mo/mo-tracker.ts), at the end: its counters per operator (index = this
+   * run's operator index) go into the overall and every operator's totals, 0 where nothing
+   * happened. MO is the subscribers' traffic, not a stream's: stream totals get only `suppressed`
+   * (counted per cell as it happens), 0 where nothing was suppressed.
+   */
+  setMo(perOperator: readonly MoFigures[]): void {
+    this.mo = perOperator
+    const o = this.overall.totals
+    for (const k of MO_KEYS) o[k] = 0
+    for (const f of perOperator) for (const k of MO_KEYS) o[k] = (o[k] ?? 0) + f[k]
+    for (const c of this.cells) c.totals.suppressed ??= 0
+  }
+
+  dropped(cell: number): void {
+    this.bump(cell, 'dropped')
     this.iv.dropped++
   }
 
   /** A submit answer (or failure); latencies in microseconds from the intended and the actual send time. */
-  answer(op: number, kind: 'accepted' | 'rejected' | 'failed', status: string, correctedUs: number, uncorrectedUs: number): void {
+  answer(cell: number, kind: 'accepted' | 'rejected' | 'failed', status: string, correctedUs: number, uncorrectedUs: number): void {
+    const scope = this.cells[cell]
     if (kind === 'accepted') {
       this.overall.totals.accepted++
-      this.operators[op].totals.accepted++
-    } else this.bump(op, kind)
+      scope.totals.accepted++
+    } else this.bump(cell, kind)
     this.iv[kind]++
-    const scope = this.operators[op]
     scope.interval[kind]++
     this.overall.statuses[status] = (this.overall.statuses[status] ?? 0) + 1
     scope.statuses[status] = (scope.statuses[status] ?? 0) + 1
@@ -149,95 +227,132 @@ export class Metrics {
   }
 
   /** One receipt matched to a message (any segment, final or intermediate), by its stat text. */
-  receiptStat(op: number, stat: string): void {
+  receiptStat(cell: number, stat: string): void {
     this.overall.receipts[stat] = (this.overall.receipts[stat] ?? 0) + 1
-    const r = this.operators[op].receipts
+    const r = this.cells[cell].receipts
     r[stat] = (r[stat] ?? 0) + 1
   }
 
-  intermediate(op: number): void {
-    this.bump(op, 'intermediate_receipts')
+  intermediate(cell: number): void {
+    this.bump(cell, 'intermediate_receipts')
   }
 
   /** The message's final outcome (its last segment's final receipt arrived). */
-  final(op: number, kind: FinalKindValue, correctedUs: number, uncorrectedUs: number): void {
+  final(cell: number, kind: FinalKindValue, correctedUs: number, uncorrectedUs: number): void {
+    const scope = this.cells[cell]
     if (kind === FinalKind.delivered) {
       this.overall.totals.delivered++
-      this.operators[op].totals.delivered++
-    } else this.bump(op, FINAL_KEYS[kind])
+      scope.totals.delivered++
+    } else this.bump(cell, FINAL_KEYS[kind])
     this.iv.receipts++
-    const scope = this.operators[op]
     scope.interval.receipts++
     recordUs(scope.receipt.corrected, correctedUs)
     recordUs(scope.receipt.uncorrected, uncorrectedUs)
     recordUs(this.ivReceipt, correctedUs)
   }
 
-  missing(op: number): void {
-    this.bump(op, 'missing')
+  missing(cell: number): void {
+    this.bump(cell, 'missing')
   }
 
   /** Accepted with registered_delivery 0: no receipt is expected, the message leaves the receipt books. */
-  noReceiptRequested(op: number): void {
-    this.bump(op, 'no_receipt_requested')
+  noReceiptRequested(cell: number): void {
+    this.bump(cell, 'no_receipt_requested')
   }
 
-  pending(op: number): void {
-    this.bump(op, 'pending')
+  pending(cell: number): void {
+    this.bump(cell, 'pending')
   }
 
-  /** op < 0: the receipt's message is no longer known, only the overall count moves. */
-  duplicateReceipt(op: number): void {
-    this.bump(op, 'duplicate_receipts')
+  /** cell < 0: the receipt's message is no longer known, only the overall count moves. */
+  duplicateReceipt(cell: number): void {
+    this.bump(cell, 'duplicate_receipts')
   }
 
   unknownReceipt(): void {
     this.bump(-1, 'unknown_receipts')
   }
 
-  transit(op: number, correctedUs: number, uncorrectedUs: number): void {
-    recordUs(this.operators[op].transit.corrected, correctedUs)
-    recordUs(this.operators[op].transit.uncorrected, uncorrectedUs)
+  transit(cell: number, correctedUs: number, uncorrectedUs: number): void {
+    recordUs(this.cells[cell].transit.corrected, correctedUs)
+    recordUs(this.cells[cell].transit.uncorrected, uncorrectedUs)
   }
 
-  misrouted(op: number): void {
-    this.bump(op, 'misrouted')
+  misrouted(cell: number): void {
+    this.bump(cell, 'misrouted')
   }
 
-  duplicateSubmit(op: number): void {
-    this.bump(op, 'duplicate_submits')
+  duplicateSubmit(cell: number): void {
+    this.bump(cell, 'duplicate_submits')
   }
 
-  /** The whole run's histograms: the operators' added up (HDR adds exactly). */
+  /** The sum of the cells `which` picks (an empty Scope when none does). */
+  private sum(which: (op: number, stream: number) => boolean): Scope {
+    const out = new Scope()
+    const { cellOperator, cellStream } = this.layout
+    for (let c = 0; c < this.cells.length; c++) if (which(cellOperator[c], cellStream[c])) out.add(this.cells[c])
+    return out
+  }
+
+  /** One operator's figures (its cells added up, and its MO figures in runs with MO). */
+  operatorScope(op: number): Scope {
+    const scope = this.sum((o) => o === op)
+    const f = this.mo?.[op]
+    if (this.mo) for (const k of MO_KEYS) scope.totals[k] = f?.[k] ?? 0
+    return scope
+  }
+
+  /** One stream's figures (its cells added up). */
+  streamScope(stream: number): Scope {
+    return this.sum((_o, s) => s === stream)
+  }
+
+  /** The whole run's histograms: the cells' added up (HDR adds exactly). */
   overallHistograms(): Histograms {
-    const merged = new Scope()
-    for (const op of this.operators) {
-      for (const name of ['submit', 'receipt', 'transit'] as const) {
-        merged[name].corrected.add(op[name].corrected)
-        merged[name].uncorrected.add(op[name].uncorrected)
-      }
-    }
-    return merged.histograms()
+    return this.sum(() => true).histograms()
   }
 
   overallResults(): OperatorResults {
     return { ...this.overall.results(), histograms: this.overallHistograms() }
   }
 
+  /** Per operator id: every operator of the network, and any other a message was routed to. */
+  operatorResults(): Record<string, OperatorResults> {
+    const out: Record<string, OperatorResults> = {}
+    this.operatorIds.forEach((id, op) => (out[id] = this.operatorScope(op).results()))
+    return out
+  }
+
+  /** Per stream name: the stream's figures, and per operator the figures of its cell (operators it sent nothing to are absent). */
+  streamResults(): Record<string, StreamResults> {
+    const out: Record<string, StreamResults> = {}
+    this.streamNames.forEach((name, stream) => {
+      const operators: Record<string, OperatorResults> = {}
+      this.operatorIds.forEach((id, op) => {
+        const c = this.layout.existing(stream, op)
+        if (c >= 0) operators[id] = this.cells[c].results()
+      })
+      out[name] = { ...this.streamScope(stream).results(), operators }
+    })
+    return out
+  }
+
   /** The figures so far, as thresholds.ts evaluates them (histograms encoded: call it once per interval at most). */
   thresholdData(durationMs: number): ThresholdData {
-    const operators: ThresholdData['operators'] = {}
-    this.operators.forEach((s, i) => (operators[this.operatorIds[i]] = { totals: s.totals, histograms: s.histograms() }))
-    return { durationMs, totals: this.overall.totals, histograms: this.overallHistograms(), operators }
+    return { durationMs, totals: this.overall.totals, histograms: this.overallHistograms(), operators: this.operatorResults(), streams: this.streamResults() }
   }
 
   /** Closes the current interval (starting at tMs) into a TimePoint and starts the next one. */
   rollInterval(tMs: number, inFlight: number, awaitingReceipt: number): TimePoint {
     const operators: NonNullable<TimePoint['operators']> = {}
-    for (let i = 0; i < this.operators.length; i++) {
-      const c = this.operators[i].interval
-      operators[this.operatorIds[i]] = { ...c }
-      c.sent = c.accepted = c.rejected = c.failed = c.receipts = 0
+    const streams: NonNullable<TimePoint['streams']> = {}
+    for (const id of this.operatorIds) operators[id] = { sent: 0, accepted: 0, rejected: 0, failed: 0, receipts: 0 }
+    for (const name of this.streamNames) streams[name] = { sent: 0, accepted: 0, rejected: 0, failed: 0, receipts: 0 }
+    for (let c = 0; c < this.cells.length; c++) {
+      const iv = this.cells[c].interval
+      addPoint(operators[this.operatorIds[this.layout.cellOperator[c]]], iv)
+      addPoint(streams[this.streamNames[this.layout.cellStream[c]]], iv)
+      iv.sent = iv.accepted = iv.rejected = iv.failed = iv.receipts = 0
     }
     const point: TimePoint = {
       t: tMs,
@@ -248,6 +363,7 @@ export class Metrics {
       submit: encodeHistogram(this.ivSubmit),
       receipt: encodeHistogram(this.ivReceipt),
       operators,
+      streams,
     }
     this.iv = Metrics.zeroInterval()
     this.ivErrors = {}
@@ -259,4 +375,12 @@ export class Metrics {
   private static zeroInterval(): IntervalCounts {
     return { planned: 0, sent: 0, accepted: 0, rejected: 0, failed: 0, dropped: 0, late: 0, receipts: 0 }
   }
+}
+
+function addPoint(to: PointCounts, c: PointCounts): void {
+  to.sent += c.sent
+  to.accepted += c.accepted
+  to.rejected += c.rejected
+  to.failed += c.failed
+  to.receipts += c.receipts
 }

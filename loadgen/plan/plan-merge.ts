@@ -6,6 +6,8 @@ export interface StreamSchedule {
   next(): number | undefined
   /** Plan-wide sequence of the message the last next() returned. */
   readonly lastSeq: number
+  /** The stream's name (results per stream); plans made in code may leave it out. */
+  readonly name?: string
 }
 
 export class PlanMerger {

@@ -33,7 +33,7 @@ export function checkScenario(s: ScenarioFile, network: NetworkConfig | undefine
   const late = parseDuration(s.scheduling?.late_after ?? '10ms')
   const lag = parseDuration(s.scheduling?.max_lag ?? '2s')
   if (late > lag) report(['scheduling', 'late_after'], `at most max_lag (${s.scheduling?.max_lag ?? '2s'})`, s.scheduling?.late_after)
-  if (s.thresholds) for (const i of thresholdIssues(s.thresholds, operators).issues) report(i.path, i.expected, i.value)
+  if (s.thresholds) for (const i of thresholdIssues(s.thresholds, operators, s.streams.map((st) => st.name)).issues) report(i.path, i.expected, i.value)
   if (operators) checkGateway(s.gateway, operators, report)
   checkModelSection(s.model, operators, report)
 }

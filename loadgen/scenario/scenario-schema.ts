@@ -123,6 +123,19 @@ export const ScenarioSchema = Obj(
       late_after: Type.Optional(Duration('how late a send may be before it counts as late (default "10ms")')),
       max_lag: Type.Optional(Duration('how late a send may be before it is dropped (default "2s")')),
     })),
+    mo: Type.Optional(
+      Obj({
+        application: Type.Optional(
+          Type.Union([Type.Literal('compliant'), Type.Literal('naive')], {
+            description: 'compliant (stops sending to a number once its STOP arrived) or naive (keeps sending); default compliant',
+          }),
+        ),
+        keywords: Type.Optional(
+          Type.Array(Type.String({ pattern: '^[A-Za-z0-9]{1,20}$', description: 'a keyword of 1 to 20 letters or digits, like "STOP"' }), { minItems: 1 }),
+        ),
+        wait: Type.Optional(Duration('after the load, how long to wait for MO the network already sent, like "10s" (default "10s")')),
+      }, { description: 'how the application under test treats MO (opt-outs)' }),
+    ),
     thresholds: Type.Optional(ThresholdsSchema),
     model: Type.Optional(ModelSectionSchema),
   },

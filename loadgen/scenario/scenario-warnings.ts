@@ -35,13 +35,14 @@ export function receiptWarnings(s: Scenario): string[] {
   const seen = new Set<string>()
   for (const d of s.thresholds) {
     if (!RECEIPT_METRICS.test(d.metric) || seen.has(d.key)) continue
-    const streams = d.scope === 'overall' ? s.streams : s.streams.filter((st) => reaches(st, d.scope))
+    const op = d.operator
+    const streams = s.streams.filter((st) => (d.stream === null || st.name === d.stream) && (op === null || reaches(st, op)))
     if (!streams.length || streams.some(wants)) continue
     seen.add(d.key)
     const names = streams.map((st) => st.name).join(', ')
     out.push(
       `${where} thresholds[${JSON.stringify(d.key)}]: judges receipts, but ${streams.length === 1 ? 'stream' : 'streams'} ${names} ` +
-        `${d.scope === 'overall' ? '' : `(all that send to ${d.scope}) `}ask for none (registered_delivery 0): ` +
+        `${op === null ? '' : `(all that send to ${op}) `}ask for none (registered_delivery 0): ` +
         'those messages leave the receipt books (no_receipt_requested), so the threshold has nothing to judge',
     )
   }

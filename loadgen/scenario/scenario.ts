@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path'
 import { loadConfigFile, validateConfig, type LoadOptions, type Report } from '../../config/load-config.js'
 import { bug, MtsimError } from '../../lib/errors.js'
 import { parseDuration } from '../../lib/duration.js'
-import { loadNetwork, parseNetwork, type NetworkConfig } from '../../simulator/network.js'
+import { DEFAULT_OPT_OUT_KEYWORDS, loadNetwork, parseNetwork, type NetworkConfig } from '../../simulator/network.js'
 import { normalizeGateway, type GatewayConfig } from './gateway-config.js'
 import { checkScenario } from './scenario-check.js'
 import { ScenarioSchema, type ScenarioFile, type StreamFile, type TrafficFile } from './scenario-schema.js'
@@ -64,6 +64,12 @@ export interface Scenario {
    */
   receipts: { waitMs: number; multipart?: 'per_segment' | 'per_message' }
   scheduling: { lateAfterMs: number; maxLagMs: number }
+  /**
+   * The application's side of MO (loadgen/mo/): compliant suppresses sends to numbers whose STOP
+   * arrived; keywords are what counts as a STOP (default: the network's opt-out keywords);
+   * waitMs: how long after the load MO already sent may still arrive.
+   */
+  mo: { application: 'compliant' | 'naive'; keywords: string[]; waitMs: number }
   thresholds: ThresholdDef[]
   /** The `model:` section (model-section.ts): how `mtsim model` sees the gateway's links. */
   model: ModelSection
@@ -110,6 +116,12 @@ class NetworkContext {
   }
 }
 
+/** The opt-out keywords the network's subscribers use (their union), or the common defaults. */
+function networkKeywords(network: NetworkConfig): string[] {
+  const words = new Set(network.operators.flatMap((o) => o.mo?.optOut?.keywords ?? []))
+  return words.size ? [...words] : DEFAULT_OPT_OUT_KEYWORDS
+}
+
 function normalizeScenario(s: ScenarioFile, ctx: NetworkContext, file: string | null): Scenario {
   const network = ctx.network
   if (!network) return bug('scenario network not loaded by the check step') // the check step reports it
@@ -127,7 +139,12 @@ function normalizeScenario(s: ScenarioFile, ctx: NetworkContext, file: string | 
       lateAfterMs: parseDuration(s.scheduling?.late_after ?? '10ms'),
       maxLagMs: parseDuration(s.scheduling?.max_lag ?? '2s'),
     },
-    thresholds: s.thresholds ? parseThresholds(s.thresholds, file ?? 'scenario', operators) : [],
+    mo: {
+      application: s.mo?.application ?? 'compliant',
+      keywords: (s.mo?.keywords ?? networkKeywords(network)).map((k) => k.toUpperCase()),
+      waitMs: parseDuration(s.mo?.wait ?? '10s'),
+    },
+    thresholds: s.thresholds ? parseThresholds(s.thresholds, file ?? 'scenario', operators, s.streams.map((st) => st.name)) : [],
     model: normalizeModelSection(s.model),
   }
 }

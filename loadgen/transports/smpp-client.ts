@@ -18,6 +18,7 @@ import {
   type Segment,
   type SubmitSm,
   deliverSmView,
+  decodeShortMessage,
   viewDeliverSm,
 } from '../../smpp/index.js'
 import type { OutboundMessage, ReceiptSink, SubmitOutcome } from './transport.js'
@@ -269,7 +270,10 @@ export class SmppClient implements LinkHooks, FlightOwner {
   private deliverSm(link: BindLink, pdu: DeliverSm): void {
     link.session?.sendDeliverSmResp(pdu.sequence, Status.ESME_ROK) // at once: a slow ack throttles the SMSC
     const r = readReceipt(pdu, this.canon)
-    if (r === 'mo') this.counters.moMessages++
+    if (r === 'mo') {
+      this.counters.moMessages++
+      this.sink.onMo?.({ from: pdu.sourceAddr, to: pdu.destinationAddr, text: decodeShortMessage(pdu) })
+    }
     else if (r === undefined) this.counters.malformedReceipts++
     else {
       this.counters.receipts++

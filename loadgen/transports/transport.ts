@@ -22,8 +22,19 @@ export interface IncomingReceipt {
   err?: string
 }
 
+/** A mobile-originated message as the gateway handed it to mtsim (deliver_sm on our bind, or the MO webhook). */
+export interface IncomingMo {
+  /** The subscriber. */
+  from: string
+  /** The number or short code written to. */
+  to: string
+  text: string
+}
+
 export interface ReceiptSink {
   onReceipt(r: IncomingReceipt): void
+  /** MO (deliver_sm that is no receipt, or a call to the MO webhook). */
+  onMo?(mo: IncomingMo): void
 }
 
 export interface Transport {

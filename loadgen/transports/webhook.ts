@@ -9,7 +9,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { MtsimError } from '../../lib/errors.js'
 import type { CallbackField, HttpGateway } from '../scenario/gateway-config.js'
-import type { IncomingReceipt, ReceiptSink } from './transport.js'
+import type { IncomingMo, IncomingReceipt, ReceiptSink } from './transport.js'
 import { jsonPath } from './json-path.js'
 import { KANNEL_ANSWER_PARAM, kannelRefine } from './kannel-preset.js'
 
@@ -24,7 +24,16 @@ export interface WebhookStats {
   malformed: number
   /** Requests to any other path. */
   unknownPath: number
+  /** Calls to the MO path (MO_PATH) handed on as MO, and those without from or text. */
+  mo: number
+  moMalformed: number
 }
+
+/**
+ * Where a gateway forwards MO: GET or POST with the fields from, to and text (query string, form
+ * or JSON body). The generated kannel.conf calls it from an sms-service (gateways/kannel/config.ts).
+ */
+export const MO_PATH = '/mo'
 
 const KNOWN_STATS = new Set(['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'UNKNOWN', 'ENROUTE', 'ACCEPTD'])
 
@@ -33,7 +42,7 @@ type Fields = Record<string, unknown>
 export class ReceiptWebhook {
   private app: FastifyInstance | undefined
   private sink: ReceiptSink | undefined
-  private readonly counters: WebhookStats = { received: 0, receipts: 0, malformed: 0, unknownPath: 0 }
+  private readonly counters: WebhookStats = { received: 0, receipts: 0, malformed: 0, unknownPath: 0, mo: 0, moMalformed: 0 }
   private readonly ourIdPath: string[] | undefined
   private readonly messageIdPath: string[] | undefined
   private readonly statusPath: string[] | undefined
@@ -59,6 +68,7 @@ export class ReceiptWebhook {
     app.removeAllContentTypeParsers()
     app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
     app.route({ method: ['GET', 'POST'], url: this.cfg.path, handler: this.handle })
+    if (this.cfg.path !== MO_PATH) app.route({ method: ['GET', 'POST'], url: MO_PATH, handler: this.handleMo })
     app.setNotFoundHandler((_req, reply) => {
       this.counters.unknownPath++
       void reply.code(200).send('OK')
@@ -85,6 +95,15 @@ export class ReceiptWebhook {
       this.sink!.onReceipt(r)
     } else this.counters.malformed++
     void reply.code(200).send('OK')
+  }
+
+  private handleMo = (req: FastifyRequest, reply: FastifyReply): void => {
+    const mo = mapMo(req.query as Fields, req.body, req.headers['content-type'])
+    if (mo && this.sink!.onMo) {
+      this.counters.mo++
+      this.sink!.onMo(mo)
+    } else this.counters.moMalformed++
+    void reply.code(200).send('')
   }
 
   /** A callback -> receipt, or undefined when it cannot be used. */
@@ -139,6 +158,26 @@ export class ReceiptWebhook {
     this.app = undefined
     if (app) await app.close()
   }
+}
+
+/** An MO call -> IncomingMo: fields from, to, text in the query, a form body or a JSON body. */
+export function mapMo(query: Fields, rawBody: unknown, contentType: string | undefined): IncomingMo | undefined {
+  let body: Fields = {}
+  if (typeof rawBody === 'string' && rawBody.length > 0) {
+    if (contentType?.includes('json')) {
+      try {
+        const parsed: unknown = JSON.parse(rawBody)
+        if (parsed && typeof parsed === 'object') body = parsed as Fields
+      } catch {
+        return undefined
+      }
+    } else if (contentType?.includes('x-www-form-urlencoded')) body = Object.fromEntries(new URLSearchParams(rawBody))
+  }
+  const get = (k: string) => first(query[k]) ?? first(body[k])
+  const from = get('from')
+  const text = get('text')
+  if (!from || text === undefined) return undefined
+  return { from, to: get('to') ?? '', text }
 }
 
 function first(v: unknown): string | undefined {

@@ -82,7 +82,7 @@ describe('mtsim report', () => {
     const out = join(dir, 'never')
     const r = await run(old, '--out', out)
     expect(r.code).toBe(104)
-    expect(r.err).toBe(`MTSIM_ERR_RESULTS: ${old}: results version 0 is too old: this mtsim reads version 1 and cannot migrate version 0 (re-run the scenario with this mtsim)\n`)
+    expect(r.err).toBe(`MTSIM_ERR_RESULTS: ${old}: results version 0 is too old: this mtsim reads version 2 and cannot migrate version 0 (re-run the scenario with this mtsim)\n`)
     expect(existsSync(out)).toBe(false)
     expect((await run(join(dir, 'missing.json'))).code).toBe(104)
   })

@@ -240,7 +240,7 @@ export function syntheticRun(opts: SyntheticOptions = {}): ResultsFile {
   const defs = parseThresholds(thresholds, 'fixtures.ts')
   return {
     schema: 'mtsim/results',
-    version: 1,
+    version: 2,
     meta: {
       name,
       scenarioFile: `scenarios/${name}.yaml`,

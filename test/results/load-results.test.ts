@@ -38,18 +38,29 @@ describe('loadResults', () => {
     expect(loadResults(write('before-no-receipt.json', old))).toEqual(r)
   })
 
+  it('reads a version 1 file as version 2 with no per-stream figures', () => {
+    const r = syntheticRun({ durationS: 2, rate: 5 })
+    const v1 = { ...JSON.parse(JSON.stringify(r)), version: 1 }
+    delete v1.streams
+    for (const p of v1.timeseries) delete p.streams
+    const read = loadResults(write('v1.json', v1))
+    expect(read.version).toBe(2)
+    expect(read.streams).toBeUndefined()
+    expect({ ...read, streams: r.streams, timeseries: r.timeseries }).toEqual(r)
+  })
+
   it('refuses an older version, naming the file, the version found and the one expected', () => {
     const file = write('old.json', { ...syntheticRun({ durationS: 2, rate: 5 }), version: 0 })
     const err = failure(() => loadResults(file))
     expect(err.code).toBe('MTSIM_ERR_RESULTS')
     expect(err.exitCode).toBe(104)
-    expect(err.message).toBe(`${file}: results version 0 is too old: this mtsim reads version 1 and cannot migrate version 0 (re-run the scenario with this mtsim)`)
+    expect(err.message).toBe(`${file}: results version 0 is too old: this mtsim reads version 2 and cannot migrate version 0 (re-run the scenario with this mtsim)`)
   })
 
   it('refuses a newer version and says to upgrade', () => {
     const file = write('new.json', { ...syntheticRun({ durationS: 2, rate: 5 }), version: 7 })
     expect(failure(() => loadResults(file)).message).toBe(
-      `${file}: results version 7 was written by a newer mtsim; this mtsim reads version 1 (upgrade mtsim to report on it)`,
+      `${file}: results version 7 was written by a newer mtsim; this mtsim reads version 2 (upgrade mtsim to report on it)`,
     )
   })
 

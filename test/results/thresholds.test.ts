@@ -127,12 +127,70 @@ describe('parse errors', () => {
       details = (err as MtsimError).details
     }
     expect(details).toEqual([
-      expect.stringMatching(/^t\.yaml thresholds\.nope: expected a metric name \(.*\), optionally with \{operator:id\}, found "nope"$/),
+      expect.stringMatching(/^t\.yaml thresholds\.nope: expected a metric name \(.*\), optionally with tags \{operator:id\}, \{stream:name\} or \{stream:name,operator:id\}, found "nope"$/),
       't.yaml thresholds.submit_latency[0]: expected a percentile p(N) with N from 0 to 100, found "p(101)<1"',
       't.yaml thresholds.submit_latency[1]: expected an expression like "p(99)<250", "avg<100", "count==0" or "rate>0.95", found "p99<1"',
       't.yaml thresholds.submit_latency[2]: expected an aggregation of the trend submit_latency: avg, min, max, med or p(N), found "rate>1"',
       't.yaml thresholds["missing{operator:zz}"]: expected an operator of the network (a), found "zz"',
       't.yaml thresholds.accept_rate[0]: expected an aggregation of the rate accept_rate: rate, found "count>1"',
     ])
+  })
+})
+
+describe('stream tags', () => {
+  const streamData: ThresholdData = {
+    ...data,
+    streams: {
+      otp: {
+        totals: totals({ planned: 40, sent: 40, accepted: 40, delivered: 39 }),
+        histograms: histograms(ramp),
+        operators: { 'telco-a': { totals: totals({ planned: 40, sent: 40, accepted: 40, delivered: 39 }), histograms: histograms(ramp) } },
+      },
+    },
+  }
+  const evaluate = (t: Record<string, string[]>) => evaluateThresholds(parseThresholds(t, 't.yaml', ['telco-a', 'telco-b'], ['otp', 'promo']), streamData)
+
+  it('judge a stream, a stream to one operator, in either tag order', () => {
+    const out = evaluate({
+      'delivery_rate{stream:otp}': ['rate>0.97'],
+      'submit_latency{operator:telco-a,stream:otp}': ['p(99)<100'],
+      'sent{stream:otp,operator:telco-a}': ['count==40'],
+    })
+    expect(out.map((o) => [o.scope, o.ok, o.observed])).toEqual([
+      ['stream:otp', true, 39 / 40],
+      ['stream:otp,operator:telco-a', true, expect.closeTo(99, 1)],
+      ['stream:otp,operator:telco-a', true, 40],
+    ])
+  })
+
+  it('a stream, or a stream and operator, with nothing measured is no data: a FAIL, never a pass', () => {
+    const out = evaluate({ 'missing{stream:promo}': ['count==0'], 'missing{stream:otp,operator:telco-b}': ['count==0'] })
+    expect(out.map((o) => [o.scope, o.ok, o.insufficient])).toEqual([
+      ['stream:promo', false, { samples: 0, needed: 1 }],
+      ['stream:otp,operator:telco-b', false, { samples: 0, needed: 1 }],
+    ])
+    // Results with no per-stream figures at all (version 1, modelled) judge the same way.
+    const v1 = evaluateThresholds(parseThresholds({ 'missing{stream:otp}': ['count==0'] }, 't.yaml'), data)
+    expect([v1[0].ok, v1[0].insufficient]).toEqual([false, { samples: 0, needed: 1 }])
+  })
+
+  it('refuses a stream tag on the MO counters, which are per operator only', () => {
+    let err: MtsimError | undefined
+    try {
+      parseThresholds({ 'optout_violations{stream:otp}': ['count==0'], 'suppressed{stream:otp}': ['count<5'] }, 't.yaml', ['telco-a'], ['otp'])
+    } catch (e) {
+      err = e as MtsimError
+    }
+    expect(err?.details).toEqual([
+      't.yaml thresholds["optout_violations{stream:otp}"]: expected a metric measured per stream (optout_violations is counted per operator only: drop the stream tag), found "optout_violations{stream:otp}"',
+    ])
+  })
+
+  it('name the scope the way the scenario writes it', async () => {
+    const { scopeTag, scopeLabel } = await import('../../results/thresholds.js')
+    expect([scopeTag({}), scopeTag({ operator: 'a' }), scopeTag({ stream: 'otp' }), scopeTag({ stream: 'otp', operator: 'a' })]).toEqual([
+      'overall', 'a', 'stream:otp', 'stream:otp,operator:a',
+    ])
+    expect(['overall', 'a', 'stream:otp', 'stream:otp,operator:a'].map(scopeLabel)).toEqual(['', '{operator:a}', '{stream:otp}', '{stream:otp,operator:a}'])
   })
 })

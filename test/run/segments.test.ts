@@ -41,7 +41,7 @@ const sc = scenario({
   ],
   receipts: { wait: '1500ms' },
   scheduling: { max_lag: '5s' },
-  thresholds: { sent: [`count==${UNIFORM + POISSON}`] },
+  thresholds: { sent: [`count==${UNIFORM + POISSON}`], 'sent{stream:poisson}': [`count==${POISSON}`] },
 })
 
 /** Everything but `late`, which depends on the machine's timing, not on the plan or the network. */
@@ -94,7 +94,38 @@ describe('--segment shares', () => {
     // Thresholds are evaluated again on the sums: each share sent a third, the whole all of it.
     expect(shares.every((s) => s.exitCode === 99)).toBe(true)
     expect(whole.exitCode).toBe(0)
-    expect(merged.thresholds.map((t) => [t.metric, t.ok, t.observed])).toEqual([['sent', true, UNIFORM + POISSON]])
+    expect(merged.thresholds.map((t) => [t.metric, t.scope, t.ok, t.observed])).toEqual([
+      ['sent', 'overall', true, UNIFORM + POISSON],
+      ['sent', 'stream:poisson', true, POISSON],
+    ])
+  })
+
+  it('merged, give the unsplit run\'s figures per stream and per (stream, operator) cell', () => {
+    const merged = mergeResults(shares.map((s, i) => ({ file: `share-${i + 1}.json`, results: s.results }))).results
+    const w = whole.results
+    expect(Object.keys(merged.streams!)).toEqual(['poisson', 'uniform'])
+    expect(merged.streams!.uniform!.totals.planned).toBe(UNIFORM)
+    for (const name of ['uniform', 'poisson']) {
+      const m = merged.streams![name]!
+      const ws = w.streams![name]!
+      expect(counted(m.totals), name).toEqual(counted(ws.totals))
+      expect(m.statuses, name).toEqual(ws.statuses)
+      expect(m.receipts, name).toEqual(ws.receipts)
+      expect(Object.keys(m.operators).sort()).toEqual(['mixed', 'plain'])
+      for (const id of ['mixed', 'plain']) {
+        expect(counted(m.operators[id]!.totals), `${name} ${id}`).toEqual(counted(ws.operators[id]!.totals))
+        expect(m.operators[id]!.statuses, `${name} ${id}`).toEqual(ws.operators[id]!.statuses)
+        // Histograms of a cell: the exact sum of the shares' cells, counting what the whole run's cell counts.
+        const mine = createHistogram()
+        for (const sh of shares) mine.add(decodeHistogram(sh.results.streams![name]!.operators[id]!.histograms.receipt.corrected))
+        expect(merged.streams![name]!.operators[id]!.histograms.receipt.corrected).toBe(encodeHistogram(mine))
+        expect(mine.totalCount).toBe(decodeHistogram(ws.operators[id]!.histograms.receipt.corrected).totalCount)
+      }
+    }
+    // The per-stream time series merge too: each stream's sends add up to its total.
+    for (const name of ['uniform', 'poisson']) {
+      expect(merged.timeseries.reduce((a, p) => a + p.streams![name]!.sent, 0)).toBe(w.streams![name]!.totals.sent)
+    }
   })
 
   it('merged histograms are the exact sum of the shares\' (counts add, buckets add)', () => {

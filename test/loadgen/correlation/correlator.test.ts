@@ -10,6 +10,9 @@ const final = (messageId: string, stat = 'DELIVRD') => ({ messageId, stat, final
 
 function setup(waitMs = 1000, recentMax?: number, bySeq?: boolean) {
   const metrics = new Metrics(['alpha', 'beta'])
+  // One stream: the cells of alpha and beta are 0 and 1, the numbers the tests send with.
+  metrics.cellIndex(0, 0)
+  metrics.cellIndex(0, 1)
   return { metrics, c: new Correlator(metrics, { waitMs, parseTag, recentMax, bySeq }), t: metrics.overall.totals }
 }
 
@@ -24,7 +27,7 @@ describe('correlator', () => {
     expect(c.earlyHeld).toBe(0)
     expect(t.delivered).toBe(1)
     expect(c.awaiting).toBe(0)
-    expect(metrics.operators[0].receipt.corrected.maxValue).toBeLessThan(10_100) // 10 ms (us, HDR precision), not 30
+    expect(metrics.cells[0].receipt.corrected.maxValue).toBeLessThan(10_100) // 10 ms (us, HDR precision), not 30
   })
 
   it('closes a multipart message on its last segment with the worst outcome; a repeat is a duplicate', () => {
@@ -38,7 +41,7 @@ describe('correlator', () => {
     expect(c.awaiting).toBe(1)
     c.receipt(final('b', 'EXPIRED'), 5)
     expect([t.delivered, t.expired, t.undelivered]).toEqual([0, 0, 1])
-    expect(metrics.operators[1].totals.undelivered).toBe(1)
+    expect(metrics.cells[1].totals.undelivered).toBe(1)
     c.receipt(final('b'), 6)
     c.sweep(7) // retires the slot; its ids are remembered as recently closed
     c.receipt(final('c'), 8)
@@ -89,13 +92,13 @@ describe('correlator', () => {
     c.arrival('beta', `${formatTag(36)}hi`, 1_270_000)
     c.arrival('alpha', 'no tag here', 1_270_000)
     expect(t.duplicate_submits).toBe(2)
-    expect(metrics.operators[0].transit.corrected.totalCount).toBe(1)
-    expect(Math.round(metrics.operators[0].transit.corrected.maxValue / 1000)).toBe(250)
-    expect(Math.round(metrics.operators[0].transit.uncorrected.maxValue / 1000)).toBe(50)
+    expect(metrics.cells[0].transit.corrected.totalCount).toBe(1)
+    expect(Math.round(metrics.cells[0].transit.corrected.maxValue / 1000)).toBe(250)
+    expect(Math.round(metrics.cells[0].transit.uncorrected.maxValue / 1000)).toBe(50)
     const k2 = c.sent(37, 1, 0, 0)
     c.arrival('alpha', `${formatTag(37)}hi`, 1000) // a beta message arriving at alpha
     expect(t.misrouted).toBe(1)
-    expect(metrics.operators[1].totals.misrouted).toBe(1)
+    expect(metrics.cells[1].totals.misrouted).toBe(1)
     expect([k, k2]).toEqual([0, 1])
   })
 
@@ -165,7 +168,7 @@ describe('correlator: late receipts of closed messages', () => {
     expect(c.store.base).toBeGreaterThan(k)
     c.receipt(final('old'), 7)
     expect(t.duplicate_receipts).toBe(1)
-    expect(metrics.operators[1].totals.duplicate_receipts).toBe(1)
+    expect(metrics.cells[1].totals.duplicate_receipts).toBe(1)
     expect(t.unknown_receipts).toBe(0)
   })
 

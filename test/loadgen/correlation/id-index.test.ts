@@ -1,14 +1,14 @@
 // The id index's packing and its two generations: open ids survive any number of rotations,
 // closed ones are remembered for at least one generation, and its size stays bounded.
 import { describe, expect, it } from 'vitest'
-import { IdIndex, MAX_K, UNTRACKED_SEGMENT, kOf, opOf, packId, segOf } from '../../../loadgen/correlation/id-index.js'
+import { IdIndex, MAX_K, UNTRACKED_SEGMENT, kOf, cellOf, packId, segOf } from '../../../loadgen/correlation/id-index.js'
 
 describe('id index', () => {
   it('packs k, segment and operator losslessly up to the largest k; later segments share one code', () => {
     for (const [k, seg, op] of [[0, 0, 0], [1, 31, 65535], [MAX_K, 5, 7], [123_456_789, 40, 300]] as const) {
       const v = packId(k, seg, op)
       expect(Number.isSafeInteger(v)).toBe(true)
-      expect([kOf(v), segOf(v), opOf(v)]).toEqual([k, Math.min(seg, UNTRACKED_SEGMENT), op])
+      expect([kOf(v), segOf(v), cellOf(v)]).toEqual([k, Math.min(seg, UNTRACKED_SEGMENT), op])
     }
   })
 

@@ -11,11 +11,12 @@ import type { OutboundMessage } from '../../../loadgen/transports/transport.js'
 export const network = loadNetwork(new URL('../../../scenarios/networks/small.yaml', import.meta.url).pathname)
 
 /** n streams, each `rate` msg/s for `count` messages; plan-wide seqs interleave (stream i: i, i+n, ...). */
-export function constantPlan(streams: { rate: number; count: number; startMs?: number }[]): EnginePlan {
+export function constantPlan(streams: { rate: number; count: number; startMs?: number; name?: string }[]): EnginePlan {
   const n = streams.length
   const schedules: StreamSchedule[] = streams.map((s, i) => {
     let k = 0
     const sched = {
+      name: s.name,
       lastSeq: -1,
       next(): number | undefined {
         if (k >= s.count) return undefined

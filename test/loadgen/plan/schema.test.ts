@@ -75,12 +75,15 @@ describe('error tables: every problem at once', () => {
       ['streams[0].traffic.templates[0]: expected a known variable', 'found {{nme}}', 'streams[0].traffic.templates[1].text: expected {{digits:N}}', 'a closing "}}"'],
     ],
     [
-      'bad thresholds: expression, metric, aggregation, operator tag, tag name',
+      'bad thresholds: expression, metric, aggregation, operator tag, stream tag, tag name, a tag twice',
       scenarioValue([constant(1, '1s')], {
         thresholds: {
           submit_latency: ['p99<250', 'count>1'],
           'submit_latency{operator:x}': ['p(95)<100'],
           'missing{stream:a}': ['count==0'],
+          'missing{stream:c1,operator:telco-a}': ['count==0'],
+          'missing{colour:red}': ['count==0'],
+          'missing{operator:telco-a,operator:telco-b}': ['count==0'],
           delivery_rate: ['avg>0.9'],
           lag: ['count==0'],
         },
@@ -89,7 +92,9 @@ describe('error tables: every problem at once', () => {
         'thresholds.submit_latency[0]: expected an expression like',
         'thresholds.submit_latency[1]: expected an aggregation of the trend submit_latency: avg, min, max, med or p(N)',
         'thresholds["submit_latency{operator:x}"]: expected an operator of the network (telco-a, telco-b), found "x"',
-        'thresholds["missing{stream:a}"]: expected the tag "operator"',
+        'thresholds["missing{stream:a}"]: expected a stream of the scenario (c1), found "a"',
+        'thresholds["missing{colour:red}"]: expected tags operator and/or stream, as in {operator:telco-a}, {stream:otp} or {stream:otp,operator:telco-a}, found "{colour:red}"',
+        'thresholds["missing{operator:telco-a,operator:telco-b}"]: expected the tag "operator" once',
         'thresholds.delivery_rate[0]: expected an aggregation of the rate delivery_rate: rate',
         'thresholds.lag: expected a metric name',
       ],

@@ -54,7 +54,29 @@ describe('receipt webhook', () => {
       { messageId: 'gw-9', stat: 'UNDELIV', final: true, err: '012' },
       { seq: 6, stat: 'ACCEPTD', final: false },
     ])
-    expect(hook.stats()).toEqual({ received: 6, receipts: 3, malformed: 3, unknownPath: 1 })
+    expect(hook.stats()).toEqual({ received: 6, receipts: 3, malformed: 3, unknownPath: 1, mo: 0, moMalformed: 0 })
+  })
+
+  it('takes MO on /mo from a query (as the Kannel sms-service calls it), a form or a JSON body', async () => {
+    const g = http({ url: 'http://127.0.0.1:1/s', webhook: { path: '/cb' } })
+    const mos: unknown[] = []
+    const hook = new ReceiptWebhook(g.webhook, g.preset)
+    cleanups.push(() => hook.close())
+    await hook.start({ onReceipt: () => {}, onMo: (m) => mos.push(m) })
+    const base = `http://127.0.0.1:${new URL(hook.url).port}/mo`
+    const replies = [
+      await fetch(`${base}?from=%2B4790000001&to=4040&text=STOP%20%23M1A&smsc=north`),
+      await fetch(base, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'from=4790000002&to=MTSIM&text=YES+%23M2' }),
+      await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '4790000003', text: 'hi' }) }),
+      await fetch(`${base}?to=4040&text=no+sender`), // malformed: no from
+    ]
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200])
+    expect(mos).toEqual([
+      { from: '+4790000001', to: '4040', text: 'STOP #M1A' },
+      { from: '4790000002', to: 'MTSIM', text: 'YES #M2' },
+      { from: '4790000003', to: '', text: 'hi' },
+    ])
+    expect(hook.stats()).toMatchObject({ mo: 3, moMalformed: 1, received: 0 })
   })
 
   it('maps a GET query callback and a form body', async () => {

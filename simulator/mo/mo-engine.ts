@@ -1,0 +1,246 @@
+// One operator's mobile-originated traffic: subscribers who reply to an MT, who opt out with a
+// STOP keyword, and who write on their own (spontaneous MO). Each MO is a deliver_sm with
+// esm_class 0 (not a receipt) to a receiver-capable bind of the account the MT came from (or the
+// account `mo.account` names; spontaneous MO: that one or the first account that can receive).
+// With no such bind up it is held and sent when one binds, and one sent on a bind that drops before
+// its deliver_sm_resp is sent again, as receipts are (receipts/receipts.ts).
+//
+// Correlation: the text ends with " #M<id>" (id base36, network-wide), so the load generator can
+// find the MO again after any gateway and measure handset -> application time. The decision to
+// answer an MT is drawn from the MT's own key (simulator/draws.ts), so it does not depend on order.
+//
+// Volumes are far below MT (a share of MT recipients answer), so MO live in a Map while pending;
+// their due times go through the network's one scheduler (no timer per MO).
+import { Rng, WeightedPicker } from '../../lib/rng.js'
+import { Status } from '../../smpp/constants.js'
+import type { DeliverSm, Pdu } from '../../smpp/pdu.js'
+import { smBody } from '../../smpp/pdu.js'
+import { encodeGsm7 } from '../../smpp/text.js'
+import type { AccountBinds } from '../account-binds.js'
+import { DelaySampler } from '../delay.js'
+import type { MessageDraws } from '../draws.js'
+import type { MoConfig, MoText, OperatorConfig } from '../network.js'
+import type { Scheduler } from '../scheduler.js'
+import type { MoKind, MoStats, SubmitObserver } from '../types.js'
+import { OptOutRegistry } from './opt-outs.js'
+
+/** Draw streams of MO decisions (simulator/draws.ts Decision uses 1..8 and 16..18). */
+export const MoDecision = { ANSWER: 9, DELAY: 10, TEXT: 11 } as const
+
+/** Network-wide MO ids, so " #M<id>" is unique across operators. */
+export interface MoIds {
+  next: number
+}
+
+interface MoItem {
+  id: number
+  kind: MoKind
+  from: string
+  to: string
+  text: string
+  account: number
+  /** The MT this answers ('' for spontaneous MO). */
+  mtText: string
+  /** Clock ms when the subscriber sent it. */
+  at: number
+  sent: boolean
+}
+
+/** The " #M<id>" tag at the end of every MO text. */
+export function moTag(id: number): string {
+  return ' #M' + id.toString(36).toUpperCase()
+}
+
+export class MoEngine {
+  readonly optOuts: OptOutRegistry
+  private readonly items = new Map<number, MoItem>()
+  /** MO waiting for a receiver bind, per account, in order. */
+  private readonly held: MoItem[][]
+  private readonly kind: number
+  private readonly spontKind: number
+  private readonly replyDelay: DelaySampler | undefined
+  private readonly stopDelay: DelaySampler | undefined
+  private readonly replyTexts: WeightedPicker<string> | undefined
+  private readonly spontTexts: WeightedPicker<string> | undefined
+  private readonly rng: Rng
+  /** Subscribers whose STOP is scheduled but not yet sent: they send no second one meanwhile. */
+  private readonly stopping = new Set<string>()
+  private readonly fixedAccount: number
+  private readonly spontAccount: number
+  private stopped = false
+  private spontStarted = false
+  readonly stats: MoStats = { generated: 0, sent: 0, acked: 0, nacked: 0, resent: 0, held: 0, cancelled: 0, stops: 0, replies: 0, spontaneous: 0, optedOut: 0, violations: 0 }
+
+  constructor(
+    private readonly cfg: MoConfig,
+    private readonly op: OperatorConfig,
+    private readonly draws: MessageDraws,
+    private readonly scheduler: Scheduler,
+    private readonly accounts: AccountBinds,
+    private readonly ids: MoIds,
+    seed: number | string,
+    private readonly observer: SubmitObserver | undefined,
+  ) {
+    this.optOuts = new OptOutRegistry(cfg.optOut?.graceMs ?? 0)
+    this.held = op.accounts.map(() => [])
+    this.kind = scheduler.register(this.due)
+    this.spontKind = scheduler.register(this.spontaneousDue)
+    this.replyDelay = cfg.replies && new DelaySampler(cfg.replies.delay)
+    this.stopDelay = cfg.optOut && new DelaySampler(cfg.optOut.delay)
+    this.replyTexts = cfg.replies && picker(cfg.replies.texts)
+    this.spontTexts = cfg.spontaneous && picker(cfg.spontaneous.texts)
+    this.rng = Rng.derive(seed, `${op.id}/mo`)
+    this.fixedAccount = cfg.account === undefined ? -1 : op.accounts.findIndex((a) => a.systemId === cfg.account)
+    const canReceive = op.accounts.findIndex((a) => a.bindTypes.has('receiver') || a.bindTypes.has('transceiver'))
+    this.spontAccount = this.fixedAccount >= 0 ? this.fixedAccount : Math.max(0, canReceive)
+  }
+
+  /** Starts spontaneous MO (with the operator's timeline: `mtsim run` starts it with the load). */
+  start(): void {
+    if (this.spontStarted || this.stopped || !this.cfg.spontaneous) return
+    this.spontStarted = true
+    this.scheduleSpontaneous()
+  }
+
+  /**
+   * Subscribers stop writing: nothing new is generated and MO scheduled but not yet sent are
+   * cancelled (counted). MO already sent or held for a bind stay in the books.
+   */
+  stop(): void {
+    if (this.stopped) return
+    this.stopped = true
+    for (const item of this.items.values()) {
+      if (!item.sent && !this.held[item.account]!.includes(item)) {
+        this.items.delete(item.id)
+        this.stats.cancelled++
+      }
+    }
+  }
+
+  /**
+   * An MT for `destination` was accepted at `now` (clock ms): a violation if the number opted out
+   * (beyond the grace period); otherwise the subscriber may reply or opt out.
+   */
+  mtAccepted(destination: string, source: string, account: number, mtText: string, key: number, now: number): void {
+    const delay = this.optOuts.check(destination, now)
+    if (delay >= 0) {
+      this.stats.violations++
+      this.observer?.onViolation?.(this.op.id, destination, mtText, delay, now * 1000)
+      return
+    }
+    if (this.stopped || this.optOuts.has(destination) || this.stopping.has(destination)) return
+    const x = this.draws.for(key, MoDecision.ANSWER).next()
+    const optOut = this.cfg.optOut
+    const replies = this.cfg.replies
+    const to = account >= 0 ? (this.fixedAccount >= 0 ? this.fixedAccount : account) : this.spontAccount
+    if (optOut && x < optOut.share) {
+      const word = optOut.keywords[this.draws.for(key, MoDecision.TEXT).int(optOut.keywords.length)]!
+      this.stopping.add(destination)
+      this.schedule('stop', destination, source, word, to, mtText, now + this.stopDelay!.sample(this.draws.for(key, MoDecision.DELAY)))
+    } else if (replies && x < (optOut?.share ?? 0) + replies.share) {
+      const text = this.replyTexts!.pick(this.draws.for(key, MoDecision.TEXT))
+      this.schedule('reply', destination, source, text, to, mtText, now + this.replyDelay!.sample(this.draws.for(key, MoDecision.DELAY)))
+    }
+  }
+
+  /** A receiver-capable bind of `account` appeared or drained: send what it holds. */
+  release(account: number): void {
+    const queue = this.held[account]
+    if (!queue?.length) return
+    while (queue.length) {
+      const conn = this.accounts.pickReceiver(account)
+      if (!conn) return
+      this.send(queue.shift()!)
+    }
+  }
+
+  /** MO waiting for a bind now. */
+  get heldNow(): number {
+    let n = 0
+    for (const q of this.held) n += q.length
+    return n
+  }
+
+  snapshot(): MoStats {
+    return { ...this.stats, held: this.heldNow, optedOut: this.optOuts.size }
+  }
+
+  private schedule(kind: MoKind, from: string, to: string, text: string, account: number, mtText: string, at: number): void {
+    const id = (this.ids.next = this.ids.next >= 0xfffffffe ? 1 : this.ids.next + 1)
+    const item: MoItem = { id, kind, from, to, text: text + moTag(id), account, mtText, at, sent: false }
+    this.items.set(id, item)
+    this.stats.generated++
+    this.scheduler.schedule(this.kind, at, id)
+  }
+
+  private due = (id: number, now: number): void => {
+    const item = this.items.get(id)
+    if (!item) return // cancelled by stop()
+    if (item.kind === 'stop') {
+      this.stopping.delete(item.from)
+      this.optOuts.add(item.from, item.at)
+      this.stats.stops++
+    } else if (item.kind === 'reply') this.stats.replies++
+    else this.stats.spontaneous++
+    // The subscriber has sent it: from now on it is the operator's to deliver (or hold).
+    this.observer?.onMo?.(this.op.id, { id, kind: item.kind, from: item.from, to: item.to, text: item.text, mtText: item.mtText }, item.at * 1000)
+    if (this.accounts.pickReceiver(item.account)) this.send(item)
+    else this.held[item.account]!.push(item)
+    void now
+  }
+
+  private send(item: MoItem): void {
+    const conn = this.accounts.pickReceiver(item.account)
+    if (!conn) return void this.held[item.account]!.push(item)
+    const numeric = /^[0-9]+$/.test(item.to)
+    const pdu: Omit<DeliverSm, 'commandId'> = {
+      command: 'deliver_sm',
+      status: 0,
+      sequence: 0,
+      ...smBody({
+        sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: item.from,
+        destAddrTon: numeric ? (item.to.length <= 6 ? 3 : 1) : 5, destAddrNpi: numeric ? 1 : 0, destinationAddr: item.to,
+        esmClass: 0, // an ordinary message, not a receipt
+        shortMessage: encodeGsm7(item.text),
+      }),
+    }
+    if (item.sent) this.stats.resent++
+    else {
+      item.sent = true
+      this.stats.sent++
+    }
+    conn.session.request(pdu, (resp: Pdu | undefined) => this.answered(item, resp))
+  }
+
+  private answered(item: MoItem, resp: Pdu | undefined): void {
+    if (resp === undefined) {
+      // The bind dropped before the deliver_sm_resp: hold it for the next bind, as a real SMSC does.
+      this.held[item.account]!.push(item)
+      this.release(item.account)
+      return
+    }
+    this.items.delete(item.id)
+    if (resp.status === Status.ESME_ROK) this.stats.acked++
+    else this.stats.nacked++
+  }
+
+  private scheduleSpontaneous(): void {
+    const sp = this.cfg.spontaneous!
+    const gapMs = (-Math.log(1 - this.rng.next()) * 1000) / sp.rate
+    this.scheduler.schedule(this.spontKind, this.scheduler.clock() + gapMs, 0)
+  }
+
+  private spontaneousDue = (_token: number, now: number): void => {
+    if (this.stopped) return
+    const sp = this.cfg.spontaneous!
+    const n = sp.from[0] + Math.floor(this.rng.next() * (sp.from[1] - sp.from[0] + 1))
+    const from = String(n).padStart(sp.digits, '0')
+    const to = sp.to[this.rng.int(sp.to.length)]!
+    if (!this.optOuts.has(from)) this.schedule('spontaneous', from, to, this.spontTexts!.pick(this.rng), this.spontAccount, '', now)
+    this.scheduleSpontaneous()
+  }
+}
+
+function picker(texts: MoText[]): WeightedPicker<string> {
+  return new WeightedPicker(texts.map((t) => t.text), texts.map((t) => t.weight))
+}
