@@ -155,6 +155,12 @@ const GatewaySideSchema = Obj({
   samples: Type.Array(GatewaySampleSchema),
   end: Type.Union([GatewaySampleSchema, Type.Null()], { description: 'a sample or null' }),
 })
+const SendDelaysSchema = Obj({
+  window: Type.Record(Type.String(), Obj({ dropped: Count, late: Count, inFlight: Count })),
+  behind: Obj({ dropped: Count, late: Count, maxLateMs: Type.Number({ minimum: 0 }) }),
+  interrupted: Obj({ dropped: Count }),
+  loop: Obj({ delayP99Ms: Type.Number({ minimum: 0 }), delayMaxMs: Type.Number({ minimum: 0 }), cpuPercent: Type.Number({ minimum: 0 }) }),
+})
 
 export const ResultsSchema = Obj({
   schema: Type.Literal('mtsim/results'),
@@ -172,6 +178,7 @@ export const ResultsSchema = Obj({
   failover: Type.Optional(FailoverSchema),
   network: Type.Optional(NetworkSideSchema),
   gateway: Type.Optional(GatewaySideSchema),
+  sendDelays: Type.Optional(SendDelaysSchema),
 })
 
 // Both directions: every valid file is a ResultsFile, and every ResultsFile passes the schema.
