@@ -15,6 +15,8 @@ import type { Scenario } from '../loadgen/scenario/scenario.js'
 import type { FaultWindow, ResultsFile } from '../results/results-format.js'
 import type { Transport } from '../loadgen/transports/transport.js'
 import { createTransport, HttpTransport, kannelHttpGateway } from '../loadgen/transports/index.js'
+import { MO_PATH } from '../loadgen/transports/webhook.js'
+import { freeLoopbackPorts } from '../gateways/kannel/ports.js'
 import { ExitCode, MtsimError } from '../lib/errors.js'
 import { runLoadInWorkers } from '../loadgen/workers/run-workers.js'
 import { workerNetwork } from '../loadgen/workers/split.js'
@@ -122,15 +124,17 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
     let transport: Transport | undefined
     if (scenario.gateway.kind === 'kannel') {
       log('kannel: starting bearerbox and smsbox')
+      // MO: Kannel's sms-service calls the webhook, so its port is chosen before kannel.conf is written.
+      const moPort = network.config.operators.some((o) => o.mo) ? (await freeLoopbackPorts(1))[0] : undefined
       kannel = await startKannel({
         network,
         dir: join(outDir, 'kannel'),
-        options: { failover: scenario.gateway.failover, overrides: scenario.gateway.overrides, log },
+        options: { failover: scenario.gateway.failover, overrides: scenario.gateway.overrides, log, moUrl: moPort ? `http://127.0.0.1:${moPort}${MO_PATH}` : undefined },
       })
       const k = kannel
       teardown.push(() => k.stop())
       log(`kannel: ready, sendsms ${kannel.sendsmsUrl}`)
-      if (workers === 1) transport = new HttpTransport(kannelHttpGateway(kannel.sendsmsUrl, kannel.username, kannel.password))
+      if (workers === 1) transport = new HttpTransport(kannelHttpGateway(kannel.sendsmsUrl, kannel.username, kannel.password, 50, moPort))
     } else if (workers === 1) {
       transport = createTransport(scenario, network)
     }

@@ -61,10 +61,12 @@ export function kannelRefine(statusValue: string, mapped: string, answer: string
 
 /**
  * The http target for a Kannel smsbox mtsim started itself (or any Kannel): sendsms at `sendsmsUrl`
- * (like "http://127.0.0.1:13013/cgi-bin/sendsms") with the preset's query, success rule and dlr-url.
+ * (like "http://127.0.0.1:13013/cgi-bin/sendsms") with the preset's query, success rule and dlr-url;
+ * `webhookPort` fixes the receipt webhook's port when Kannel must know it in advance (MO: kannel.conf's sms-service).
  */
-export function kannelHttpGateway(sendsmsUrl: string, username: string, password: string, connections = 50): HttpGateway {
-  const g = normalizeGateway({ kind: 'http', preset: 'kannel', url: sendsmsUrl, query: { username, password }, connections }, [])
+export function kannelHttpGateway(sendsmsUrl: string, username: string, password: string, connections = 50, webhookPort?: number): HttpGateway {
+  const webhook = webhookPort === undefined ? {} : { webhook: { port: webhookPort } }
+  const g = normalizeGateway({ kind: 'http', preset: 'kannel', url: sendsmsUrl, query: { username, password }, connections, ...webhook }, [])
   if (g.kind !== 'http') return bug('normalizeGateway changed kind') // keeps the type honest
   return g
 }

@@ -118,7 +118,7 @@ describe('mtsim validate on broken files', () => {
     expect(code).toBe(104)
     const issues = err.split('\n').filter((l) => l.startsWith('  - '))
     expect(issues).toEqual([
-      `  - ${file}:6:5 operators[0].colour: expected one of the keys id, name, mcc, mnc, prefixes, smpp, latency, throttle, failures, senders, receipts, timeline, found unknown key "colour"`,
+      `  - ${file}:6:5 operators[0].colour: expected one of the keys id, name, mcc, mnc, prefixes, smpp, latency, throttle, failures, senders, receipts, timeline, mo, found unknown key "colour"`,
       `  - ${file}:2:5 operators[0].id: expected an id of lowercase letters, digits, - and _, found "Bad Id"`,
       `  - ${file}:9:37 operators[0].smpp.accounts[0].password: expected an SMPP password of up to 8 characters, found "toolongpassword"`,
       `  - ${file}:10:47 operators[0].receipts.delay.value: expected a duration like "250ms", "2s" or "1m30s" (a number means milliseconds), at most 7d, found "soon"`,
