@@ -33,6 +33,14 @@ export const TotalsSchema = Obj({
   misrouted: Count,
   duplicate_submits: Count,
   segments: Count,
+  // Runs with MO only (loadgen/mo/): see Totals in results-format.ts.
+  suppressed: Type.Optional(Count),
+  mo_sent: Type.Optional(Count),
+  mo_received: Type.Optional(Count),
+  mo_lost: Type.Optional(Count),
+  mo_duplicated: Type.Optional(Count),
+  stops_received: Type.Optional(Count),
+  optout_violations: Type.Optional(Count),
 })
 
 const Pair = Obj({ corrected: Hist, uncorrected: Hist })
@@ -114,6 +122,21 @@ const FailoverSchema = Obj({
   })),
 })
 
+const MoCountsFields = {
+  sent: Count, replies: Count, stops: Count, spontaneous: Count, received: Count, lost: Count, duplicated: Count, unknown: Count,
+  correlated: Count, stops_received: Count, suppressed: Count, optout_violations: Count,
+}
+const MoSchema = Obj({
+  application: Type.Union([Type.Literal('compliant'), Type.Literal('naive')]),
+  keywords: Type.Array(Type.String()),
+  totals: Obj(MoCountsFields),
+  operators: Type.Record(Type.String(), Obj({ ...MoCountsFields, latency: Hist, stopLatency: Hist })),
+  latency: Hist,
+  stopLatency: Hist,
+  violationsByStream: Counts,
+  violationDelay: Hist,
+})
+
 export const ResultsSchema = Obj({
   schema: Type.Literal('mtsim/results'),
   version: Type.Literal(2),
@@ -128,6 +151,7 @@ export const ResultsSchema = Obj({
   faults: Type.Array(FaultSchema),
   thresholds: Type.Array(ThresholdSchema),
   failover: Type.Optional(FailoverSchema),
+  mo: Type.Optional(MoSchema),
 })
 
 // Both directions: every valid file is a ResultsFile, and every ResultsFile passes the schema.
