@@ -83,6 +83,16 @@ const FailedBindsSchema = Obj({
   ),
 })
 
+/**
+ * SMPP over TLS: a second listener beside the plain port. Without cert_file/key_file the operator
+ * makes a self-signed certificate at start (for its host, 127.0.0.1 and localhost).
+ */
+const TlsSchema = Obj({
+  port: Port('the TLS port, 0 to 65535 (0 picks a free port)'),
+  cert_file: Type.Optional(Type.String({ minLength: 1, description: 'a PEM certificate file (with key_file), relative to the network file' })),
+  key_file: Type.Optional(Type.String({ minLength: 1, description: 'a PEM private key file (with cert_file), relative to the network file' })),
+})
+
 const ThrottleSchema = Obj({
   rate: Rate('messages per second, more than 0'),
   per: Type.Optional(Type.Union([Type.Literal('bind'), Type.Literal('operator')], { description: 'bind or operator' })),
@@ -206,6 +216,7 @@ export const OperatorSchema = Obj({
     ),
     limits: Type.Optional(LimitsSchema),
     failed_binds: Type.Optional(FailedBindsSchema),
+    tls: Type.Optional(TlsSchema),
   }),
   latency: Type.Optional(DelaySchema),
   throttle: Type.Optional(ThrottleSchema),

@@ -1,8 +1,10 @@
 // Loads a network file and turns it into the runtime model: durations in milliseconds, statuses as
 // numbers, defaults filled in. Everything the simulator reads comes from here.
+import { dirname } from 'node:path'
 import { loadConfigFile, validateConfig, type Report } from '../config/load-config.js'
 import { parseDuration } from '../lib/duration.js'
 import { Status, parseStatus } from '../smpp/constants.js'
+import { checkTlsFiles, resolveTlsFile } from './tls/tls-files.js'
 import { NetworkSchema, type NetworkFile, type OperatorFile, type DelayFile, type TimelineEventFile, type FaultBody } from './network-schema.js'
 
 export type BindType = 'transmitter' | 'receiver' | 'transceiver'
@@ -47,6 +49,11 @@ export interface OperatorConfig {
   unknownDestination: 'reject' | 'accept'
   /** What the operator tolerates from a connection (0 turns a timeout off). */
   limits: { bindTimeoutMs: number; inactivityTimeoutMs: number; maxConnections: number; maxPduLength: number; maxBufferedBytes: number }
+  /**
+   * SMPP over TLS on a second port beside `port`. certFile/keyFile are absolute paths; without them
+   * the operator makes a self-signed certificate when it starts.
+   */
+  tls?: { port: number; certFile?: string; keyFile?: string }
   /** Password guessing: each failed authentication is answered after delayMs; closeAfter failures close the connection. */
   failedBinds: { delayMs: number; closeAfter: number }
   /** submit_sm_resp latency; undefined answers at once. */
@@ -115,15 +122,20 @@ const DEFAULT_ERR: Record<ReceiptStatName, string> = {
 }
 
 export function loadNetwork(file: string): NetworkConfig {
-  return normalizeNetwork(loadConfigFile(file, NetworkSchema, { check: checkNetwork }))
+  const base = dirname(file)
+  return normalizeNetwork(loadConfigFile(file, NetworkSchema, { check: (n, report) => checkNetwork(n, report, base) }), base)
 }
 
-/** For a network given inline (e.g. inside a scenario file): the path says where it came from. */
-export function parseNetwork(value: unknown, file: string): NetworkConfig {
-  return normalizeNetwork(validateConfig(value, NetworkSchema, { file }, { check: checkNetwork }))
+/**
+ * For a network given inline (e.g. inside a scenario file): the path says where it came from;
+ * files it names (smpp.tls.cert_file) are relative to baseDir (the scenario file's folder).
+ */
+export function parseNetwork(value: unknown, file: string, baseDir = process.cwd()): NetworkConfig {
+  return normalizeNetwork(validateConfig(value, NetworkSchema, { file }, { check: (n, report) => checkNetwork(n, report, baseDir) }), baseDir)
 }
 
-export function checkNetwork(net: NetworkFile, report: Report): void {
+/** Cross-field rules; baseDir given: also reads the TLS certificate and key files the operators name. */
+export function checkNetwork(net: NetworkFile, report: Report, baseDir?: string): void {
   const ids = new Map<string, number>()
   const ports = new Map<number, number>()
   const prefixes = new Map<string, string>()
@@ -134,6 +146,17 @@ export function checkNetwork(net: NetworkFile, report: Report): void {
     if (op.smpp.port !== 0) {
       if (ports.has(op.smpp.port)) report(at('smpp', 'port'), `a port not used by operators[${ports.get(op.smpp.port)}]`, op.smpp.port)
       ports.set(op.smpp.port, i)
+    }
+    const tls = op.smpp.tls
+    if (tls && tls.port !== 0) {
+      if (ports.has(tls.port)) report(at('smpp', 'tls', 'port'), `a port not used by operators[${ports.get(tls.port)}]`, tls.port)
+      ports.set(tls.port, i)
+    }
+    if (tls && (tls.cert_file === undefined) !== (tls.key_file === undefined)) {
+      const missing = tls.cert_file === undefined ? 'cert_file' : 'key_file'
+      report(at('smpp', 'tls', missing), 'both cert_file and key_file, or neither (a self-signed certificate is made at start)', undefined)
+    } else if (tls?.cert_file !== undefined && tls.key_file !== undefined && baseDir !== undefined) {
+      checkTlsFiles(tls.cert_file, tls.key_file, baseDir, at('smpp', 'tls'), report)
     }
     op.prefixes.forEach((p, j) => {
       const digits = p.replace(/^\+/, '')
@@ -249,8 +272,9 @@ export const DEFAULT_LIMITS: OperatorConfig['limits'] = {
 }
 export const DEFAULT_FAILED_BINDS: OperatorConfig['failedBinds'] = { delayMs: 1000, closeAfter: 3 }
 
-function normalizeOperator(op: OperatorFile): OperatorConfig {
+function normalizeOperator(op: OperatorFile, baseDir: string): OperatorConfig {
   const r = op.receipts
+  const tls = op.smpp.tls
   return {
     id: op.id,
     name: op.name ?? op.id,
@@ -277,6 +301,14 @@ function normalizeOperator(op: OperatorFile): OperatorConfig {
       maxPduLength: op.smpp.limits?.max_pdu_length ?? DEFAULT_LIMITS.maxPduLength,
       maxBufferedBytes: op.smpp.limits?.max_buffered_bytes ?? DEFAULT_LIMITS.maxBufferedBytes,
     },
+    tls: tls
+      ? {
+          port: tls.port,
+          ...(tls.cert_file !== undefined && tls.key_file !== undefined
+            ? { certFile: resolveTlsFile(baseDir, tls.cert_file), keyFile: resolveTlsFile(baseDir, tls.key_file) }
+            : {}),
+        }
+      : undefined,
     failedBinds: {
       delayMs: parseDuration(op.smpp.failed_binds?.delay ?? DEFAULT_FAILED_BINDS.delayMs),
       closeAfter: op.smpp.failed_binds?.close_after ?? DEFAULT_FAILED_BINDS.closeAfter,
@@ -346,6 +378,6 @@ function normalizeMo(mo: NonNullable<OperatorFile['mo']>): MoConfig {
   }
 }
 
-export function normalizeNetwork(net: NetworkFile): NetworkConfig {
-  return { name: net.name ?? 'network', seed: net.seed ?? 1, operators: net.operators.map(normalizeOperator) }
+export function normalizeNetwork(net: NetworkFile, baseDir = process.cwd()): NetworkConfig {
+  return { name: net.name ?? 'network', seed: net.seed ?? 1, operators: net.operators.map((op) => normalizeOperator(op, baseDir)) }
 }

@@ -7,6 +7,7 @@
 // timeout, an inactivity timeout, one byte budget for incomplete PDUs and a delayed answer to
 // failed authentication; each runs on the network's scheduler and is counted (ProtectionStats).
 import net from 'node:net'
+import type { TLSSocket } from 'node:tls'
 import { MtsimError } from '../lib/errors.js'
 import { PrefixTable } from '../lib/prefix.js'
 import { Rng } from '../lib/rng.js'
@@ -27,6 +28,8 @@ import { ReceiptEngine } from './receipts/receipts.js'
 import { ResponseSlots } from './responses.js'
 import type { Scheduler } from './scheduler.js'
 import { Throttle } from './throttle.js'
+import { operatorCredentials } from './tls/certificate.js'
+import { TlsListener } from './tls/tls-listener.js'
 import type { ActiveFault, OperatorHandle, OperatorState, OperatorStats, SubmitObserver } from './types.js'
 
 export interface OperatorContext {
@@ -46,6 +49,8 @@ export class Operator implements OperatorHandle, BindOwner {
   readonly smscId: string
   private readonly server = net.createServer((socket) => this.connected(socket))
   private listenPort = 0
+  /** The TLS port (smpp.tls), made in listen(). */
+  private tlsListener: TlsListener | undefined
   private readonly counters = new OperatorCounters()
   /** Sequential: bind refusals only. */
   private readonly rng: Rng
@@ -113,10 +118,28 @@ export class Operator implements OperatorHandle, BindOwner {
       })
     })
     this.listenPort = (this.server.address() as net.AddressInfo).port
+    const tls = this.config.tls
+    if (tls) {
+      const credentials = await operatorCredentials(tls, this.config.host, this.config.id)
+      // The handshake counts as part of getting bound: bind_timeout bounds it (and the bind after it).
+      this.tlsListener = new TlsListener(credentials, this.config.limits.bindTimeoutMs, (socket) => this.connected(socket))
+      try {
+        await this.tlsListener.listen(this.config.host, tls.port, this.config.id)
+      } catch (err) {
+        await new Promise<void>((resolve) => this.server.close(() => resolve()))
+        throw err
+      }
+    }
     if (!this.ctx.manualTimeline) {
       this.faults.start()
       this.mo?.start()
     }
+  }
+
+  /** The TLS port and the certificate it presents (PEM), when smpp.tls is set. */
+  get tls(): { port: number; cert: string } | undefined {
+    const l = this.tlsListener
+    return l ? { port: l.port, cert: l.credentials.cert } : undefined
   }
 
   /** Starts the timeline now (networks started with timeline: 'manual'), and spontaneous MO with it. */
@@ -129,7 +152,7 @@ export class Operator implements OperatorHandle, BindOwner {
     this.closing = true
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
     for (const conn of this.conns.values()) conn.drop()
-    await closed
+    await Promise.all([closed, this.tlsListener?.close()])
   }
 
   // ---- OperatorHandle ----
@@ -156,6 +179,7 @@ export class Operator implements OperatorHandle, BindOwner {
     const stats = this.counters.snapshot(
       this.config.id, this.state(), binds, this.responses.size, this.receipts.pending, this.conns.size, this.budget,
     )
+    if (this.tlsListener) stats.tls = this.tlsListener.stats()
     if (this.mo) stats.mo = this.mo.snapshot()
     return stats
   }
@@ -326,7 +350,7 @@ export class Operator implements OperatorHandle, BindOwner {
 
   // ---- internals ----
 
-  private connected(socket: net.Socket): void {
+  private connected(socket: net.Socket | TLSSocket): void {
     if (this.closing) {
       socket.destroy()
       return

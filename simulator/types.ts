@@ -1,5 +1,8 @@
 // What a running simulated network exposes to the control API, the CLI and the load generator.
 import type { Fault, NetworkConfig, OperatorConfig } from './network.js'
+import type { TlsStats } from './tls/tls-listener.js'
+
+export type { TlsStats }
 
 export type OperatorState = 'up' | 'outage' | 'black_hole'
 
@@ -49,6 +52,8 @@ export interface OperatorStats {
   }
   /** submit_sm -> submit_sm_resp as sent by this operator. */
   latency: LatencySummary
+  /** The TLS port's handshakes and refusals (only when smpp.tls is set). */
+  tls?: TlsStats
   /** Mobile-originated traffic (operators with a `mo:` section only). */
   mo?: MoStats
 }
@@ -125,6 +130,8 @@ export interface OperatorHandle {
   readonly config: OperatorConfig
   /** The port actually listened on (differs from config.port when that was 0). */
   readonly port: number
+  /** The TLS port actually listened on and the certificate it presents (PEM), when smpp.tls is set. */
+  readonly tls?: { port: number; cert: string }
   state(): OperatorState
   activeFaults(): ActiveFault[]
   stats(): OperatorStats

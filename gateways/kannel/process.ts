@@ -17,10 +17,10 @@ import { notReady, parseKannelStatus, type KannelStatus } from './status.js'
 /** What Kannel needs of a running network; a NetworkHandle fits. */
 export interface KannelNetwork {
   readonly config: NetworkConfig
-  readonly operators: readonly { readonly config: { readonly id: string }; readonly port: number }[]
+  readonly operators: readonly { readonly config: { readonly id: string }; readonly port: number; readonly tls?: { port: number; cert: string } }[]
 }
 
-export interface StartKannelOptions extends Omit<KannelOptions, 'dir' | 'operatorPorts'> {
+export interface StartKannelOptions extends Omit<KannelOptions, 'dir' | 'operatorPorts' | 'operatorTls'> {
   /** How long to wait for Kannel to be ready (default 20 s). */
   readyTimeoutMs?: number
   /** Told about boxes left behind by an mtsim that died, killed before this start (orphans.ts). */
@@ -62,7 +62,9 @@ export async function startKannel(args: { network: KannelNetwork; dir: string; o
   const { readyTimeoutMs = 20_000, log, ...options } = args.options ?? {}
   for (const box of reapOrphans()) log?.(`kannel: killed ${box}, left running by an mtsim that died`)
   const operatorPorts = Object.fromEntries(args.network.operators.map((o) => [o.config.id, o.port]))
-  const config = await kannelConfig(args.network.config, { ...options, dir, operatorPorts })
+  const operatorTls = Object.fromEntries(args.network.operators.flatMap((o) => (o.tls ? [[o.config.id, o.tls]] : [])))
+  const config = await kannelConfig(args.network.config, { ...options, dir, operatorPorts, operatorTls })
+  if (config.trustedCa) writeFileAtomic(config.trustedCa.file, config.trustedCa.pem)
   const confFile = join(dir, 'kannel.conf')
   writeFileAtomic(confFile, config.text)
 

@@ -4,6 +4,8 @@
 // 16 SMSC reject, 34 = failed + expired; %I differs between callbacks of one message, so our own id goes in the url).
 //
 // API: normalizeGateway(file, operatorIds) -> GatewayConfig, checkGateway(file, operatorIds, report).
+import { readFileSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
 import { bug } from '../../lib/errors.js'
 import type { Report } from '../../config/load-config.js'
 import { parseDuration } from '../../lib/duration.js'
@@ -11,6 +13,19 @@ import { compileTemplate, type Template } from './template.js'
 import type { GatewayFile, HttpGatewayFile } from './gateway-schema.js'
 
 export type BindMode = 'transceiver' | 'tx+rx'
+
+/**
+ * How a bind verifies an SMPP server's TLS certificate: against `ca` (PEM) when given, else the
+ * system CAs; `insecure` turns verification off. `servername` is the name checked (and sent as SNI)
+ * when it is not the host.
+ */
+export interface ClientTls {
+  ca?: string
+  /** Where `ca` came from, for error messages. */
+  caFile?: string
+  insecure: boolean
+  servername?: string
+}
 
 export interface DirectGateway {
   kind: 'direct'
@@ -20,6 +35,11 @@ export interface DirectGateway {
   mode: BindMode
   /** submit_sm_resp wait before a send fails with TIMEOUT; unset: the direct link default (10 s). */
   responseTimeoutMs?: number
+  /**
+   * false: plain ports only. Otherwise operators with a TLS port are reached over TLS, verified
+   * with these settings (unset, or no ca: each operator's own certificate is trusted).
+   */
+  tls?: ClientTls | false
 }
 
 /** How each bind behaves, whatever it binds to (the smpp target, or direct binds to the simulated operators). */
@@ -30,6 +50,8 @@ export interface LinkSettings {
   enquireLinkMs: number
   reconnectInitialMs: number
   reconnectMaxMs: number
+  /** SMPP over TLS; undefined: plain TCP. */
+  tls?: ClientTls
 }
 
 /** Where a set of binds goes and as whom. */
@@ -99,8 +121,18 @@ const KANNEL_URL_QUERY: Record<string, string> = { id: '{{id}}', status: '%d', s
 // Kannel 1.4.5 reports an EXPIRED receipt as 34 (2 failed + 32 expired), not 2.
 const KANNEL_STATUS_MAP: Record<string, string> = { '1': 'DELIVRD', '2': 'UNDELIV', '4': 'ENROUTE', '8': 'ACCEPTD', '16': 'REJECTD', '34': 'EXPIRED' }
 
-export function checkGateway(g: GatewayFile, operators: readonly string[], report: Report): void {
+export function checkGateway(g: GatewayFile, operators: readonly string[], report: Report, baseDir?: string): void {
   const at = (...p: (string | number)[]) => ['gateway', ...p]
+  if ((g.kind === 'direct' || g.kind === 'smpp') && typeof g.tls === 'object') {
+    const t = g.tls
+    if (t.ca_file !== undefined && t.insecure) report(at('tls', 'insecure'), 'either ca_file (verify against it) or insecure: true (no verification), not both', true)
+    if (t.ca_file !== undefined && baseDir !== undefined) {
+      const path = isAbsolute(t.ca_file) ? t.ca_file : resolve(baseDir, t.ca_file)
+      const ca = readCa(path)
+      if (typeof ca !== 'string') report(at('tls', 'ca_file'), 'a readable PEM file of certificates', `${path} (${ca.error})`)
+      else if (!ca.includes('-----BEGIN CERTIFICATE-----')) report(at('tls', 'ca_file'), 'a PEM file of certificates (-----BEGIN CERTIFICATE-----)', `${path}, which has none`)
+    }
+  }
   if (g.kind === 'direct' && g.binds !== undefined && typeof g.binds === 'object') {
     for (const id of Object.keys(g.binds)) if (!operators.includes(id)) report(at('binds', id), `an operator of the network (${operators.join(', ')})`, id)
   }
@@ -111,6 +143,24 @@ export function checkGateway(g: GatewayFile, operators: readonly string[], repor
     }
   }
   if (g.kind === 'http') checkHttp(g, report)
+}
+
+function readCa(path: string): string | { error: string } {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (err) {
+    return { error: (err as NodeJS.ErrnoException).code ?? String(err) }
+  }
+}
+
+/** The scenario's tls setting, files read (checkGateway reported unreadable ones). */
+function clientTls(t: boolean | { ca_file?: string; insecure?: boolean; servername?: string }, baseDir: string): ClientTls | undefined {
+  if (t === false) return undefined
+  if (t === true) return { insecure: false }
+  const caFile = t.ca_file === undefined ? undefined : isAbsolute(t.ca_file) ? t.ca_file : resolve(baseDir, t.ca_file)
+  const ca = caFile === undefined ? undefined : readCa(caFile)
+  if (typeof ca === 'object') bug(`gateway.tls.ca_file ${caFile} unreadable after the check step (${ca.error})`)
+  return { insecure: t.insecure ?? false, ...(caFile !== undefined ? { ca, caFile } : {}), ...(t.servername !== undefined ? { servername: t.servername } : {}) }
 }
 
 function checkHttp(g: HttpGatewayFile, report: Report): void {
@@ -153,13 +203,15 @@ function compiled(src: string): Template {
 
 const field = (f: { from: 'query' | 'json'; key: string } | undefined): CallbackField | null => (f ? { from: f.from, key: f.key } : null)
 
-export function normalizeGateway(g: GatewayFile, operators: readonly string[]): GatewayConfig {
+/** baseDir: the scenario file's folder (gateway.tls.ca_file is relative to it). */
+export function normalizeGateway(g: GatewayFile, operators: readonly string[], baseDir = process.cwd()): GatewayConfig {
   switch (g.kind) {
     case 'direct': {
       const binds: Record<string, number> = {}
       for (const id of operators) binds[id] = typeof g.binds === 'number' ? g.binds : (g.binds?.[id] ?? 1)
       const timeout = g.response_timeout === undefined ? {} : { responseTimeoutMs: parseDuration(g.response_timeout) }
-      return { kind: 'direct', binds, window: g.window ?? 100, mode: g.mode ?? 'transceiver', ...timeout }
+      const tls = g.tls === undefined ? {} : { tls: g.tls === false ? (false as const) : clientTls(g.tls, baseDir)! }
+      return { kind: 'direct', binds, window: g.window ?? 100, mode: g.mode ?? 'transceiver', ...timeout, ...tls }
     }
     case 'smpp':
       return {
@@ -176,6 +228,7 @@ export function normalizeGateway(g: GatewayFile, operators: readonly string[]): 
         responseTimeoutMs: parseDuration(g.response_timeout ?? '10s'),
         reconnectInitialMs: parseDuration(g.reconnect?.initial ?? '250ms'),
         reconnectMaxMs: parseDuration(g.reconnect?.max ?? '10s'),
+        ...(g.tls !== undefined && g.tls !== false ? { tls: clientTls(g.tls, baseDir) } : {}),
       }
     case 'http':
       return normalizeHttp(g)

@@ -17,6 +17,13 @@ const Mode = Type.Union([Type.Literal('transceiver'), Type.Literal('tx+rx')], {
 })
 const StringMap = (description: string) => Type.Record(Type.String(), Type.String(), { description })
 
+/** How the load generator's binds verify an SMPP server's TLS certificate. */
+const ClientTls = Obj({
+  ca_file: Type.Optional(Type.String({ minLength: 1, description: 'a PEM file of the certificates to trust (relative to the scenario file), instead of the system CAs' })),
+  insecure: Type.Optional(Type.Boolean({ description: 'true to accept any certificate (no verification: tests only)' })),
+  servername: Type.Optional(Type.String({ minLength: 1, description: 'the name the certificate must carry (SNI), when it is not the host' })),
+})
+
 export const DirectGatewaySchema = Obj({
   kind: Type.Literal('direct'),
   binds: Type.Optional(Type.Union([Binds, Type.Record(Type.String(), Binds)], {
@@ -25,6 +32,9 @@ export const DirectGatewaySchema = Obj({
   window: Type.Optional(Window),
   mode: Type.Optional(Mode),
   response_timeout: Type.Optional(Timing('how long to wait for a submit_sm_resp before the send counts as failed (TIMEOUT), like "10s"')),
+  tls: Type.Optional(Type.Union([Type.Literal(false), ClientTls], {
+    description: "false (plain ports only), or how to verify an operator's TLS port (default: operators with smpp.tls are reached over TLS, trusting their own certificate)",
+  })),
 })
 
 export const SmppGatewaySchema = Obj({
@@ -42,6 +52,9 @@ export const SmppGatewaySchema = Obj({
   reconnect: Type.Optional(Obj({
     initial: Type.Optional(Timing('the first reconnect delay, like "250ms"')),
     max: Type.Optional(Timing('the longest reconnect delay (the delay doubles up to it), like "10s"')),
+  })),
+  tls: Type.Optional(Type.Union([Type.Boolean(), ClientTls], {
+    description: 'true (SMPP over TLS, verified against the system CAs), false (plain, the default), or how to verify the certificate',
   })),
 })
 

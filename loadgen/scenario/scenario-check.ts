@@ -13,7 +13,7 @@ import { compileTemplate } from './template.js'
 import { thresholdIssues } from '../../results/thresholds.js'
 import { checkModelSection } from './model-section.js'
 
-export function checkScenario(s: ScenarioFile, network: NetworkConfig | undefined, report: Report): void {
+export function checkScenario(s: ScenarioFile, network: NetworkConfig | undefined, report: Report, baseDir?: string): void {
   const operators = network?.operators.map((o) => o.id)
   const names = new Map<string, number>()
   s.streams.forEach((st, i) => {
@@ -34,7 +34,7 @@ export function checkScenario(s: ScenarioFile, network: NetworkConfig | undefine
   const lag = parseDuration(s.scheduling?.max_lag ?? '2s')
   if (late > lag) report(['scheduling', 'late_after'], `at most max_lag (${s.scheduling?.max_lag ?? '2s'})`, s.scheduling?.late_after)
   if (s.thresholds) for (const i of thresholdIssues(s.thresholds, operators, s.streams.map((st) => st.name)).issues) report(i.path, i.expected, i.value)
-  if (operators) checkGateway(s.gateway, operators, report)
+  if (operators) checkGateway(s.gateway, operators, report, baseDir)
   checkModelSection(s.model, operators, report)
 }
 

@@ -95,10 +95,10 @@ export function parseScenario(value: unknown, file: string, baseDir: string): Sc
 class NetworkContext {
   network: NetworkConfig | undefined
   networkFile: string | null = null
-  constructor(private readonly baseDir: string) {}
+  constructor(readonly baseDir: string) {}
 
   options(): LoadOptions<ScenarioFile> {
-    return { check: (s, report) => checkScenario(s, this.load(s, report), report) }
+    return { check: (s, report) => checkScenario(s, this.load(s, report), report, this.baseDir) }
   }
 
   private load(s: ScenarioFile, report: Report): NetworkConfig | undefined {
@@ -106,7 +106,7 @@ class NetworkContext {
       if (typeof s.network === 'string') {
         this.networkFile = resolve(this.baseDir, s.network)
         this.network = loadNetwork(this.networkFile)
-      } else this.network = parseNetwork(s.network, 'network (inline)')
+      } else this.network = parseNetwork(s.network, 'network (inline)', this.baseDir)
     } catch (err) {
       if (!(err instanceof MtsimError)) throw err
       // The network's own problems, in full, inside the scenario's list (one fix-everything pass).
@@ -132,7 +132,7 @@ function normalizeScenario(s: ScenarioFile, ctx: NetworkContext, file: string | 
     seed: s.seed ?? 1,
     network,
     networkFile: ctx.networkFile,
-    gateway: normalizeGateway(s.gateway, operators),
+    gateway: normalizeGateway(s.gateway, operators, ctx.baseDir),
     streams: s.streams.map((st) => normalizeStream(st, network)),
     receipts: { waitMs: parseDuration(s.receipts?.wait ?? '60s'), multipart: s.receipts?.multipart },
     scheduling: {

@@ -7,21 +7,27 @@
 import { MtsimError } from '../../lib/errors.js'
 import { PrefixTable } from '../../lib/prefix.js'
 import type { BindType } from '../../simulator/network.js'
+import type { ClientTls } from '../scenario/gateway-config.js'
 import type { OperatorHandle } from '../../simulator/types.js'
 import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from './transport.js'
 import type { SmppClientStats } from './smpp-client.js'
 import { BindPool, type LinkSettings } from './smpp.js'
 
-export interface DirectTargetOptions extends LinkSettings {
+export interface DirectTargetOptions extends Omit<LinkSettings, 'tls'> {
   /** Binds per operator: one number for all, or per operator id (others get `defaultBinds`). */
   binds: number | Readonly<Record<string, number>>
   defaultBinds: number
   startTimeoutMs?: number
+  /**
+   * false: the plain ports only. Otherwise an operator with a TLS port is reached on it, verified
+   * with these settings; without a CA the operator's own certificate is the one trusted.
+   */
+  tls?: ClientTls | false
 }
 
-/** What direct mode reads of a network: each operator's config and port (a worker thread has just these). */
+/** What direct mode reads of a network: each operator's config, port and TLS port (a worker thread has just these). */
 export interface DirectNetwork {
-  readonly operators: readonly Pick<OperatorHandle, 'config' | 'port'>[]
+  readonly operators: readonly Pick<OperatorHandle, 'config' | 'port' | 'tls'>[]
 }
 
 const NO_ROUTE: SubmitOutcome = Object.freeze({ kind: 'failed', status: 'NO_ROUTE', messageIds: [] }) as SubmitOutcome
@@ -35,9 +41,11 @@ export class DirectTransport implements Transport {
     const need: BindType[] = opts.mode === 'transceiver' ? ['transceiver'] : ['transmitter', 'receiver']
     for (const op of network.operators) {
       const binds = typeof opts.binds === 'number' ? opts.binds : (opts.binds[op.config.id] ?? opts.defaultBinds)
+      const tls = opts.tls !== false && op.tls ? { ...opts.tls, insecure: opts.tls?.insecure ?? false, ca: opts.tls?.ca ?? op.tls.cert } : undefined
       const pool = new BindPool({
         host: op.config.host === '0.0.0.0' ? '127.0.0.1' : op.config.host,
-        port: op.port,
+        port: tls ? op.tls!.port : op.port,
+        ...(tls ? { tls } : {}),
         ...account(op, need, binds),
         systemType: '',
         binds,

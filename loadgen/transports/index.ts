@@ -31,6 +31,7 @@ export function createTransport(scenario: { gateway: GatewayConfig }, network?: 
       if (!network) throw new MtsimError('MTSIM_ERR_DIRECT_NO_NETWORK', [])
       return new DirectTransport(network, {
         binds: g.binds, defaultBinds: 1, mode: g.mode, window: g.window, ...DIRECT_LINK, responseTimeoutMs: g.responseTimeoutMs ?? DIRECT_LINK.responseTimeoutMs, startTimeoutMs,
+        ...(g.tls !== undefined ? { tls: g.tls } : {}),
       })
     case 'smpp':
       return new SmppTransport(g)

@@ -2,7 +2,9 @@
 // after any loss reconnect with exponential backoff. The owner (SmppClient) dispatches the PDUs;
 // this file only owns the connection's life cycle. One timer per reconnect, never per message.
 
-import { connect, type Socket } from 'node:net'
+import { connect, isIP, type Socket } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
+import type { ClientTls } from '../scenario/gateway-config.js'
 import { INTERFACE_VERSION, Status, statusName, type BindCommand, type Pdu, SmppSession } from '../../smpp/index.js'
 
 export interface LinkOptions {
@@ -18,6 +20,8 @@ export interface LinkOptions {
   enquireLinkMs: number
   reconnectInitialMs: number
   reconnectMaxMs: number
+  /** SMPP over TLS (the bind is sent once the handshake is done and the certificate verified). */
+  tls?: ClientTls
 }
 
 export type LinkState = 'idle' | 'connecting' | 'bound' | 'closed'
@@ -63,7 +67,8 @@ export class BindLink {
     this.retryTimer = undefined
     if (this.state === 'closed') return
     this.state = 'connecting'
-    const socket: Socket = connect({ host: this.opts.host, port: this.opts.port })
+    const tls = this.opts.tls
+    const socket: Socket = tls ? this.tlsSocket(tls) : connect({ host: this.opts.host, port: this.opts.port })
     const session = new SmppSession(socket, {
       responseTimeoutMs: this.opts.responseTimeoutMs,
       enquireLinkIntervalMs: this.opts.enquireLinkMs,
@@ -72,8 +77,16 @@ export class BindLink {
     session.onPdu = (pdu) => this.hooks.onPdu(this, pdu)
     const hooks = this.hooks
     if (hooks.onRequestFrame) session.onRequestFrame = (frame) => hooks.onRequestFrame!(this, frame)
-    session.onClose = (err) => this.lost(session, err?.message ?? 'connection closed')
-    socket.once('connect', () => {
+    let connected = false
+    let secured = false
+    if (tls) socket.once('connect', () => (connected = true))
+    session.onClose = (err) => {
+      // An error before the handshake finished is the TLS layer's: say so (a refused certificate reads "self-signed certificate").
+      const why = err?.message ?? 'connection closed'
+      this.lost(session, tls && connected && !secured && err ? `TLS handshake failed: ${why}${hasCode(err) ? ` (${err.code})` : ''}` : why)
+    }
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
+      secured = true
       session.request(
         {
           command: this.opts.bind,
@@ -90,6 +103,13 @@ export class BindLink {
         (resp, timedOut) => this.bindAnswered(session, resp, timedOut),
       )
     })
+  }
+
+  private tlsSocket(tls: ClientTls): Socket {
+    const { host, port } = this.opts
+    // SNI carries names only: for an IP host the certificate is checked against the IP itself.
+    const servername = tls.servername ?? (isIP(host) ? undefined : host)
+    return tlsConnect({ host, port, ca: tls.ca, rejectUnauthorized: !tls.insecure, ...(servername ? { servername } : {}) })
   }
 
   private bindAnswered(session: SmppSession, resp: Pdu | undefined, timedOut: boolean): void {
@@ -143,4 +163,8 @@ export class BindLink {
       else session.close()
     })
   }
+}
+
+function hasCode(err: Error): err is Error & { code: string } {
+  return typeof (err as { code?: unknown }).code === 'string'
 }

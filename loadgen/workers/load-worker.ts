@@ -63,7 +63,7 @@ function transportFor(gateway: GatewayConfig): Transport {
     case 'direct': {
       // Each worker binds with its own copy of the account (split.ts workerNetwork), so its receipts come back to it.
       const network = {
-        operators: scenario.network.operators.map((op) => ({ config: workerOperator(op, gateway, data.worker), port: t.ports[op.id]! })),
+        operators: scenario.network.operators.map((op) => ({ config: workerOperator(op, gateway, data.worker), port: t.ports[op.id]!, tls: t.tls?.[op.id] })),
       }
       return createTransport({ gateway }, network)
     }

@@ -70,7 +70,11 @@ export async function runLoadInWorkers(o: WorkersRunOptions): Promise<ResultsFil
   const target: WorkerTarget = o.kannel
     ? { kind: 'kannel', ...o.kannel }
     : scenario.gateway.kind === 'direct'
-      ? { kind: 'direct', ports: Object.fromEntries(o.network.operators.map((op) => [op.config.id, op.port])) }
+      ? {
+          kind: 'direct',
+          ports: Object.fromEntries(o.network.operators.map((op) => [op.config.id, op.port])),
+          tls: Object.fromEntries(o.network.operators.flatMap((op) => (op.tls ? [[op.config.id, op.tls]] : []))),
+        }
       : { kind: 'scenario' }
   const { segment: _whole, ...meta } = o.meta
   const members: Member[] = Array.from({ length: workers }, (_, w) => {

@@ -10,7 +10,7 @@ import type { Segment } from './split.js'
 /** How a worker reaches the gateway: as the scenario says, the main thread's simulated operators, or its managed Kannel. */
 export type WorkerTarget =
   | { kind: 'scenario' }
-  | { kind: 'direct'; ports: Record<string, number> }
+  | { kind: 'direct'; ports: Record<string, number>; tls?: Record<string, { port: number; cert: string }> }
   | { kind: 'kannel'; sendsmsUrl: string; username: string; password: string }
 
 export interface LoadWorkerData {

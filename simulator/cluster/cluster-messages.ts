@@ -39,7 +39,8 @@ export interface Snapshot {
 }
 
 export type FromWorker =
-  | { type: 'ready'; ports: number[]; timeOrigin: number }
+  /** tls: each operator's TLS port and certificate (PEM), or null without smpp.tls. */
+  | { type: 'ready'; ports: number[]; tls: ({ port: number; cert: string } | null)[]; timeOrigin: number }
   | { type: 'start-failed'; error: SerializedError }
   | { type: 'snapshot'; snapshot: Snapshot }
   /** Accepted messages since the last batch: operator index (network-wide), destination, text, time in µs on the worker's clock. */

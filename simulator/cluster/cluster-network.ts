@@ -123,7 +123,7 @@ export async function startClusterNetwork(config: NetworkConfig, opts: ClusterOp
           clear: (local: number) => (m.worker.postMessage({ type: 'clear', cmd: ++cmd, operator: local } satisfies ToWorker), cmd),
           now: () => performance.now() - startedAt,
         }
-        m.remotes = m.operators.map((i, j) => new RemoteOperator(config.operators[i]!, msg.ports[j]!, j, link))
+        m.remotes = m.operators.map((i, j) => new RemoteOperator(config.operators[i]!, msg.ports[j]!, j, link, msg.tls[j] ?? undefined))
         // From here on every message counts (snapshots, arrivals): listen before yielding.
         m.worker.on('message', (next: FromWorker) => onMessage(m, next))
         m.worker.on('error', (err) => (failure ??= new Error(`simulator worker ${m.index + 1} failed: ${err.message}`)))

@@ -26,6 +26,7 @@ export class RemoteOperator implements OperatorHandle {
     readonly port: number,
     private readonly localIndex: number,
     private readonly link: WorkerLink,
+    readonly tls?: { port: number; cert: string },
   ) {
     this.latest = emptyStats(config.id)
   }

@@ -83,7 +83,7 @@ async function start(): Promise<void> {
     port!.close()
     return
   }
-  post({ type: 'ready', ports: operators.map((op) => op.port), timeOrigin: performance.timeOrigin })
+  post({ type: 'ready', ports: operators.map((op) => op.port), tls: operators.map((op) => op.tls ?? null), timeOrigin: performance.timeOrigin })
   statsTimer = setInterval(() => post({ type: 'snapshot', snapshot: snapshot() }), data.statsEveryMs)
   port!.on('message', onCommand)
 }
