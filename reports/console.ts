@@ -7,6 +7,7 @@ import { resultsFigures, runFigures } from '../results/run-figures.js'
 import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome } from './report-figures.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
 import { MO_HEAD, moRows, moSummary } from './mo-rows.js'
+import { sendReasonLines } from './send-reasons.js'
 
 export interface ConsoleOptions {
   comparison?: Comparison
@@ -33,6 +34,8 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
       ],
     ),
   )
+  const reasons = sendReasonLines(r)
+  if (reasons.length) out.push('', reasons[0]!, ...reasons.slice(1).map((l) => `  - ${l}`))
   out.push('')
   const lat = f.latency
   out.push(

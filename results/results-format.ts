@@ -198,6 +198,30 @@ export interface ResultsFile {
   mo?: MoResults
   /** Failover figures (scenarios with an outage and failover routing); see FailoverFigures. */
   failover?: FailoverFigures
+  /** Why sends were dropped or late, a reason for each (loadgen/measure/send-delays.ts); absent in older files. */
+  sendDelays?: SendDelays
+}
+
+/**
+ * A reason for every dropped and every late send, from what the engine saw while the send waited
+ * (loadgen/measure/send-delays.ts). Dropped over all reasons = totals.dropped, late = totals.late.
+ */
+export interface SendDelays {
+  /**
+   * By operator: sends that waited for room on the gateway's binds or connections (the window
+   * full) after they fell due. `inFlight`: the most submits in flight to the operator at a moment
+   * its sends waited for room (what its binds x window held).
+   */
+  window: Record<string, { dropped: number; late: number; inFlight: number }>
+  /**
+   * Sends taken or sent late though room was there whenever the loop looked: the load generator's
+   * own machine behind its plan (CPU, a stalled event loop). `maxLateMs`: the latest such send.
+   */
+  behind: { dropped: number; late: number; maxLateMs: number }
+  /** Due but never sent when the run was interrupted (Ctrl-C, an abortOnFail threshold). */
+  interrupted: { dropped: number }
+  /** The load generator's machine while it sent: event-loop delay (ms) and CPU (% of one core). */
+  loop: { delayP99Ms: number; delayMaxMs: number; cpuPercent: number }
 }
 
 /**

@@ -137,6 +137,13 @@ const MoSchema = Obj({
   violationDelay: Hist,
 })
 
+const SendDelaysSchema = Obj({
+  window: Type.Record(Type.String(), Obj({ dropped: Count, late: Count, inFlight: Count })),
+  behind: Obj({ dropped: Count, late: Count, maxLateMs: Type.Number({ minimum: 0 }) }),
+  interrupted: Obj({ dropped: Count }),
+  loop: Obj({ delayP99Ms: Type.Number({ minimum: 0 }), delayMaxMs: Type.Number({ minimum: 0 }), cpuPercent: Type.Number({ minimum: 0 }) }),
+})
+
 export const ResultsSchema = Obj({
   schema: Type.Literal('mtsim/results'),
   version: Type.Literal(2),
@@ -152,6 +159,7 @@ export const ResultsSchema = Obj({
   thresholds: Type.Array(ThresholdSchema),
   failover: Type.Optional(FailoverSchema),
   mo: Type.Optional(MoSchema),
+  sendDelays: Type.Optional(SendDelaysSchema),
 })
 
 // Both directions: every valid file is a ResultsFile, and every ResultsFile passes the schema.

@@ -43,6 +43,7 @@ export function checkBooks(r: ResultsFile): string[] {
     out.push(...unbalanced(s.totals).map((x) => `stream ${name}: ${x}`))
     for (const [id, c] of Object.entries(s.operators)) out.push(...unbalanced(c.totals).map((x) => `stream ${name} operator ${id}: ${x}`))
   }
+  if (r.sendDelays) out.push(...unexplained(r))
   return out
 }
 
@@ -88,4 +89,16 @@ export function mtsimVersion(): string {
 /** The books did not balance: a bug in mtsim, reported loudly (the results were still written to `path`). */
 export function booksError(problems: string[], path: string): MtsimError {
   return new MtsimError('MTSIM_ERR_BOOKS', [path], problems)
+}
+
+/** Every dropped and every late send has exactly one reason in sendDelays (results/results-format.ts). */
+function unexplained(r: ResultsFile): string[] {
+  const d = r.sendDelays!
+  const windows = Object.values(d.window)
+  const dropped = windows.reduce((n, w) => n + w.dropped, 0) + d.behind.dropped + d.interrupted.dropped
+  const late = windows.reduce((n, w) => n + w.late, 0) + d.behind.late
+  const out: string[] = []
+  if (dropped !== r.totals.dropped) out.push(`send delays: ${dropped} drops have a reason, totals.dropped is ${r.totals.dropped}`)
+  if (late !== r.totals.late) out.push(`send delays: ${late} late sends have a reason, totals.late is ${r.totals.late}`)
+  return out
 }
