@@ -77,8 +77,8 @@ export function exitCodeFor(results: ResultsFile, stoppedFromOutside = false): n
 /** Forwards the simulator's arrivals to the engine once it has started (the network starts first). */
 class ArrivalRelay implements SubmitObserver {
   target: SubmitObserver | undefined
-  onMessage(operatorId: string, destination: string, text: string, nowUs: number): void {
-    this.target?.onMessage(operatorId, destination, text, nowUs)
+  onMessage(operatorId: string, destination: string, text: string, nowUs: number, taken: boolean): void {
+    this.target?.onMessage(operatorId, destination, text, nowUs, taken)
   }
   onMo(operatorId: string, mo: MoEvent, atUs: number): void {
     this.target?.onMo?.(operatorId, mo, atUs)
