@@ -132,7 +132,15 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       kannel = await startKannel({
         network,
         dir: join(outDir, 'kannel'),
-        options: { failover: scenario.gateway.failover, overrides: scenario.gateway.overrides, log, moUrl: moPort ? `http://127.0.0.1:${moPort}${MO_PATH}` : undefined },
+        options: {
+          failover: scenario.gateway.failover,
+          overrides: scenario.gateway.overrides,
+          smsResendRetry: scenario.gateway.resend.retry,
+          smsResendFreq: scenario.gateway.resend.frequencyS,
+          throughput: scenario.gateway.throughput,
+          log,
+          moUrl: moPort ? `http://127.0.0.1:${moPort}${MO_PATH}` : undefined,
+        },
       })
       const k = kannel
       teardown.push(() => k.stop())
