@@ -8,7 +8,7 @@ import { MO_HEAD, moRows, moSummary } from './mo-rows.js'
 import { sendReasonLines } from './send-reasons.js'
 import { formatDeltaValue, formatChange, formatVerdict } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
-import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtOutcome } from './report-figures.js'
+import { errorStatusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtOutcome } from './report-figures.js'
 
 export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): string {
   const f = resultsFigures(r)
@@ -63,7 +63,7 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
       out.push(`| ${th.ok ? 'pass' : '**FAIL**'} | ${cell(th.scope)} | \`${cell(th.metric)} ${cell(th.expression)}\` | ${fmtOutcome(th)} |`)
     }
   }
-  const errors = statusRows(r.statuses).filter((s) => s.name !== 'ESME_ROK')
+  const errors = errorStatusRows(r)
   if (errors.length) {
     out.push('', `Error statuses: ${errors.map((s) => `${cell(s.name)}${s.code ? ` (${s.code})` : ''} ${fmtInt(s.count)}`).join(', ')}.`)
   }
