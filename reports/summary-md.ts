@@ -4,6 +4,8 @@ import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { runLine } from './console.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
+import { MO_HEAD, moRows, moSummary } from './mo-rows.js'
+import { sendReasonLines } from './send-reasons.js'
 import { formatDeltaValue, formatChange, formatVerdict } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
 import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtOutcome } from './report-figures.js'
@@ -33,6 +35,8 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
       fmtInt(t.failed),
     ].join(' | ')} |`,
   )
+  const reasons = sendReasonLines(r)
+  if (reasons.length) out.push('', `**${cell(reasons[0]!.replace(/:$/, ''))}**:`, '', ...reasons.slice(1).map((l) => `- ${cell(l)}`))
   const ops = Object.entries(r.operators)
   if (ops.length > 1) {
     out.push('', '| operator | sent | accepted | delivery rate | submit p99 | receipt p99 |', '|---|---:|---:|---:|---:|---:|')
@@ -47,6 +51,11 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
   if (failover.length) {
     out.push('', `| ${FAILOVER_HEAD.join(' | ')} |`, `|${FAILOVER_HEAD.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`)
     for (const row of failover) out.push(`| ${row.map(cell).join(' | ')} |`)
+  }
+  const mo = moSummary(r)
+  if (mo) {
+    out.push('', mo, '', `| ${MO_HEAD.join(' | ')} |`, `|---|${MO_HEAD.slice(1).map(() => '---:').join('|')}|`)
+    for (const row of moRows(r)) out.push(`| ${row.map(cell).join(' | ')} |`)
   }
   if (r.thresholds.length) {
     out.push('', '| | scope | threshold | observed |', '|---|---|---|---:|')

@@ -4,7 +4,7 @@
 // Thresholds cannot be added (a p99 of p99s is not a p99), so they are evaluated again on the sums.
 import { MtsimError } from '../lib/errors.js'
 import { addEncoded, encodeHistogram } from '../lib/hdr.js'
-import type { ResultsFile, Totals, Histograms, LatencyPair, OperatorResults, StreamResults, TimePoint, FaultWindow } from './results-format.js'
+import type { ResultsFile, SendDelays, Totals, Histograms, LatencyPair, OperatorResults, StreamResults, TimePoint, FaultWindow } from './results-format.js'
 import { reevaluateThresholds } from './rethreshold.js'
 import { mergeFailover } from './failover.js'
 
@@ -62,6 +62,8 @@ export function mergeResults(parts: NamedResults[], opts: MergeOptions = {}): Me
     // Counts add up; the earliest switch-over and the longest drain of each outage are kept.
     merged.failover = mergeFailover(failovers)
   }
+  // Reasons add up only when every share gave its own (files from before sendDelays have none).
+  if (all.every((r) => r.sendDelays)) merged.sendDelays = mergeSendDelays(all.map((r) => r.sendDelays!))
   const thresholds = reevaluateThresholds(merged)
   if (thresholds) merged.thresholds = thresholds
   else if (all.some((r) => r.thresholds.length)) {
@@ -255,4 +257,30 @@ export function stableJson(value: unknown): string {
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
       : v,
   )
+}
+
+/** Counts add; the most in flight, the latest send and the machine's worst figures are kept (CPU: the busiest share). */
+function mergeSendDelays(all: SendDelays[]): SendDelays {
+  const out: SendDelays = {
+    window: {},
+    behind: { dropped: 0, late: 0, maxLateMs: 0 },
+    interrupted: { dropped: 0 },
+    loop: { delayP99Ms: 0, delayMaxMs: 0, cpuPercent: 0 },
+  }
+  for (const d of all) {
+    for (const [id, w] of Object.entries(d.window)) {
+      const m = (out.window[id] ??= { dropped: 0, late: 0, inFlight: 0 })
+      m.dropped += w.dropped
+      m.late += w.late
+      m.inFlight = Math.max(m.inFlight, w.inFlight)
+    }
+    out.behind.dropped += d.behind.dropped
+    out.behind.late += d.behind.late
+    out.behind.maxLateMs = Math.max(out.behind.maxLateMs, d.behind.maxLateMs)
+    out.interrupted.dropped += d.interrupted.dropped
+    out.loop.delayP99Ms = Math.max(out.loop.delayP99Ms, d.loop.delayP99Ms)
+    out.loop.delayMaxMs = Math.max(out.loop.delayMaxMs, d.loop.delayMaxMs)
+    out.loop.cpuPercent = Math.max(out.loop.cpuPercent, d.loop.cpuPercent)
+  }
+  return out
 }

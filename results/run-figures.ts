@@ -1,7 +1,7 @@
 // The figures every view of a run shows (console, Markdown, HTML, baseline comparison), computed
 // one way so they never disagree. Latencies stay in microseconds here; views format them.
 import { decodeHistogram, percentiles, type Percentiles } from '../lib/hdr.js'
-import type { ResultsFile, Totals, Histograms } from './results-format.js'
+import type { ResultsFile, Totals, Histograms, TimePoint } from './results-format.js'
 
 export interface LatencyFigures {
   submit: Percentiles
@@ -49,4 +49,21 @@ export function receiptsExpected(t: Totals): number {
 
 export function resultsFigures(r: ResultsFile): RunFigures {
   return runFigures(r.totals, r.histograms, r.meta.durationMs)
+}
+
+/**
+ * The sending period (ms): from the start of the first interval that planned or sent anything to
+ * the end of the last one, without the receipt wait after it. Rates "/s" are over this period.
+ * `plan`: the intervals that planned sends only (the period the plan's rate is about). Without a
+ * time series (never in a run), the whole run.
+ */
+export function sendingPeriodMs(r: Pick<ResultsFile, 'timeseries' | 'meta'>, which: 'sending' | 'plan' = 'sending'): number {
+  const points = r.timeseries
+  const busy = which === 'plan' ? (p: TimePoint) => p.planned > 0 : (p: TimePoint) => p.planned > 0 || p.sent > 0
+  const first = points.findIndex(busy)
+  if (first < 0) return r.meta.durationMs
+  let last = points.length - 1
+  while (!busy(points[last]!)) last--
+  const end = Math.min(points[last]!.t + r.meta.intervalMs, r.meta.durationMs)
+  return Math.max(0, end - points[first]!.t)
 }

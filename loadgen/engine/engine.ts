@@ -16,8 +16,9 @@ import { buildResults } from '../measure/build-results.js'
 import { receiptPerMessage } from '../correlation/correlator.js'
 import { Backlog } from './backlog.js'
 import { FailoverTracker } from '../measure/failover-tracker.js'
+import { SendDelayTracker } from '../measure/send-delays.js'
 import type { Scenario } from '../scenario/scenario.js'
-import { parseTag } from '../plan/tag.js'
+import { parseTag } from '../../lib/tag.js'
 import { evaluateThresholds } from '../../results/thresholds.js'
 import { TimeseriesLog } from '../../results/timeseries-file.js'
 import type { OutboundMessage, SubmitOutcome, Transport } from '../transports/transport.js'
@@ -93,6 +94,12 @@ export interface RunOptions {
   stopMo?: () => void
   /** Called once at the end with the engine's bookkeeping sizes (bench, memory tests). */
   diagnostics?: (d: EngineDiagnostics) => void
+  /**
+   * Called once after the load ended (answers and receipts all in or given up) with plan time 0 on
+   * performance.now()'s clock: the network's and the gateway's own sides of the run
+   * (run/network-watch.ts, run/gateway-watch.ts), written into results.json beside the books.
+   */
+  sides?: (startPerf: number) => Promise<Pick<ResultsFile, 'network' | 'gateway'>>
 }
 
 /** High-water marks of the engine's bounded state: they follow in-flight + awaiting, not the message count. */
@@ -134,11 +141,14 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const waitMs = scenario.receipts.waitMs
   const metrics = new Metrics(scenario.network.operators.map((o) => o.id), streamNames(plan, scenario))
   const failover = new FailoverTracker(metrics.operatorIds, opts.failover ?? {})
+  const delays = new SendDelayTracker(metrics.operatorIds)
   const onArrival = failover.watching ? failover.arrival.bind(failover) : undefined
   const correlator = new Correlator(metrics, {
     waitMs, parseTag, onArrival, receiptPerMessage: receiptPerMessage(scenario, metrics.operatorIds),
     // Seqs are looked up only for seq-keyed receipts and in-process arrivals.
     bySeq: opts.observerHook !== undefined || transport.receiptsCarryIds !== true,
+    // Only with the network in this process can a message that never reached it be told apart.
+    networkSeen: opts.observerHook !== undefined && scenario.gateway?.kind !== 'direct',
   })
   const merger = new PlanMerger(plan.streams)
   const traffic = opts.traffic ?? scenarioTraffic(scenario as Scenario, (plan as Plan).streams)
@@ -160,7 +170,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     onMo: mo && ((m) => mo.arrived(m, performance.now() * 1000)),
   })
   opts.observerHook?.({
-    onMessage: (operatorId, _destination, text, nowUs) => correlator.arrival(operatorId, text, nowUs),
+    onMessage: (operatorId, _destination, text, nowUs, taken) => correlator.arrival(operatorId, text, nowUs, taken),
     onMo: mo && ((operatorId, m, atUs) => mo.moSent(operatorId, m, atUs)),
     onViolation: mo && ((operatorId, _destination, mtText, delayMs) => mo.violation(operatorId, mtText, delayMs)),
   })
@@ -176,6 +186,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   }
   const start = gated ?? performance.now()
   failover.start(start)
+  delays.start()
   opts.onStart?.(start)
   let interrupted = false
   let stopAt = Infinity // performance.now() after which the run stops waiting (abort grace or drain limit)
@@ -194,7 +205,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     interrupted = true
     planDone = true
     // Due but never sent: counted as dropped so planned = sent + dropped still holds.
-    backlog.drain((cell) => metrics.dropped(cell))
+    backlog.drain((cell) => (metrics.dropped(cell), delays.interrupted()))
     stopAt = performance.now() + (opts.graceMs ?? 2000)
     kick()
   }
@@ -213,8 +224,15 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
       const cell = metrics.cellIndex(merger.stream, op)
       metrics.planned(cell)
       // Already past max_lag, or its operator's backlog full: it cannot go out in time; no entry for it.
-      if (t - merger.t > maxLagMs || backlog.waiting(op) >= BACKLOG_PER_OPERATOR) {
+      if (t - merger.t > maxLagMs) {
         metrics.dropped(cell)
+        delays.droppedBehind(op, merger.t, t)
+        dropsAtTake++
+        continue
+      }
+      if (backlog.waiting(op) >= BACKLOG_PER_OPERATOR) {
+        metrics.dropped(cell)
+        delays.droppedQueueFull(op, merger.t, t)
         dropsAtTake++
         continue
       }
@@ -235,9 +253,14 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
         if (t - dueT > maxLagMs) {
           backlog.shift(op)
           metrics.dropped(cell)
+          delays.dropped(op, dueT, t)
           continue
         }
-        if (transport.capacity() <= 0) return SENDS_PER_TICK - budget
+        if (transport.capacity() <= 0) {
+          // Every bind (or connection) of the gateway is full: every operator's waiting sends wait for it.
+          for (let o = op; o < backlog.operators; o++) if (backlog.waiting(o) > 0) delays.blocked(o, t)
+          return SENDS_PER_TICK - budget
+        }
         const msg = sources[metrics.streamOf(cell)].message(backlog.headSeq(op))
         // A compliant application sends nothing to a number whose STOP it received.
         if (mo && mo.suppress(msg.destination)) {
@@ -247,25 +270,32 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
           continue
         }
         // This operator's binds are full: its sends wait; the other operators' go on.
-        if (canSend && !canSend(msg)) break
+        if (canSend && !canSend(msg)) {
+          delays.blocked(op, t)
+          break
+        }
         backlog.shift(op)
         budget--
         mo?.sending(msg.seq, msg.destination, msg.stream)
         const intended = start + dueT
         const k = correlator.sent(msg.seq, cell, intended, now)
-        metrics.sent(cell, now - intended > lateAfterMs, segmentCount(msg))
+        const late = now - intended > lateAfterMs
+        metrics.sent(cell, late, segmentCount(msg))
+        if (late) delays.late(op, dueT, t)
+        delays.sent(op)
         lastSend = now
         if (firstSend) firstSend(now, intended), (firstSend = undefined)
         // registered_delivery 0 (low two bits: no SMSC delivery receipt) asks for no receipt.
         const expectReceipt = (msg.registeredDelivery & 3) !== 0
-        transport.send(msg, (o: SubmitOutcome) => answered(k, o, expectReceipt))
+        transport.send(msg, (o: SubmitOutcome) => answered(k, o, expectReceipt, op))
       }
     }
     return SENDS_PER_TICK - budget
   }
 
-  function answered(k: number, o: SubmitOutcome, expectReceipt: boolean): void {
+  function answered(k: number, o: SubmitOutcome, expectReceipt: boolean, op: number): void {
     const now = performance.now()
+    delays.answered(op)
     correlator.answer(k, o, now, expectReceipt)
     // An answer frees window room: go on at once if sends are waiting or due.
     if (backlog.length || interrupted || (!planDone && merger.peekTime() <= now - start)) kick()
@@ -344,6 +374,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     }
     while (t >= intervalStart + intervalMs) rollInterval(now)
     const drained = planDone && backlog.length === 0
+    if (drained) delays.sendingOver()
     if (drained && stopAt === Infinity) stopAt = lastSend + waitMs + (opts.drainSlackMs ?? 60_000)
     if (drained && ((correlator.inFlight === 0 && correlator.awaiting === 0) || now >= stopAt)) {
       if (!mo || interrupted) return stopLoop(), finish()
@@ -424,9 +455,13 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     faults: opts.faults?.() ?? [],
     thresholds: evaluateThresholds(scenario.thresholds, metrics.thresholdData(durationMs)),
   })
+  results.sendDelays = delays.figures()
   if (moResults) results.mo = moResults
   const failoverFigures = failover.figures(results.faults, results.operators)
   if (failoverFigures) results.failover = failoverFigures
+  const sides = await opts.sides?.(start)
+  if (sides?.network) results.network = sides.network
+  if (sides?.gateway) results.gateway = sides.gateway
   if (!interrupted && results.totals.planned !== plan.planned) {
     throw booksError([`planned ${results.totals.planned} != the plan's ${plan.planned}`], writeResults(opts.outDir, results, series.path))
   }

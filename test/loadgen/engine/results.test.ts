@@ -43,7 +43,7 @@ describe('engine results', () => {
     expect(r).toEqual(returned)
     expect(r.schema).toBe(RESULTS_SCHEMA)
     expect(r.version).toBe(RESULTS_VERSION)
-    expect(Object.keys(r).sort()).toEqual(['faults', 'histograms', 'meta', 'operators', 'receipts', 'schema', 'statuses', 'streams', 'thresholds', 'timeseries', 'totals', 'version'])
+    expect(Object.keys(r).sort()).toEqual(['faults', 'histograms', 'meta', 'operators', 'receipts', 'schema', 'sendDelays', 'statuses', 'streams', 'thresholds', 'timeseries', 'totals', 'version'])
     expect(r.meta.versions.node).toBe(process.versions.node)
     expect(r.meta.versions.mtsim).toMatch(/^\d+\.\d+\.\d+/)
     expect(r.meta.interrupted).toBe(false)
