@@ -109,10 +109,11 @@ export class Operator implements OperatorHandle, BindOwner {
       nextMessageId: () => this.nextMessageId(),
       messageIdText: (id) => (config.receipts.idFormat === 'hex' ? id.toString(16) : String(id)),
       connection: (id) => this.conns.get(id),
-      accepted: (conn, destination, source, text, key, now) => {
-        this.ctx.observer?.onMessage(config.id, destination, text, now * 1000)
-        this.mo?.mtAccepted(destination, source, conn.account, text, key, now)
+      arrived: (conn, destination, source, text, key, now, taken) => {
+        this.ctx.observer?.onMessage(config.id, destination, text, now * 1000, taken)
+        if (taken) this.mo?.mtAccepted(destination, source, conn.account, text, key, now)
       },
+      seen: (text, copies) => this.counters.seen?.note(text, copies),
     })
     this.faults = new FaultController(config.timeline, ctx.scheduler, ctx.startedAt, this.faultHooks, ctx.history, config.id)
     this.budget = { used: 0, limit: config.limits.maxBufferedBytes, exceeded: 0 }

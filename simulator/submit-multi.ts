@@ -37,8 +37,13 @@ export interface MultiHost {
   nextMessageId(): number
   messageIdText(id: number): string
   connection(id: number): BindConnection | undefined
-  /** A destination accepted: tell the observer and MO (as for a whole submit_sm). */
-  accepted(conn: BindConnection, destination: string, source: string, text: string, key: number, now: number): void
+  /**
+   * A destination arrived (as a whole submit_sm would): the observer is told (taken: accepted rather
+   * than swallowed), and MO hears of accepted ones.
+   */
+  arrived(conn: BindConnection, destination: string, source: string, text: string, key: number, now: number, taken: boolean): void
+  /** The operator's count of copies by tag: `copies` messages under the PDU's one tag. */
+  seen(text: string, copies: number): void
 }
 
 interface PendingResp {
@@ -77,23 +82,22 @@ export class SubmitMultiPipeline {
     this.counts.destinations += pdu.destAddresses.length
     const smes = pdu.destAddresses.flatMap((d) => (d.destFlag === 1 ? [d] : []))
     h.counters.messages += smes.length
-    if (h.state() !== 'up') {
+    const text = decodeShortMessage(pdu)
+    h.seen(text, smes.length)
+    const swallowed = () => {
       this.counts.unanswered++
-      return
+      for (const d of smes) h.arrived(conn, d.destinationAddr, pdu.sourceAddr, text, 0, now, false)
     }
+    if (h.state() !== 'up') return swallowed()
     if (conn.outstanding >= cfg.window.maxOutstanding) return this.answer(conn, pdu.sequence, cfg.window.excessStatus, now, now)
     // The PDU's own draws: keyed as a submit_sm to its first destination would be.
     const pduKey = draws.key({ ...pdu, destinationAddr: smes[0]?.destinationAddr ?? '' })
     if (draws.for(pduKey, Decision.DISCONNECT).chance(cfg.failures.disconnectRate)) {
       h.counters.disconnects++
-      this.counts.unanswered++
       conn.drop()
-      return
+      return swallowed()
     }
-    if (draws.for(pduKey, Decision.NO_RESPONSE).chance(cfg.failures.noResponseRate)) {
-      this.counts.unanswered++
-      return
-    }
+    if (draws.for(pduKey, Decision.NO_RESPONSE).chance(cfg.failures.noResponseRate)) return swallowed()
     const respondAt = now + this.delay(pduKey)
     const bucket = h.throttleBucket(conn)
     if (bucket !== undefined && !bucket.take(1, now)) return this.answer(conn, pdu.sequence, cfg.throttle?.status ?? Status.ESME_RTHROTTLED, now, respondAt)
@@ -106,7 +110,6 @@ export class SubmitMultiPipeline {
     }
     for (const d of pdu.destAddresses) if (d.destFlag === 2) refuse(0, 0, d.dlName.slice(0, 20), Status.ESME_RINVDLNAME)
     let id = 0
-    let text: string | undefined
     for (const d of smes) {
       const served = h.served(d.destinationAddr)
       if (!served && cfg.unknownDestination === 'reject') {
@@ -121,11 +124,10 @@ export class SubmitMultiPipeline {
       }
       if (!served) h.counters.misrouted++
       if (id === 0) id = h.nextMessageId()
-      text ??= decodeShortMessage(pdu)
       this.counts.accepted++
       const outcome = h.receipts.pickOutcome(key)
       h.receipts.accept(id, d.destinationAddr, pdu.sourceAddr, conn.account, outcome, pdu.registeredDelivery, respondAt, text, key)
-      h.accepted(conn, d.destinationAddr, pdu.sourceAddr, text, key, now)
+      h.arrived(conn, d.destinationAddr, pdu.sourceAddr, text, key, now, true)
     }
     if (id === 0) return this.answer(conn, pdu.sequence, Status.ESME_RSUBMITFAIL, now, respondAt)
     this.answer(conn, pdu.sequence, Status.ESME_ROK, now, respondAt, h.messageIdText(id), unsuccess)
