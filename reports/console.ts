@@ -6,6 +6,7 @@ import { formatDeltaValue, formatChange, formatVerdict, deltaMark } from './delt
 import { resultsFigures, runFigures } from '../results/run-figures.js'
 import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome } from './report-figures.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
+import { MO_HEAD, moRows, moSummary } from './mo-rows.js'
 import { sendReasonLines } from './send-reasons.js'
 import { STREAM_HEAD, hasStreamRows, streamRows, streamTextRow } from './stream-rows.js'
 
@@ -89,6 +90,11 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
     out.push('')
     out.push('failover (times from run start; "first at backup" after the outage began)')
     out.push(table(FAILOVER_HEAD, failover))
+  }
+  const mo = moSummary(r)
+  if (mo) {
+    out.push('', mo)
+    out.push(table(MO_HEAD, moRows(r)))
   }
   if (r.thresholds.length) {
     out.push('')

@@ -4,6 +4,7 @@ import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { runLine } from './console.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
+import { MO_HEAD, moRows, moSummary } from './mo-rows.js'
 import { sendReasonLines } from './send-reasons.js'
 import { hasStreamRows, streamRows, thresholdVerdict } from './stream-rows.js'
 import { formatDeltaValue, formatChange, formatVerdict } from './delta-format.js'
@@ -61,6 +62,11 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
   if (failover.length) {
     out.push('', `| ${FAILOVER_HEAD.join(' | ')} |`, `|${FAILOVER_HEAD.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`)
     for (const row of failover) out.push(`| ${row.map(cell).join(' | ')} |`)
+  }
+  const mo = moSummary(r)
+  if (mo) {
+    out.push('', mo, '', `| ${MO_HEAD.join(' | ')} |`, `|---|${MO_HEAD.slice(1).map(() => '---:').join('|')}|`)
+    for (const row of moRows(r)) out.push(`| ${row.map(cell).join(' | ')} |`)
   }
   if (r.thresholds.length) {
     out.push('', '| | scope | threshold | observed |', '|---|---|---|---:|')

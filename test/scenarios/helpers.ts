@@ -37,21 +37,26 @@ export async function runShort(s: Scenario, opts: { durationCapMs?: number; rate
   return runScenario(s, { outDir, ...opts })
 }
 
-/** Every run: planned = sent + dropped; sent = accepted + rejected + failed; accepted = finals + pending + missing. */
-export function expectBooksBalance(t: Totals): void {
+/**
+ * Every run: planned = sent + dropped; sent = accepted + rejected + failed; accepted = finals +
+ * pending + missing + held_by_gateway; through a gateway also accepted = arrived + held + lost.
+ */
+export function expectBooksBalance(t: Totals, acrossGateway = false): void {
   expect(t.planned).toBe(t.sent + t.dropped)
   expect(t.sent).toBe(t.accepted + t.rejected + t.failed)
-  const finals = t.delivered + t.undelivered + t.expired + t.rejected_by_operator + t.other_final
-  expect(t.accepted).toBe(finals + t.pending + t.missing)
+  expect(t.accepted).toBe(finals(t) + t.pending + t.missing + t.held_by_gateway)
   expect(t.pending).toBe(0) // nothing in these runs is interrupted
+  if (acrossGateway) expect(t.accepted).toBe(t.arrived + t.held_by_gateway + t.lost_in_gateway)
 }
 
 export function expectAllOperatorsBalance(r: ResultsFile): void {
-  expectBooksBalance(r.totals)
-  for (const o of Object.values(r.operators)) expectBooksBalance(o.totals)
+  const across = r.meta.gateway !== 'direct'
+  expectBooksBalance(r.totals, across)
+  for (const o of Object.values(r.operators)) expectBooksBalance(o.totals, across)
 }
 
-export const finals = (t: Totals) => t.delivered + t.undelivered + t.expired + t.rejected_by_operator + t.other_final
+/** Final receipts, the operator's and the gateway's own. */
+export const finals = (t: Totals) => t.delivered + t.undelivered + t.expired + t.rejected_by_operator + t.failed_in_gateway + t.other_final
 
 export function sim(result: RunScenarioResult, id: string): OperatorStats {
   const s = result.simulator.find((o) => o.id === id)
