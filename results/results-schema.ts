@@ -37,6 +37,14 @@ export const TotalsSchema = Obj({
   misrouted: Count,
   duplicate_submits: Count,
   segments: Count,
+  // Runs with MO only (loadgen/mo/): see Totals in results-format.ts.
+  suppressed: Type.Optional(Count),
+  mo_sent: Type.Optional(Count),
+  mo_received: Type.Optional(Count),
+  mo_lost: Type.Optional(Count),
+  mo_duplicated: Type.Optional(Count),
+  stops_received: Type.Optional(Count),
+  optout_violations: Type.Optional(Count),
 })
 
 const Pair = Obj({ corrected: Hist, uncorrected: Hist })
@@ -118,6 +126,21 @@ const FailoverSchema = Obj({
   })),
 })
 
+const MoCountsFields = {
+  sent: Count, replies: Count, stops: Count, spontaneous: Count, received: Count, lost: Count, duplicated: Count, unknown: Count,
+  correlated: Count, stops_received: Count, suppressed: Count, optout_violations: Count,
+}
+const MoSchema = Obj({
+  application: Type.Union([Type.Literal('compliant'), Type.Literal('naive')]),
+  keywords: Type.Array(Type.String()),
+  totals: Obj(MoCountsFields),
+  operators: Type.Record(Type.String(), Obj({ ...MoCountsFields, latency: Hist, stopLatency: Hist })),
+  latency: Hist,
+  stopLatency: Hist,
+  violationsByStream: Counts,
+  violationDelay: Hist,
+})
+
 const NetworkOperatorSchema = Obj({
   submits: Obj({ first: Count, repeated: Count, untagged: Count }),
   answers: Counts,
@@ -176,6 +199,7 @@ export const ResultsSchema = Obj({
   faults: Type.Array(FaultSchema),
   thresholds: Type.Array(ThresholdSchema),
   failover: Type.Optional(FailoverSchema),
+  mo: Type.Optional(MoSchema),
   network: Type.Optional(NetworkSideSchema),
   gateway: Type.Optional(GatewaySideSchema),
   sendDelays: Type.Optional(SendDelaysSchema),
