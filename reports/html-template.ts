@@ -6,6 +6,7 @@ import { fmtDuration } from './report-figures.js'
 import { formatVerdict } from './delta-format.js'
 import { esc, tiles, operatorTable, thresholdTable, statusTable, metadataTable, faultTable, comparisonTable } from './html-tables.js'
 import { failoverSection } from './html-failover.js'
+import { streamsSection } from './html-streams.js'
 import { moSection } from './html-mo.js'
 
 export interface PageParts {
@@ -59,6 +60,8 @@ th,td{padding:6px 10px;white-space:nowrap;text-align:left;border-bottom:1px soli
 thead th{background:#f9fafb;font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:#4b5563}
 td.num,th.num{text-align:right}
 tr.bad td{background:#fef2f2}
+table.streams tr.stream td{border-top:2px solid #e5e7eb}
+table.streams .cell{padding-left:18px;color:#4b5563}
 table.kv th{width:200px;color:#4b5563;font-weight:600}
 td code{white-space:normal}
 .tw{overflow-x:auto;border-radius:8px}
@@ -132,6 +135,7 @@ ${CHARTS.map(
 </section>
 <h2>Operators</h2>
 ${operatorTable(r)}
+${streamsSection(r)}
 <div class="two">
   <div><h2>Submit answers by command_status</h2>${statusTable(r)}</div>
   <div><h2>Fault windows</h2>${faultTable(r)}</div>
