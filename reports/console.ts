@@ -6,7 +6,12 @@ import { formatDeltaValue, formatChange, formatVerdict, deltaMark } from './delt
 import { resultsFigures, runFigures } from '../results/run-figures.js'
 import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome, sendingRate } from './report-figures.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
+import { MO_HEAD, moRows, moSummary } from './mo-rows.js'
 import { sendReasonLines } from './send-reasons.js'
+import { STREAM_HEAD, hasStreamRows, streamRows, streamTextRow } from './stream-rows.js'
+
+/** Most (stream, operator) rows the console lists under the streams; past it only the streams. */
+const CONSOLE_CELL_ROWS = 24
 
 export interface ConsoleOptions {
   comparison?: Comparison
@@ -70,6 +75,11 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
       ),
     )
   }
+  if (hasStreamRows(r)) {
+    const cells = Object.values(r.streams!).reduce((n, s) => n + Object.keys(s.operators).length, 0)
+    out.push('')
+    out.push(table(STREAM_HEAD, streamRows(r, cells <= CONSOLE_CELL_ROWS).map(streamTextRow)))
+  }
   const errors = statusRows(r.statuses).filter((s) => s.name !== 'ESME_ROK')
   if (errors.length) {
     out.push('')
@@ -80,6 +90,11 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
     out.push('')
     out.push('failover (times from run start; "first at backup" after the outage began)')
     out.push(table(FAILOVER_HEAD, failover))
+  }
+  const mo = moSummary(r)
+  if (mo) {
+    out.push('', mo)
+    out.push(table(MO_HEAD, moRows(r)))
   }
   if (r.thresholds.length) {
     out.push('')

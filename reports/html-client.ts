@@ -136,6 +136,15 @@ export const CLIENT_SCRIPT = String.raw`
     line('awaiting receipt', data.gauges.awaitingReceipt, PALETTE[3])
   ], 'messages');
 
+  // Per stream (only drawn when the page has the streams section): sent solid, accepted dashed.
+  var streamSets = [];
+  data.streams.forEach(function (st, i) {
+    var c = PALETTE[i % PALETTE.length];
+    streamSets.push(line(st.name + ' sent', st.sent, c));
+    streamSets.push(line(st.name + ' accepted', st.accepted, c, { borderDash: [6, 4] }));
+  });
+  if (data.streams.length > 1) timeChart('chart-streams', streamSets, 'messages / s');
+
   // Charts are sized to the screen; resize them for the paper and back.
   window.addEventListener('beforeprint', function () { charts.forEach(function (c) { c.resize(); }); });
   window.addEventListener('afterprint', function () { charts.forEach(function (c) { c.resize(); }); });

@@ -3,6 +3,7 @@
 // so everything that comes from user files is escaped and stripped of characters XML forbids.
 import type { ResultsFile, ThresholdOutcome } from '../results/results-format.js'
 import { fmtOutcome } from './report-figures.js'
+import { scopeLabel } from '../results/thresholds.js'
 
 export function formatJunit(r: ResultsFile): string {
   const cases = r.thresholds
@@ -28,7 +29,7 @@ function testcase(r: ResultsFile, c: ThresholdOutcome): string[] {
   const open = `    <testcase classname="${attr(classname)}" name="${attr(name)}" time="0">`
   if (c.ok) return [`    <testcase classname="${attr(classname)}" name="${attr(name)}" time="0"/>`]
   const observed = fmtOutcome(c)
-  const message = `${c.metric} observed ${observed}, limit ${c.expression}${c.scope === 'overall' ? '' : ` (operator ${c.scope})`}`
+  const message = `${c.metric} observed ${observed}, limit ${c.expression}${c.scope === 'overall' ? '' : ` (${scopeLabel(c.scope)})`}`
   const body = [`metric: ${c.metric}`, `scope: ${c.scope}`, `limit: ${c.expression}`, `observed: ${observed}`, `abortOnFail: ${c.abortOnFail}`].join('\n')
   return [open, `      <failure message="${attr(message)}" type="threshold">${text(body)}</failure>`, '    </testcase>']
 }

@@ -4,7 +4,9 @@ import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { runLine } from './console.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
+import { MO_HEAD, moRows, moSummary } from './mo-rows.js'
 import { sendReasonLines } from './send-reasons.js'
+import { hasStreamRows, streamRows, thresholdVerdict } from './stream-rows.js'
 import { formatDeltaValue, formatChange, formatVerdict } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
 import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtOutcome, sendingRate } from './report-figures.js'
@@ -47,10 +49,25 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
       )
     }
   }
+  if (hasStreamRows(r)) {
+    out.push('', '| stream | sent | accepted | delivery rate | submit p99 | receipt p99 | thresholds |', '|---|---:|---:|---:|---:|---:|---|')
+    for (const row of streamRows(r, false)) {
+      const lat = row.figures.latency
+      const verdict = thresholdVerdict(row.thresholds)
+      out.push(
+        `| ${cell(row.stream)} | ${fmtInt(row.totals.sent)} | ${fmtInt(row.totals.accepted)} | ${fmtPct(row.figures.deliveryRate)} | ${lat.submit.count ? fmtMs(lat.submit.p99) : '-'} | ${lat.receipt.count ? fmtMs(lat.receipt.p99) : '-'} | ${row.thresholds.failed ? `**${verdict}**` : verdict} |`,
+      )
+    }
+  }
   const failover = failoverRows(r)
   if (failover.length) {
     out.push('', `| ${FAILOVER_HEAD.join(' | ')} |`, `|${FAILOVER_HEAD.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`)
     for (const row of failover) out.push(`| ${row.map(cell).join(' | ')} |`)
+  }
+  const mo = moSummary(r)
+  if (mo) {
+    out.push('', mo, '', `| ${MO_HEAD.join(' | ')} |`, `|---|${MO_HEAD.slice(1).map(() => '---:').join('|')}|`)
+    for (const row of moRows(r)) out.push(`| ${row.map(cell).join(' | ')} |`)
   }
   if (r.thresholds.length) {
     out.push('', '| | scope | threshold | observed |', '|---|---|---|---:|')

@@ -21,7 +21,7 @@ function coverage(key: string, r: ResultsFile): { share: number; of: string } | 
   // submit has a submit latency, every final receipt a receipt latency.
   const t = r.totals
   if (key.startsWith('submit_')) return t.sent > 0 ? { share: (t.accepted + t.rejected) / t.sent, of: 'sent' } : null
-  const finals = t.delivered + t.undelivered + t.expired + t.rejected_by_operator + t.other_final
+  const finals = t.delivered + t.undelivered + t.expired + t.rejected_by_operator + t.failed_in_gateway + t.other_final
   if (key.startsWith('receipt_')) return t.accepted > 0 ? { share: finals / t.accepted, of: 'accepted' } : null
   return null
 }

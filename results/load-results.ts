@@ -12,10 +12,19 @@ type Migration = (old: Record<string, unknown>) => Record<string, unknown>
 
 /** migrations[n] turns a version n file into a version n+1 file. */
 const migrations: Record<number, Migration> = {
-  // 1 -> 2: version 2 adds the optional `streams` section and per-stream time series; a version 1
-  // file was not measured per stream, so it simply has none (reports then show no stream rows).
-  // Its threshold scopes ('overall' or an operator id) mean the same in version 2.
-  1: (old) => old,
+  // 1 -> 2 (issue 13): version 2 adds the optional `streams` section and per-stream time series; a
+  // version 1 file was not measured per stream, so it simply has none (reports then show no stream
+  // rows). Its threshold scopes ('overall' or an operator id) mean the same in version 2. Totals
+  // gain failed_in_gateway, held_by_gateway, arrived, lost_in_gateway: a version 1 run did not tell
+  // the gateway's receipts from the operator's, nor held from missing, so they read as 0 and its
+  // books across the gateway are not checked (it has no `network` section).
+  1: (old) => {
+    const gained = (t: unknown) => ({ failed_in_gateway: 0, held_by_gateway: 0, arrived: 0, lost_in_gateway: 0, ...(t as object) })
+    const operators: Record<string, unknown> = {}
+    const oldOps = (old.operators ?? {}) as Record<string, Record<string, unknown>>
+    for (const [id, o] of Object.entries(oldOps)) operators[id] = o && typeof o === 'object' ? { ...o, totals: gained(o.totals) } : o
+    return { ...old, totals: gained(old.totals), operators: old.operators === undefined ? undefined : operators }
+  },
 }
 
 export function loadResults(file: string): ResultsFile {

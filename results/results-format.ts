@@ -4,14 +4,21 @@
 // The books always balance:
 //   planned  = sent + dropped
 //   sent     = accepted + rejected + failed
-//   accepted = delivered + undelivered + expired + rejected_by_operator + other_final + pending + missing
-//              + no_receipt_requested
+//   accepted = delivered + undelivered + expired + rejected_by_operator + failed_in_gateway + other_final
+//              + pending + missing + held_by_gateway + no_receipt_requested
+// and, when the network ran in the same process (`network` present), across the gateway:
+//   accepted = arrived + held_by_gateway + lost_in_gateway
 // (`pending` is non-zero only for an interrupted run: accepted, receipt wait not yet over.
 // `no_receipt_requested`: accepted messages sent with registered_delivery 0, which expect no receipt.)
+//
+// Version 2 (issue 13): finals the operator never sent count failed_in_gateway, not
+// rejected_by_operator; accepted messages the network never took count held_by_gateway, not
+// pending/missing; the `network` and `gateway` sections. Version 1 files are migrated on read
+// (results/load-results.ts).
 
 export const RESULTS_SCHEMA = 'mtsim/results'
-// Version 2 (issue 13): the streams section, per-stream time series, threshold scopes with stream
-// tags. Version 1 files are read through the migration in load-results.ts.
+// Version 2 (issue 13) also: the streams section, per-stream time series, threshold scopes with
+// stream tags.
 export const RESULTS_VERSION = 2
 
 export interface Totals {
@@ -33,7 +40,14 @@ export interface Totals {
   delivered: number
   undelivered: number
   expired: number
+  /** A final REJECTD the operator sent. */
   rejected_by_operator: number
+  /**
+   * A final receipt for a message the network never took (no operator accepted any copy of it):
+   * the gateway's own failure receipt (Kannel's discard after its resend retries), whatever its stat.
+   * Only told apart when the network runs in the same process; otherwise counted by stat as before.
+   */
+  failed_in_gateway: number
   /** DELETED, UNKNOWN and anything else final. */
   other_final: number
   /** Accepted, no final receipt yet, receipt wait not over (interrupted runs only). */
@@ -45,6 +59,15 @@ export interface Totals {
    * books here, never waited for, never missing. Absent in files written before it existed (0).
    */
   no_receipt_requested?: number
+  /**
+   * Accepted by the gateway, never taken by any operator, no final receipt when the run ended: still
+   * inside the gateway (its queue, its resend loop). Not in pending, missing or no_receipt_requested.
+   */
+  held_by_gateway: number
+  /** Accepted messages an operator took (answered ESME_ROK to a copy): the network's side of the gateway books. */
+  arrived: number
+  /** Accepted, never taken by an operator, closed by the gateway's own final receipt: the gateway gave up on them. */
+  lost_in_gateway: number
   /** Extra receipts for a message that already had its final one. */
   duplicate_receipts: number
   /** Receipts that match no message of this run. */
@@ -198,8 +221,80 @@ export interface ResultsFile {
   mo?: MoResults
   /** Failover figures (scenarios with an outage and failover routing); see FailoverFigures. */
   failover?: FailoverFigures
+  /** What the simulated network saw (present when it ran in the same process as the load generator). */
+  network?: NetworkSide
+  /** What the gateway said about itself through the run (managed Kannel, or a status URL the user gave). */
+  gateway?: GatewaySide
   /** Why sends were dropped or late, a reason for each (loadgen/measure/send-delays.ts); absent in older files. */
   sendDelays?: SendDelays
+}
+
+/** The simulated operators' own counts (their viewpoint, joined to the load generator's by the correlation tag). */
+export interface NetworkSide {
+  operators: Record<string, NetworkOperator>
+  /** One point per meta.intervalMs, counts in the interval (gauges at its end), per operator. */
+  timeseries: NetworkPoint[]
+}
+
+export interface NetworkOperator {
+  /** submit_sm carrying a message's first segment (where the tag sits): first copies, copies of a tag seen before, untagged. */
+  submits: { first: number; repeated: number; untagged: number }
+  /** submit_sm_resp sent, by status name (ESME_ROK, ESME_RTHROTTLED, ESME_RMSGQFUL...), every segment. */
+  answers: Record<string, number>
+  /** Submits never answered (black hole, no_response_rate, connection gone first). */
+  unanswered: number
+  binds: {
+    opened: number
+    refused: number
+    dropped: number
+    /** The first 200 bind events, ms since run start (negative: before the load started, e.g. Kannel binding). */
+    events: { t: number; kind: 'opened' | 'refused' | 'dropped' }[]
+  }
+  receipts: { sent: Record<string, number>; acked: number; resent: number; lost: number; duplicated: number; backlog: number }
+}
+
+export interface NetworkPoint {
+  t: number
+  operators: Record<string, NetworkPointOperator>
+}
+
+export interface NetworkPointOperator {
+  /** submit_sm (first segments) in the interval: first copies, repeated copies. */
+  first: number
+  repeated: number
+  /** Answers ESME_RTHROTTLED, other error answers, in the interval. */
+  throttled: number
+  errors: number
+  /** Submits left unanswered in the interval. */
+  unanswered: number
+  /** Binds up at the end of the interval. */
+  binds: number
+  receipts: number
+  /** Receipts waiting to be sent or acknowledged at the end of the interval. */
+  backlog: number
+}
+
+/** The gateway's own status, polled through the run (Kannel's status.xml, or a Prometheus / JSON URL). */
+export interface GatewaySide {
+  /** kannel, prometheus or json. */
+  source: string
+  url: string
+  /** Polls that failed (the gateway not answering is a finding too). */
+  failedPolls: number
+  samples: GatewaySample[]
+  /** The last successful poll, taken after the load ended (null: none succeeded). */
+  end: GatewaySample | null
+}
+
+export interface GatewaySample {
+  /** ms since run start. */
+  t: number
+  /** Messages the gateway says it still holds for sending (Kannel: sent queue + store), null when unknown. */
+  queued: number | null
+  /** Per link (Kannel: per SMSC id): state, queued, sent, failed as the gateway counts them. */
+  links: Record<string, { state: string; queued: number; sent: number; failed: number }>
+  /** Other numbers scraped (status.metrics of an http/smpp target; Kannel's store size). */
+  metrics: Record<string, number>
 }
 
 /**
@@ -246,7 +341,7 @@ export interface OperatorFailover {
   duplicates: number
   /** Accepted messages for this operator's numbers. */
   accepted: number
-  /** Accepted messages with no final receipt (missing + pending): must be 0. */
+  /** Accepted messages with no final receipt (missing + pending + held_by_gateway): must be 0. */
   lost: number
 }
 

@@ -23,16 +23,28 @@ export const TotalsSchema = Obj({
   undelivered: Count,
   expired: Count,
   rejected_by_operator: Count,
+  failed_in_gateway: Count,
   other_final: Count,
   pending: Count,
   missing: Count,
   no_receipt_requested: Type.Optional(Count),
+  held_by_gateway: Count,
+  arrived: Count,
+  lost_in_gateway: Count,
   duplicate_receipts: Count,
   unknown_receipts: Count,
   intermediate_receipts: Count,
   misrouted: Count,
   duplicate_submits: Count,
   segments: Count,
+  // Runs with MO only (loadgen/mo/): see Totals in results-format.ts.
+  suppressed: Type.Optional(Count),
+  mo_sent: Type.Optional(Count),
+  mo_received: Type.Optional(Count),
+  mo_lost: Type.Optional(Count),
+  mo_duplicated: Type.Optional(Count),
+  stops_received: Type.Optional(Count),
+  optout_violations: Type.Optional(Count),
 })
 
 const Pair = Obj({ corrected: Hist, uncorrected: Hist })
@@ -114,6 +126,58 @@ const FailoverSchema = Obj({
   })),
 })
 
+const MoCountsFields = {
+  sent: Count, replies: Count, stops: Count, spontaneous: Count, received: Count, lost: Count, duplicated: Count, unknown: Count,
+  correlated: Count, stops_received: Count, suppressed: Count, optout_violations: Count,
+}
+const MoSchema = Obj({
+  application: Type.Union([Type.Literal('compliant'), Type.Literal('naive')]),
+  keywords: Type.Array(Type.String()),
+  totals: Obj(MoCountsFields),
+  operators: Type.Record(Type.String(), Obj({ ...MoCountsFields, latency: Hist, stopLatency: Hist })),
+  latency: Hist,
+  stopLatency: Hist,
+  violationsByStream: Counts,
+  violationDelay: Hist,
+})
+
+const NetworkOperatorSchema = Obj({
+  submits: Obj({ first: Count, repeated: Count, untagged: Count }),
+  answers: Counts,
+  unanswered: Count,
+  binds: Obj({
+    opened: Count,
+    refused: Count,
+    dropped: Count,
+    events: Type.Array(Obj({
+      t: Type.Number({ description: 'ms since run start' }),
+      kind: Type.Union([Type.Literal('opened'), Type.Literal('refused'), Type.Literal('dropped')], { description: 'opened, refused or dropped' }),
+    })),
+  }),
+  receipts: Obj({ sent: Counts, acked: Count, resent: Count, lost: Count, duplicated: Count, backlog: Count }),
+})
+const NetworkPointSchema = Obj({
+  t: Ms,
+  operators: Type.Record(Type.String(), Obj({
+    first: Count, repeated: Count, throttled: Count, errors: Count, unanswered: Count, binds: Count, receipts: Count, backlog: Count,
+  })),
+})
+const NetworkSideSchema = Obj({ operators: Type.Record(Type.String(), NetworkOperatorSchema), timeseries: Type.Array(NetworkPointSchema) })
+
+const CountOrNull = Type.Union([Count, Type.Null()], { description: 'a count or null' })
+const GatewaySampleSchema = Obj({
+  t: Type.Number({ description: 'ms since run start' }),
+  queued: CountOrNull,
+  links: Type.Record(Type.String(), Obj({ state: Type.String(), queued: Count, sent: Count, failed: Count })),
+  metrics: Type.Record(Type.String(), Type.Number()),
+})
+const GatewaySideSchema = Obj({
+  source: Type.String(),
+  url: Type.String(),
+  failedPolls: Count,
+  samples: Type.Array(GatewaySampleSchema),
+  end: Type.Union([GatewaySampleSchema, Type.Null()], { description: 'a sample or null' }),
+})
 const SendDelaysSchema = Obj({
   window: Type.Record(Type.String(), Obj({ dropped: Count, late: Count, inFlight: Count })),
   behind: Obj({ dropped: Count, late: Count, maxLateMs: Type.Number({ minimum: 0 }) }),
@@ -135,6 +199,9 @@ export const ResultsSchema = Obj({
   faults: Type.Array(FaultSchema),
   thresholds: Type.Array(ThresholdSchema),
   failover: Type.Optional(FailoverSchema),
+  mo: Type.Optional(MoSchema),
+  network: Type.Optional(NetworkSideSchema),
+  gateway: Type.Optional(GatewaySideSchema),
   sendDelays: Type.Optional(SendDelaysSchema),
 })
 

@@ -21,7 +21,7 @@ const ThresholdItem = Type.Union(
 )
 
 export const ThresholdsSchema = Type.Record(Type.String(), Type.Array(ThresholdItem, { minItems: 1 }), {
-  description: 'metric (optionally {operator:id}) -> list of expressions',
+  description: 'metric (optionally tagged {operator:id}, {stream:name} or {stream:name,operator:id}) -> list of expressions',
 })
 
 export type ThresholdsFile = Static<typeof ThresholdsSchema>

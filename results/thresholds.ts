@@ -16,7 +16,8 @@
 //     transit_latency_uncorrected                                  measured from the actual send time
 //   counters (aggregations count, and rate = count per second of run): every field of Totals in
 //     results/results-format.ts: planned, sent, accepted, rejected, failed, dropped, late, delivered,
-//     undelivered, expired, rejected_by_operator, other_final, missing, pending, duplicate_receipts,
+//     undelivered, expired, rejected_by_operator, failed_in_gateway, other_final, missing, pending,
+//     held_by_gateway, arrived, lost_in_gateway, duplicate_receipts,
 //     unknown_receipts, intermediate_receipts, misrouted, duplicate_submits, segments; with MO
 //     (loadgen/mo/): suppressed, mo_sent, mo_received, mo_lost, mo_duplicated, stops_received,
 //     optout_violations
@@ -52,7 +53,7 @@ const TRENDS = [
 ] as const
 const COUNTERS: readonly (keyof Totals)[] = [
   'planned', 'sent', 'accepted', 'rejected', 'failed', 'dropped', 'late', 'delivered', 'undelivered', 'expired', 'rejected_by_operator',
-  'other_final', 'missing', 'no_receipt_requested', 'pending', 'duplicate_receipts', 'unknown_receipts', 'intermediate_receipts', 'misrouted', 'duplicate_submits', 'segments',
+  'failed_in_gateway', 'other_final', 'missing', 'no_receipt_requested', 'pending', 'held_by_gateway', 'arrived', 'lost_in_gateway', 'duplicate_receipts', 'unknown_receipts', 'intermediate_receipts', 'misrouted', 'duplicate_submits', 'segments',
   'suppressed', 'mo_sent', 'mo_received', 'mo_lost', 'mo_duplicated', 'stops_received', 'optout_violations',
 ]
 /** The subscribers' MO counters are per operator, not per stream: a stream tag on them is refused. */
@@ -115,6 +116,14 @@ const TAG_NAMES = ['operator', 'stream'] as const
 export function scopeTag(t: { stream?: string | null; operator?: string | null }): string {
   if (!t.stream) return t.operator ?? 'overall'
   return t.operator ? `stream:${t.stream},operator:${t.operator}` : `stream:${t.stream}`
+}
+
+/** The tags of an outcome's scope (the inverse of scopeTag). */
+export function scopeTags(scope: string): { stream: string | null; operator: string | null } {
+  if (scope === 'overall') return { stream: null, operator: null }
+  if (!scope.startsWith('stream:')) return { stream: null, operator: scope }
+  const [stream, operator] = scope.slice('stream:'.length).split(',operator:')
+  return { stream: stream!, operator: operator ?? null }
 }
 
 /** A scope as the scenario writes it: '' for overall, '{operator:telia}', '{stream:otp,operator:telia}'. */

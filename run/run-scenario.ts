@@ -9,6 +9,9 @@ import { startNetwork } from '../simulator/start-network.js'
 import type { MoEvent, NetworkHandle, OperatorStats, SubmitObserver } from '../simulator/types.js'
 import { startControlApi } from '../simulator/control/control-api.js'
 import { startKannel, type KannelHandle } from '../gateways/kannel/index.js'
+import { kannelSample } from '../gateways/kannel/status-probe.js'
+import { NetworkWatch } from './network-watch.js'
+import { GatewayWatch } from './gateway-watch.js'
 import { runLoad, type RunMeta } from '../loadgen/engine/engine.js'
 import { buildPlan } from '../loadgen/plan/plan.js'
 import type { Scenario } from '../loadgen/scenario/scenario.js'
@@ -77,8 +80,8 @@ export function exitCodeFor(results: ResultsFile, stoppedFromOutside = false): n
 /** Forwards the simulator's arrivals to the engine once it has started (the network starts first). */
 class ArrivalRelay implements SubmitObserver {
   target: SubmitObserver | undefined
-  onMessage(operatorId: string, destination: string, text: string, nowUs: number): void {
-    this.target?.onMessage(operatorId, destination, text, nowUs)
+  onMessage(operatorId: string, destination: string, text: string, nowUs: number, taken: boolean): void {
+    this.target?.onMessage(operatorId, destination, text, nowUs, taken)
   }
   onMo(operatorId: string, mo: MoEvent, atUs: number): void {
     this.target?.onMo?.(operatorId, mo, atUs)
@@ -158,6 +161,11 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
     }
 
     let runStart = 0
+    const networkWatch = new NetworkWatch(net)
+    const k = kannel
+    const gatewayWatch = k
+      ? new GatewayWatch({ source: 'kannel', url: k.statusUrl, sample: async (t) => kannelSample(await k.status(), t) })
+      : undefined
     const results = await runLoad({
       scenario,
       plan,
@@ -171,7 +179,11 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       onStart: (t) => {
         runStart = t
         net.startTimeline()
+        networkWatch.start(t)
+        gatewayWatch?.start(t)
       },
+      // The network's and the gateway's own figures, taken when the load has ended (Kannel still up).
+      sides: async () => ({ network: networkWatch.finish(), gateway: await gatewayWatch?.finish() }),
       faults: () => faultWindows(net, runStart),
       failover: scenario.gateway.kind === 'kannel' ? scenario.gateway.failover : undefined,
       stopMo: () => net.stopMo?.(),

@@ -2,7 +2,11 @@
 // shape (simulator/types.ts) only when someone asks (control API, metrics scrape, summary).
 import { createHistogram, percentiles, recordUs, type Histogram } from '../lib/hdr.js'
 import { STAT_TEXT, statusName } from '../smpp/constants.js'
-import type { OperatorState, OperatorStats, ProtectionStats } from './types.js'
+import type { BindEvent, OperatorState, OperatorStats, ProtectionStats } from './types.js'
+import type { SeenTags } from './seen-tags.js'
+
+/** Bind events kept with their times (enough for a run's story; a flapping bind is counted beyond it). */
+const MAX_BIND_EVENTS = 200
 
 export class OperatorCounters {
   submits = 0
@@ -24,12 +28,25 @@ export class OperatorCounters {
   invalidPdus = 0
   authFailures = 0
   authDisconnects = 0
+  bindsOpened = 0
+  /** Bound connections that closed (dropped by either side, or at the end). */
+  bindsDropped = 0
+  /** The first MAX_BIND_EVENTS bind events, at scheduler clock times (ms). */
+  readonly bindEvents: BindEvent[] = []
+  /** Copies by correlation tag: set when the network reports arrivals (runs in the load generator's process). */
+  seen: SeenTags | undefined
   /** submit_sm_resp sent, by command_status code (a handful of keys). */
   readonly statuses = new Map<number, number>()
   /** deliver_sm receipts sent, indexed by message_state (STAT_TEXT gives the name). */
   readonly receiptsSent = new Float64Array(STAT_TEXT.length)
   /** submit_sm -> submit_sm_resp, integer microseconds. */
   readonly latency: Histogram = createHistogram()
+
+  bindEvent(atMs: number, kind: BindEvent['kind']): void {
+    if (kind === 'opened') this.bindsOpened++
+    else if (kind === 'dropped') this.bindsDropped++
+    if (this.bindEvents.length < MAX_BIND_EVENTS) this.bindEvents.push({ atMs, kind })
+  }
 
   countStatus(status: number): void {
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1)
@@ -86,6 +103,8 @@ export class OperatorCounters {
         resent: this.receiptsResent,
       },
       latency: { count: p.count, p50: p.p50, p90: p.p90, p99: p.p99, p999: p.p999, max: p.max },
+      bindLog: { opened: this.bindsOpened, dropped: this.bindsDropped, events: this.bindEvents.slice() },
+      ...(this.seen ? { copies: { first: this.seen.first, repeated: this.seen.repeated, untagged: this.seen.untagged } } : {}),
     }
   }
 }

@@ -12,7 +12,7 @@ import { MtsimError } from '../lib/errors.js'
 import { PrefixTable } from '../lib/prefix.js'
 import { Rng } from '../lib/rng.js'
 import { Status } from '../smpp/constants.js'
-import type { DeliverSmResp, SubmitSm } from '../smpp/pdu.js'
+import type { DeliverSmResp, SubmitMulti, SubmitSm } from '../smpp/pdu.js'
 import { SmppSession, type ByteBudget } from '../smpp/session.js'
 import { decodeShortMessage, segmentInfo } from '../smpp/text.js'
 import { AccountBinds } from './account-binds.js'
@@ -26,8 +26,10 @@ import type { BindType, Fault, OperatorConfig } from './network.js'
 import { OperatorCounters } from './operator-stats.js'
 import { ReceiptEngine } from './receipts/receipts.js'
 import { ResponseSlots } from './responses.js'
+import { SeenTags } from './seen-tags.js'
 import type { Scheduler } from './scheduler.js'
 import { Throttle } from './throttle.js'
+import { SubmitMultiPipeline } from './submit-multi.js'
 import { operatorCredentials } from './tls/certificate.js'
 import { TlsListener } from './tls/tls-listener.js'
 import type { ActiveFault, OperatorHandle, OperatorState, OperatorStats, SubmitObserver } from './types.js'
@@ -51,6 +53,7 @@ export class Operator implements OperatorHandle, BindOwner {
   private listenPort = 0
   /** The TLS port (smpp.tls), made in listen(). */
   private tlsListener: TlsListener | undefined
+  private readonly multi: SubmitMultiPipeline
   private readonly counters = new OperatorCounters()
   /** Sequential: bind refusals only. */
   private readonly rng: Rng
@@ -93,12 +96,33 @@ export class Operator implements OperatorHandle, BindOwner {
     this.throttle = new Throttle(config.throttle, ctx.startedAt)
     this.respondKind = ctx.scheduler.register(this.respondDue)
     this.receipts = new ReceiptEngine(config.receipts, this.draws, ctx.scheduler, ctx.startedAt, this.counters, this.accounts, config.accounts.length)
+    this.multi = new SubmitMultiPipeline({
+      config,
+      draws: this.draws,
+      scheduler: ctx.scheduler,
+      counters: this.counters,
+      receipts: this.receipts,
+      state: () => this.faults.state(),
+      latency: () => this.faults.latency() ?? this.latency,
+      throttleBucket: (conn) => this.throttle.bucketFor(conn.bucket),
+      served: (destination) => this.prefixes.lookup(destination) !== undefined,
+      nextMessageId: () => this.nextMessageId(),
+      messageIdText: (id) => (config.receipts.idFormat === 'hex' ? id.toString(16) : String(id)),
+      connection: (id) => this.conns.get(id),
+      arrived: (conn, destination, source, text, key, now, taken) => {
+        this.ctx.observer?.onMessage(config.id, destination, text, now * 1000, taken)
+        if (taken) this.mo?.mtAccepted(destination, source, conn.account, text, key, now)
+      },
+      seen: (text, copies) => this.counters.seen?.note(text, copies),
+    })
     this.faults = new FaultController(config.timeline, ctx.scheduler, ctx.startedAt, this.faultHooks, ctx.history, config.id)
     this.budget = { used: 0, limit: config.limits.maxBufferedBytes, exceeded: 0 }
     this.bindTimeoutKind = ctx.scheduler.register(this.bindTimeoutDue)
     this.inactivityKind = ctx.scheduler.register(this.inactivityDue)
     this.lateRefusalKind = ctx.scheduler.register(this.lateRefusalDue)
     this.mo = config.mo ? new MoEngine(config.mo, config, this.draws, ctx.scheduler, this.accounts, ctx.moIds ?? { next: 0 }, ctx.seed, ctx.observer) : undefined
+    // Copies are told apart by tag only where texts are decoded anyway: for an observer.
+    if (ctx.observer) this.counters.seen = new SeenTags()
   }
 
   get port(): number {
@@ -181,6 +205,8 @@ export class Operator implements OperatorHandle, BindOwner {
     )
     if (this.tlsListener) stats.tls = this.tlsListener.stats()
     if (this.mo) stats.mo = this.mo.snapshot()
+    const multi = this.multi.stats()
+    if (multi) stats.multi = multi
     return stats
   }
 
@@ -189,6 +215,7 @@ export class Operator implements OperatorHandle, BindOwner {
   authenticate(type: BindType, systemId: string, password: string): { status: number; account: number; close: boolean; authFailed: boolean } {
     const refuse = (status: number, close = false, authFailed = false) => {
       this.counters.bindRefusals++
+      this.counters.bindEvent(this.scheduler.clock(), 'refused')
       return { status, account: -1, close, authFailed }
     }
     if (this.faults.state() === 'outage') return refuse(Status.ESME_RBINDFAIL, true)
@@ -229,6 +256,7 @@ export class Operator implements OperatorHandle, BindOwner {
 
   bound(conn: BindConnection): void {
     this.accounts.add(conn)
+    this.counters.bindEvent(this.scheduler.clock(), 'opened')
     conn.bucket = this.throttle.bindBucket(this.scheduler.clock())
     if (conn.canReceive) {
       this.receipts.release(conn.account)
@@ -238,7 +266,10 @@ export class Operator implements OperatorHandle, BindOwner {
 
   closed(conn: BindConnection): void {
     if (!this.conns.delete(conn.id)) return
-    if (conn.type) this.accounts.remove(conn)
+    if (conn.type) {
+      this.accounts.remove(conn)
+      this.counters.bindEvent(this.scheduler.clock(), 'dropped')
+    }
     if (conn.unacked.size) {
       const slots = [...conn.unacked.values()]
       conn.unacked.clear()
@@ -282,12 +313,18 @@ export class Operator implements OperatorHandle, BindOwner {
       if (seg.seq === 1 && (this.ctx.observer || cfg.receipts.textExcerpt || this.mo)) part.text = decodeShortMessage(pdu)
     }
     const whole = part === undefined || part.seen >= part.total
+    // The text (where the tag sits) is decoded once, only when someone reads it.
+    let text = part ? part.text : ''
+    const observer = this.ctx.observer
+    if (part === undefined && (observer || cfg.receipts.textExcerpt || this.mo)) text = decodeShortMessage(pdu)
+    if (c.seen && (seg === undefined || seg.seq === 1)) c.seen.note(part ? part.text : text)
     if (whole) {
       c.messages++
       if (part) this.reassembly.done(key)
     }
     if (this.faults.state() !== 'up') {
       c.unanswered++ // black hole: taken in, never answered
+      if (whole && observer) observer.onMessage(cfg.id, pdu.destinationAddr, text, now * 1000, false)
       return
     }
     if (conn.outstanding >= cfg.window.maxOutstanding) return this.sendResponse(conn, pdu.sequence, cfg.window.excessStatus, 0, now)
@@ -300,10 +337,12 @@ export class Operator implements OperatorHandle, BindOwner {
       c.disconnects++
       c.unanswered++
       conn.drop()
+      if (whole && observer) observer.onMessage(cfg.id, pdu.destinationAddr, text, now * 1000, false)
       return
     }
     if (draws.for(segKey, Decision.NO_RESPONSE).chance(cfg.failures.noResponseRate)) {
       c.unanswered++
+      if (whole && observer) observer.onMessage(cfg.id, pdu.destinationAddr, text, now * 1000, false)
       return
     }
     const bucket = this.throttle.bucketFor(conn.bucket)
@@ -330,15 +369,14 @@ export class Operator implements OperatorHandle, BindOwner {
     if (!served && whole) c.misrouted++
     // 32-bit ids (the receipt store keeps them in 4 bytes), wrapping after 4,294,967,294: unique
     // among far more messages than can be pending at once. 0xFFFFFFFF is the store's list end.
-    const id = (this.lastMessageId = this.lastMessageId >= 0xfffffffe ? 1 : this.lastMessageId + 1)
+    const id = this.nextMessageId()
     const respondAt = this.respond(conn, pdu.sequence, Status.ESME_ROK, id, now, segKey)
-    const text = part ? part.text : this.ctx.observer || cfg.receipts.textExcerpt || this.mo ? decodeShortMessage(pdu) : ''
     if (part === undefined || cfg.receipts.multipart === 'per_segment' || whole) {
       // A per-message receipt of a multipart message draws as the message, not as its last segment.
       const receiptKey = part && cfg.receipts.multipart !== 'per_segment' ? msgKey : segKey
       this.receipts.accept(id, pdu.destinationAddr, pdu.sourceAddr, conn.account, outcome, pdu.registeredDelivery, respondAt, text, receiptKey)
     }
-    if (whole && this.ctx.observer) this.ctx.observer.onMessage(cfg.id, pdu.destinationAddr, text, now * 1000)
+    if (whole && observer) observer.onMessage(cfg.id, pdu.destinationAddr, text, now * 1000, true)
     // After the arrival: a violation is reported for an MT the load generator already saw arrive.
     if (whole && this.mo) this.mo.mtAccepted(pdu.destinationAddr, pdu.sourceAddr, conn.account, text, msgKey, now)
   }
@@ -348,7 +386,16 @@ export class Operator implements OperatorHandle, BindOwner {
     this.mo?.stop()
   }
 
+  /** submit_multi: simulator/submit-multi.ts decides each destination's fate. */
+  submitMulti(conn: BindConnection, pdu: SubmitMulti): void {
+    this.multi.submitMulti(conn, pdu)
+  }
+
   // ---- internals ----
+
+  private nextMessageId(): number {
+    return (this.lastMessageId = this.lastMessageId >= 0xfffffffe ? 1 : this.lastMessageId + 1)
+  }
 
   private connected(socket: net.Socket | TLSSocket): void {
     if (this.closing) {

@@ -4,6 +4,23 @@ import type { TlsStats } from './tls/tls-listener.js'
 
 export type { TlsStats }
 
+/** What an operator counted of submit_multi (OperatorStats.multi). */
+export interface MultiStats {
+  /** submit_multi PDUs received. */
+  submits: number
+  /** dest_address entries in them (SME addresses and distribution lists). */
+  destinations: number
+  /** Destinations accepted: each one a message with its own receipts. */
+  accepted: number
+  /** Destinations refused in an unsuccess_sme entry, by status name. */
+  unsuccess: Record<string, number>
+  /** submit_multi_resp sent, by command_status name. */
+  statuses: Record<string, number>
+  /** Never answered (black hole, no_response_rate, or the bind went away first). */
+  unanswered: number
+}
+
+
 export type OperatorState = 'up' | 'outage' | 'black_hole'
 
 export interface LatencySummary {
@@ -52,10 +69,25 @@ export interface OperatorStats {
   }
   /** submit_sm -> submit_sm_resp as sent by this operator. */
   latency: LatencySummary
+  /** Binds opened and dropped, with the first events' times (refusals are bindRefusals). Absent from older peers. */
+  bindLog?: { opened: number; dropped: number; events: BindEvent[] }
+  /**
+   * submit_sm carrying a message's first segment, by correlation tag (lib/tag.ts): first copies,
+   * repeated copies (a gateway's resends), untagged. Only when the network reports arrivals.
+   */
+  copies?: { first: number; repeated: number; untagged: number }
   /** The TLS port's handshakes and refusals (only when smpp.tls is set). */
   tls?: TlsStats
+  /** submit_multi PDUs and their destinations (only once one arrived). */
+  multi?: MultiStats
   /** Mobile-originated traffic (operators with a `mo:` section only). */
   mo?: MoStats
+}
+
+export interface BindEvent {
+  /** Scheduler clock (performance.now() ms; NetworkHandle.startedAt is on the same clock). */
+  atMs: number
+  kind: 'opened' | 'refused' | 'dropped'
 }
 
 export type MoKind = 'reply' | 'stop' | 'spontaneous'
@@ -143,11 +175,17 @@ export interface OperatorHandle {
 
 /**
  * Told about each message an operator accepted, so the load generator can measure gateway transit
- * and catch misrouted and duplicated messages. Called on the hot path: keep it cheap.
+ * and catch misrouted and duplicated messages, and about each one it swallowed (taken in, never
+ * answered: black hole, no_response_rate), since a gateway's resend of those reaches the operator
+ * twice. Copies answered with an error are not told: resending them is the gateway's job.
+ * Called on the hot path: keep it cheap.
  */
 export interface SubmitObserver {
-  /** text is the decoded text of the first segment (where mtsim's correlation tag sits). */
-  onMessage(operatorId: string, destination: string, text: string, nowUs: number): void
+  /**
+   * text is the decoded text of the first segment (where mtsim's correlation tag sits); taken:
+   * accepted (ESME_ROK) rather than swallowed.
+   */
+  onMessage(operatorId: string, destination: string, text: string, nowUs: number, taken: boolean): void
   /** A subscriber sent an MO at `atUs` (networks with `mo:` only). */
   onMo?(operatorId: string, mo: MoEvent, atUs: number): void
   /** An MT was accepted for a number that opted out `delayMs` before (beyond the grace period). */

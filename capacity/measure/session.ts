@@ -20,8 +20,8 @@ export const SAMPLE_MS = 250
 /** Forwards the simulator's arrivals to the current step's engine. */
 class Relay implements SubmitObserver {
   target: SubmitObserver | undefined
-  onMessage(operatorId: string, destination: string, text: string, nowUs: number): void {
-    this.target?.onMessage(operatorId, destination, text, nowUs)
+  onMessage(operatorId: string, destination: string, text: string, nowUs: number, taken: boolean): void {
+    this.target?.onMessage(operatorId, destination, text, nowUs, taken)
   }
 }
 

@@ -19,6 +19,19 @@ import type { Scenario } from '../scenario/scenario.js'
  * msg/s, ~2.5% with 8k (cache-resident maps, less old-space garbage).
  */
 const RECENT_MAX = 16_384
+/**
+ * Bits of MessageStore.arrived: what the in-process network and the gateway did with a message.
+ * TAKEN: an operator accepted a copy; SWALLOWED: an operator took a copy in and never answered it;
+ * ACCEPTED: the gateway accepted the submit; WAIT_ARRIVAL: asked for no receipt, kept open until it
+ * reaches the network; UNSEEN_CLOSED: its books closed before the network took it (held or lost
+ * in the gateway), so a late arrival does not count it as arrived as well.
+ */
+const TAKEN = 1
+const SWALLOWED = 2
+const ACCEPTED = 4
+const WAIT_ARRIVAL = 8
+const UNSEEN_CLOSED = 16
+
 /** Key under which a receipt carrying our seq (HTTP dlr-url) waits or is remembered. */
 const seqKey = (seq: number) => `#${seq}`
 
@@ -40,6 +53,12 @@ export interface CorrelatorOptions {
    * receipts always carry ids, so the engine turns it off there (one Map set and delete per message).
    */
   bySeq?: boolean
+  /**
+   * The network runs in this process behind a gateway, and reports every message it takes: then a
+   * final receipt for a message it never took is the gateway's own (failed_in_gateway), an accepted
+   * message it never took is held_by_gateway, and `arrived` is counted. Default false.
+   */
+  networkSeen?: boolean
   earlyMax?: number
   earlyHoldMs?: number
   /** Closed messages remembered (ids, seqs) so late receipts count as duplicates: at least half of this. */
@@ -122,11 +141,21 @@ export class Correlator {
     }
     s.state[i] = SlotState.awaiting
     this.waiting++
-    if (expectReceipt) this.deadlines.push(k, nowMs + this.opts.waitMs)
+    const seen = s.arrived[i]
+    s.arrived[i] = seen | ACCEPTED
+    if (seen & TAKEN) this.metrics.arrived(cell)
+    // Without a receipt to wait for, a message the network has not taken yet still waits for its
+    // arrival (receipts.wait at most): otherwise it could not be told from one held by the gateway.
+    const waitArrival = !expectReceipt && this.opts.networkSeen === true && (seen & TAKEN) === 0
+    if (expectReceipt || waitArrival) this.deadlines.push(k, nowMs + this.opts.waitMs)
     const ids = outcome.messageIds
     s.segsLeft[i] = ids.length && !this.opts.receiptPerMessage?.(this.metrics.operatorOf(cell)) ? ids.length : 1
     s.bySeqOnly[i] = ids.length ? 0 : 1
     for (let seg = 0; seg < ids.length; seg++) this.byId.set(ids[seg], packId(k, seg, cell))
+    if (waitArrival) {
+      s.arrived[i] |= WAIT_ARRIVAL
+      return
+    }
     if (!expectReceipt) {
       // Its ids stay known, so a receipt that comes anyway counts as an extra, not as unknown.
       this.metrics.noReceiptRequested(cell)
@@ -167,8 +196,9 @@ export class Correlator {
     const s = this.store
     const i = s.slot(k)
     const cell = s.cell[i]
-    // Closed = final already in, or given up as missing: anything more is an extra receipt.
-    if (s.state[i] !== SlotState.awaiting) return this.extra(cell, r)
+    // Closed = final already in, or given up as missing: anything more is an extra receipt (so is
+    // any receipt for a message that asked for none).
+    if (s.state[i] !== SlotState.awaiting || s.arrived[i] & WAIT_ARRIVAL) return this.extra(cell, r)
     if (!r.final) {
       this.metrics.intermediate(cell)
       this.metrics.receiptStat(cell, r.stat)
@@ -184,7 +214,12 @@ export class Correlator {
     if (kind > s.worst[i]) s.worst[i] = kind
     if (--s.segsLeft[i] > 0) return
     this.close(i)
-    this.metrics.final(cell, s.worst[i] as (typeof FinalKind)[keyof typeof FinalKind], (atMs - s.intended[i]) * 1000, (atMs - s.sentAt[i]) * 1000)
+    const correctedUs = (atMs - s.intended[i]) * 1000
+    const uncorrectedUs = (atMs - s.sentAt[i]) * 1000
+    // A final for a message no operator took can only be the gateway's own (a discard after its
+    // resends): the gateway's failure, never the operator's rejection.
+    if (this.unseen(i)) return this.metrics.gatewayFinal(cell, correctedUs, uncorrectedUs)
+    this.metrics.final(cell, s.worst[i] as (typeof FinalKind)[keyof typeof FinalKind], correctedUs, uncorrectedUs)
   }
 
   /**
@@ -198,8 +233,12 @@ export class Correlator {
     this.metrics.receiptStat(cell, r.stat)
   }
 
-  /** The in-process network saw one of our messages arrive at operatorId (nowUs on the performance.now() clock). */
-  arrival(operatorId: string, text: string, nowUs: number): void {
+  /**
+   * The in-process network took (taken) or swallowed one of our messages at operatorId (nowUs on
+   * the performance.now() clock). A copy after one taken or swallowed is a duplicate submit: the
+   * operator has it twice (a copy answered with an error is not reported, its resend is no duplicate).
+   */
+  arrival(operatorId: string, text: string, nowUs: number, taken = true): void {
     const seq = this.opts.parseTag(text)
     if (seq === undefined) return
     const k = this.bySeq?.get(seq)
@@ -207,12 +246,32 @@ export class Correlator {
     const s = this.store
     const i = s.slot(k)
     const cell = s.cell[i]
-    if (s.arrived[i]) return this.metrics.duplicateSubmit(cell)
-    s.arrived[i] = 1
+    const seen = s.arrived[i]
+    if (seen & (TAKEN | SWALLOWED)) this.metrics.duplicateSubmit(cell)
+    if (!taken) {
+      s.arrived[i] = seen | SWALLOWED
+      return
+    }
+    if (seen & TAKEN) return
+    s.arrived[i] = seen | TAKEN
     this.metrics.transit(cell, nowUs - s.intended[i] * 1000, nowUs - s.sentAt[i] * 1000)
     const opIndex = this.metrics.operatorOf(cell)
     if (this.metrics.operatorIds[opIndex] !== operatorId) this.metrics.misrouted(cell)
     this.opts.onArrival?.(opIndex, operatorId, nowUs / 1000, s.sentAt[i])
+    if (!(seen & ACCEPTED) || seen & UNSEEN_CLOSED) return
+    this.metrics.arrived(cell)
+    if (seen & WAIT_ARRIVAL && s.state[i] === SlotState.awaiting) {
+      this.close(i)
+      this.metrics.noReceiptRequested(cell)
+    }
+  }
+
+  /** Tracking the network, and no operator has taken message i: marked so a late arrival is not also counted arrived. */
+  private unseen(i: number): boolean {
+    const s = this.store
+    if (!this.opts.networkSeen || s.arrived[i] & TAKEN) return false
+    s.arrived[i] |= UNSEEN_CLOSED
+    return true
   }
 
   /** Housekeeping: receipt waits that ran out become missing, stale early receipts unknown, closed slots retire. */
@@ -229,7 +288,9 @@ export class Correlator {
       q.shift()
       if (open) {
         this.close(i)
-        this.metrics.missing(s.cell[i])
+        // Never reached the network: the gateway still has it (or lost it without a word).
+        if (this.unseen(i)) this.metrics.heldByGateway(s.cell[i])
+        else this.metrics.missing(s.cell[i])
       }
     }
     const mapped = this.mappedIds
@@ -269,7 +330,8 @@ export class Correlator {
       const i = s.slot(k)
       if (s.state[i] !== SlotState.awaiting) continue
       this.close(i)
-      if (interrupted) this.metrics.pending(s.cell[i])
+      if (this.unseen(i)) this.metrics.heldByGateway(s.cell[i])
+      else if (interrupted) this.metrics.pending(s.cell[i])
       else this.metrics.missing(s.cell[i])
     }
     const n = this.early.clear()

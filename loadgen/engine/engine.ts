@@ -18,7 +18,7 @@ import { Backlog } from './backlog.js'
 import { FailoverTracker } from '../measure/failover-tracker.js'
 import { SendDelayTracker } from '../measure/send-delays.js'
 import type { Scenario } from '../scenario/scenario.js'
-import { parseTag } from '../plan/tag.js'
+import { parseTag } from '../../lib/tag.js'
 import { evaluateThresholds } from '../../results/thresholds.js'
 import { TimeseriesLog } from '../../results/timeseries-file.js'
 import type { OutboundMessage, SubmitOutcome, Transport } from '../transports/transport.js'
@@ -94,6 +94,12 @@ export interface RunOptions {
   stopMo?: () => void
   /** Called once at the end with the engine's bookkeeping sizes (bench, memory tests). */
   diagnostics?: (d: EngineDiagnostics) => void
+  /**
+   * Called once after the load ended (answers and receipts all in or given up) with plan time 0 on
+   * performance.now()'s clock: the network's and the gateway's own sides of the run
+   * (run/network-watch.ts, run/gateway-watch.ts), written into results.json beside the books.
+   */
+  sides?: (startPerf: number) => Promise<Pick<ResultsFile, 'network' | 'gateway'>>
 }
 
 /** High-water marks of the engine's bounded state: they follow in-flight + awaiting, not the message count. */
@@ -141,6 +147,8 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     waitMs, parseTag, onArrival, receiptPerMessage: receiptPerMessage(scenario, metrics.operatorIds),
     // Seqs are looked up only for seq-keyed receipts and in-process arrivals.
     bySeq: opts.observerHook !== undefined || transport.receiptsCarryIds !== true,
+    // Only with the network in this process can a message that never reached it be told apart.
+    networkSeen: opts.observerHook !== undefined && scenario.gateway?.kind !== 'direct',
   })
   const merger = new PlanMerger(plan.streams)
   const traffic = opts.traffic ?? scenarioTraffic(scenario as Scenario, (plan as Plan).streams)
@@ -162,7 +170,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     onMo: mo && ((m) => mo.arrived(m, performance.now() * 1000)),
   })
   opts.observerHook?.({
-    onMessage: (operatorId, _destination, text, nowUs) => correlator.arrival(operatorId, text, nowUs),
+    onMessage: (operatorId, _destination, text, nowUs, taken) => correlator.arrival(operatorId, text, nowUs, taken),
     onMo: mo && ((operatorId, m, atUs) => mo.moSent(operatorId, m, atUs)),
     onViolation: mo && ((operatorId, _destination, mtText, delayMs) => mo.violation(operatorId, mtText, delayMs)),
   })
@@ -456,6 +464,9 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   if (moResults) results.mo = moResults
   const failoverFigures = failover.figures(results.faults, results.operators)
   if (failoverFigures) results.failover = failoverFigures
+  const sides = await opts.sides?.(start)
+  if (sides?.network) results.network = sides.network
+  if (sides?.gateway) results.gateway = sides.gateway
   if (!interrupted && results.totals.planned !== plan.planned) {
     throw booksError([`planned ${results.totals.planned} != the plan's ${plan.planned}`], writeResults(opts.outDir, results, series.path))
   }

@@ -27,7 +27,7 @@ export interface ProgressSnapshot {
 export function countsOf(t: Totals): Pick<ProgressSnapshot, 'sent' | 'accepted' | 'receipts' | 'errors'> {
   return {
     sent: t.sent, accepted: t.accepted, errors: t.rejected + t.failed + t.dropped,
-    receipts: t.delivered + t.undelivered + t.expired + t.rejected_by_operator + t.other_final,
+    receipts: t.delivered + t.undelivered + t.expired + t.rejected_by_operator + t.failed_in_gateway + t.other_final,
   }
 }
 

@@ -109,7 +109,7 @@ export class FailoverTracker {
         queued: operators[id]?.statuses.KANNEL_QUEUED ?? 0,
         duplicates: books?.duplicate_submits ?? 0,
         accepted: books?.accepted ?? 0,
-        lost: books ? books.missing + books.pending : 0,
+        lost: books ? books.missing + books.pending + books.held_by_gateway : 0,
       }
     })
     return Object.keys(out).length ? { operators: out } : undefined

@@ -35,7 +35,8 @@ export function finalKindOf(stat: string): FinalKindValue {
 export function emptyTotals(): Totals {
   return {
     planned: 0, sent: 0, dropped: 0, late: 0, accepted: 0, rejected: 0, failed: 0,
-    delivered: 0, undelivered: 0, expired: 0, rejected_by_operator: 0, other_final: 0, pending: 0, missing: 0, no_receipt_requested: 0,
+    delivered: 0, undelivered: 0, expired: 0, rejected_by_operator: 0, failed_in_gateway: 0, other_final: 0, pending: 0, missing: 0,
+    no_receipt_requested: 0, held_by_gateway: 0, arrived: 0, lost_in_gateway: 0,
     duplicate_receipts: 0, unknown_receipts: 0, intermediate_receipts: 0, misrouted: 0, duplicate_submits: 0, segments: 0,
   }
 }
@@ -253,6 +254,31 @@ export class Metrics {
 
   missing(cell: number): void {
     this.bump(cell, 'missing')
+  }
+
+  /**
+   * A final receipt for a message the network never took: the gateway's own (a discard after its
+   * resends). It closes the message like any final, but counts failed_in_gateway and lost_in_gateway.
+   */
+  gatewayFinal(cell: number, correctedUs: number, uncorrectedUs: number): void {
+    this.bump(cell, 'failed_in_gateway')
+    this.bump(cell, 'lost_in_gateway')
+    this.iv.receipts++
+    const scope = this.cells[cell]
+    scope.interval.receipts++
+    recordUs(scope.receipt.corrected, correctedUs)
+    recordUs(scope.receipt.uncorrected, uncorrectedUs)
+    recordUs(this.ivReceipt, correctedUs)
+  }
+
+  /** Accepted, never taken by the network, no final receipt when its books closed: still in the gateway. */
+  heldByGateway(cell: number): void {
+    this.bump(cell, 'held_by_gateway')
+  }
+
+  /** An accepted message an operator took (counted once, whichever came first: the answer or the arrival). */
+  arrived(cell: number): void {
+    this.bump(cell, 'arrived')
   }
 
   /** Accepted with registered_delivery 0: no receipt is expected, the message leaves the receipt books. */

@@ -12,7 +12,7 @@
 // through the same in-process observer.
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../../lib/hdr.js'
 import type { MoEvent, MoKind } from '../../simulator/types.js'
-import { parseTag } from '../plan/tag.js'
+import { parseTag } from '../../lib/tag.js'
 import type { IncomingMo } from '../transports/transport.js'
 import type { MoCounts, MoResults } from '../../results/results-format.js'
 

@@ -8,7 +8,7 @@
 import { PrefixTable } from '../../lib/prefix.js'
 import type { Rng } from '../../lib/rng.js'
 import type { DestinationConfig, Scenario, StreamConfig, TrafficConfig } from '../scenario/scenario.js'
-import { formatTag } from './tag.js'
+import { formatTag } from '../../lib/tag.js'
 import { renderMessage, type Draw } from '../scenario/template.js'
 
 export interface OutboundMessage {

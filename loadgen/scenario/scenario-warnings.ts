@@ -18,7 +18,7 @@ import type { Scenario, StreamConfig } from './scenario.js'
 type Path = (string | number)[]
 
 /** Threshold metrics about receipts: they judge nothing over messages that asked for none. */
-const RECEIPT_METRICS = /^(receipt_latency|receipt_latency_uncorrected|delivery_rate|missing_rate|missing|delivered|undelivered|expired|rejected_by_operator|other_final|pending)$/
+const RECEIPT_METRICS = /^(receipt_latency|receipt_latency_uncorrected|delivery_rate|missing_rate|missing|delivered|undelivered|expired|rejected_by_operator|failed_in_gateway|other_final|pending|held_by_gateway)$/
 
 export function scenarioWarnings(file: string, scenario?: Scenario): string[] {
   const out = bareDurationWarnings(file)

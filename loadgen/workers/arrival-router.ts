@@ -4,7 +4,7 @@
 // busy second costs a handful of posts, not one per message. Messages that are not ours (no tag,
 // another share's seq) are not forwarded, as the single-thread engine ignores them too.
 import type { SubmitObserver } from '../../simulator/types.js'
-import { parseTag } from '../plan/tag.js'
+import { parseTag } from '../../lib/tag.js'
 import type { ToLoadWorker } from './worker-messages.js'
 import type { ShareRouter } from './split.js'
 
@@ -32,14 +32,15 @@ export class ArrivalRouter implements SubmitObserver {
     this.forwarded = new Array<number>(workers).fill(0)
   }
 
-  onMessage(operatorId: string, _destination: string, text: string, nowUs: number): void {
+  onMessage(operatorId: string, _destination: string, text: string, nowUs: number, taken: boolean): void {
     const seq = parseTag(text)
     if (seq === undefined) return
     const owner = this.router.owner(seq)
     const op = this.opIndex.get(operatorId)
     if (owner === undefined || op === undefined) return
     const b = this.batches[owner]!
-    b.ops.push(op)
+    // The top bit marks a swallowed copy (load-worker.ts reads it back).
+    b.ops.push(taken ? op : op | 0x8000)
     b.seqs.push(seq)
     b.times.push(nowUs)
     if (!this.scheduled) {

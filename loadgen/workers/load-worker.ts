@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks'
 import { runLoad } from '../engine/engine.js'
 import { buildPlan } from '../plan/plan.js'
 import { loadScenario } from '../scenario/scenario.js'
-import { formatTag } from '../plan/tag.js'
+import { formatTag } from '../../lib/tag.js'
 import type { FaultWindow } from '../../results/results-format.js'
 import type { ReceiptSink, Transport } from '../transports/transport.js'
 import { createTransport, HttpTransport, kannelHttpGateway } from '../transports/index.js'
@@ -99,7 +99,11 @@ port.on('message', (m: ToLoadWorker) => {
     case 'arrivals': {
       const o = observer
       if (!o) return
-      for (let i = 0; i < m.seqs.length; i++) o.onMessage(ids[m.operators[i]!]!, '', formatTag(m.seqs[i]!), m.timesUs[i]! + shiftUs)
+      // arrival-router.ts sets the operator index's top bit for a copy the operator swallowed.
+      for (let i = 0; i < m.seqs.length; i++) {
+        const op = m.operators[i]!
+        o.onMessage(ids[op & 0x7fff]!, '', formatTag(m.seqs[i]!), m.timesUs[i]! + shiftUs, (op & 0x8000) === 0)
+      }
       return
     }
   }

@@ -89,7 +89,9 @@ export async function startClusterNetwork(config: NetworkConfig, opts: ClusterOp
         const obs = opts.observer
         if (!obs) return
         for (let i = 0; i < msg.operators.length; i++) {
-          obs.onMessage(config.operators[msg.operators[i]!]!.id, msg.destinations[i]!, msg.texts[i]!, msg.timesUs[i]! + m.shiftUs)
+          // sim-worker.ts sets the top bit for a copy the operator swallowed rather than took.
+          const op = msg.operators[i]!
+          obs.onMessage(config.operators[op & 0x7fff]!.id, msg.destinations[i]!, msg.texts[i]!, msg.timesUs[i]! + m.shiftUs, (op & 0x8000) === 0)
         }
         return
       }

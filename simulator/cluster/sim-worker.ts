@@ -16,7 +16,10 @@ if (!port) bug('sim-worker.ts runs as a worker thread (simulator/cluster/cluster
 const data = workerData as SimWorkerData
 const post = (m: FromWorker) => port.postMessage(m)
 
-/** Accepted messages, flushed once per event-loop turn: one post for everything a socket read brought. */
+/** Set in an arrival's operator index for a copy the operator swallowed (never answered). */
+const SWALLOWED_BIT = 0x8000
+
+/** Accepted (and swallowed) messages, flushed once per event-loop turn: one post for everything a socket read brought. */
 class ArrivalBatch implements SubmitObserver {
   private ops: number[] = []
   private dests: string[] = []
@@ -25,8 +28,9 @@ class ArrivalBatch implements SubmitObserver {
   private scheduled = false
   private readonly index = new Map(data.config.operators.map((o, i) => [o.id, i]))
 
-  onMessage(operatorId: string, destination: string, text: string, nowUs: number): void {
-    this.ops.push(this.index.get(operatorId)!)
+  onMessage(operatorId: string, destination: string, text: string, nowUs: number, taken: boolean): void {
+    // A swallowed copy (not taken) travels with the operator index's top bit set.
+    this.ops.push(this.index.get(operatorId)! | (taken ? 0 : SWALLOWED_BIT))
     this.dests.push(destination)
     this.texts.push(text)
     this.times.push(nowUs)

@@ -49,7 +49,8 @@ export const DEFAULT_THRESHOLDS: Record<string, string[]> = {
 export function emptyTotals(): Totals {
   return {
     planned: 0, sent: 0, dropped: 0, late: 0, accepted: 0, rejected: 0, failed: 0, delivered: 0, undelivered: 0, expired: 0,
-    rejected_by_operator: 0, other_final: 0, pending: 0, missing: 0, no_receipt_requested: 0, duplicate_receipts: 0, unknown_receipts: 0,
+    rejected_by_operator: 0, failed_in_gateway: 0, other_final: 0, pending: 0, missing: 0, no_receipt_requested: 0, held_by_gateway: 0,
+    arrived: 0, lost_in_gateway: 0, duplicate_receipts: 0, unknown_receipts: 0,
     intermediate_receipts: 0, misrouted: 0, duplicate_submits: 0, segments: 0,
   }
 }

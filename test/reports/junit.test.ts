@@ -27,7 +27,7 @@ describe('formatJunit', () => {
     const dropped = cases[4]!.children[0]!
     expect(dropped.attrs).toEqual({ message: `dropped observed ${r.totals.dropped}, limit count==0`, type: 'threshold' })
     expect(dropped.text).toContain('observed: 100')
-    expect(cases[6]!.children[0]!.attrs.message).toBe('accept_rate observed 0.8127, limit rate>0.95 (operator telco-b)')
+    expect(cases[6]!.children[0]!.attrs.message).toBe('accept_rate observed 0.8127, limit rate>0.95 ({operator:telco-b})')
     const props = Object.fromEntries(suite.children.find((c) => c.name === 'properties')!.children.map((p) => [p.attrs.name, p.attrs.value]))
     expect(props).toMatchObject({ scenario: 'synthetic-mixed-faults', seed: '42', gateway: 'direct', 'version.mtsim': '0.1.0' })
   })
@@ -39,7 +39,7 @@ describe('formatJunit', () => {
     const suite = parseXml(xml).children[0]!
     expect(suite.attrs.name).toBe(`mtsim thresholds: a<b>&"c'\uFFFD\nd`)
     const failure = suite.children.find((c) => c.name === 'testcase')!.children[0]!
-    expect(failure.attrs.message).toBe('sent observed no data, limit count>0&&1 (operator op<"x">)')
+    expect(failure.attrs.message).toBe('sent observed no data, limit count>0&&1 ({operator:op<"x">})')
     expect(failure.text).toContain('scope: op<"x">')
   })
 

@@ -49,6 +49,22 @@ describe('loadResults', () => {
     expect({ ...read, streams: r.streams, timeseries: r.timeseries }).toEqual(r)
   })
 
+  it('migrates a version 1 file: the gateway counts it could not tell apart read as 0, nothing else changes', () => {
+    const r = syntheticRun({ durationS: 2, rate: 5 })
+    const v1 = JSON.parse(JSON.stringify(r)) as Record<string, unknown> & typeof r
+    delete v1.streams
+    for (const p of v1.timeseries) delete p.streams
+    const drop = (t: Record<string, unknown>) => {
+      for (const k of ['failed_in_gateway', 'held_by_gateway', 'arrived', 'lost_in_gateway']) delete t[k]
+    }
+    drop(v1.totals as unknown as Record<string, unknown>)
+    for (const o of Object.values(v1.operators)) drop(o.totals as unknown as Record<string, unknown>)
+    const read = loadResults(write('v1.json', { ...v1, version: 1 }))
+    expect(read.version).toBe(2)
+    expect({ ...read, streams: r.streams, timeseries: r.timeseries }).toEqual(r)
+    expect(read.totals.failed_in_gateway + read.totals.held_by_gateway + read.totals.arrived + read.totals.lost_in_gateway).toBe(0)
+  })
+
   it('refuses an older version, naming the file, the version found and the one expected', () => {
     const file = write('old.json', { ...syntheticRun({ durationS: 2, rate: 5 }), version: 0 })
     const err = failure(() => loadResults(file))

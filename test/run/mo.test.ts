@@ -5,7 +5,12 @@
 import { describe, it, expect, beforeAll } from 'vitest'
 import { runScenario, type RunScenarioResult } from '../../run/run-scenario.js'
 import { freeLoopbackPorts } from '../../gateways/kannel/ports.js'
+import { join } from 'node:path'
 import { operator, outDir, pct, scenario, stream } from './helpers.js'
+import { loadResults } from '../../results/load-results.js'
+import { renderHtml } from '../../reports/html.js'
+import { formatConsoleSummary } from '../../reports/console.js'
+import { formatSummaryMarkdown } from '../../reports/summary-md.js'
 
 const MESSAGES = 600
 
@@ -98,6 +103,19 @@ describe('MO, replies and opt-outs through the direct target', () => {
     expect(c.optout_violations).toBe(0)
     expect(c.suppressed).toBeGreaterThan(0)
     expect(compliant.results.totals.sent + compliant.results.totals.suppressed!).toBe(MESSAGES)
+  })
+
+  it('results.json with MO reads back through the results schema, and every report shows the MO section', () => {
+    const r = loadResults(join(naive.outDir, 'results.json'))
+    expect(r.mo!.totals).toEqual(naive.results.mo!.totals)
+    const v = r.mo!.totals.optout_violations
+    const line = `application naive: ${r.mo!.totals.stops_received} STOPs received, 0 sends suppressed, ${v} opt-out violations`
+    expect(formatConsoleSummary(r)).toContain(line)
+    expect(formatSummaryMarkdown(r)).toContain(line)
+    const html = renderHtml(r)
+    expect(html).toContain('<h2>MO and opt-out compliance</h2>')
+    expect(html).toContain(`${v} MT reached numbers after their STOP`)
+    expect(renderHtml(loadResults(join(compliant.outDir, 'results.json')))).toContain('No MT reached a number after its STOP')
   })
 })
 

@@ -23,16 +23,21 @@ describe.skipIf(skip)('black-hole through Kannel', () => {
     // once plus the re-sends the engine saw arrive twice.
     expect(c.submits).toBe((c.statuses.ESME_ROK ?? 0) + c.unanswered)
     const oc = r.operators['telco-c']!.totals
-    expect(c.statuses.ESME_ROK).toBe(oc.sent - oc.missing + oc.duplicate_submits)
+    // Each message it took counts arrived once; what it was sent again after taking or swallowing
+    // a copy counts duplicate_submits (issue 13: Kannel's retransmissions).
+    expect(c.statuses.ESME_ROK).toBeGreaterThanOrEqual(oc.arrived)
+    expect(c.submits).toBe(c.copies!.first + c.copies!.repeated)
+    expect(c.copies!.repeated).toBeGreaterThanOrEqual(oc.duplicate_submits)
 
     // Late: messages sent into the hole wait at least until it ends (5 s), or never get a receipt.
     const late = receiptMs(r, 'telco-c')
     expect(oc.missing > 0 || late.max > 4000).toBe(true)
-    expect(finals(oc) + oc.missing).toBe(oc.accepted)
+    expect(finals(oc) + oc.missing + oc.held_by_gateway).toBe(oc.accepted)
     // telco-a is untouched.
     const a = r.operators['telco-a']!.totals
     expect(a.missing).toBe(0)
     expect(sim(res, 'telco-a').unanswered).toBe(0)
-    expect(receiptMs(r, 'telco-a').p99).toBeLessThan(2000)
+    // None of its messages waited on the hole: that would take its whole 5 s.
+    expect(receiptMs(r, 'telco-a').p99).toBeLessThan(5000)
   }, 120_000)
 })

@@ -14,7 +14,8 @@ const outage = (start: number, end: number, operator = 'telco-b'): FaultWindow =
 function books(totals: Partial<Totals>, statuses: Record<string, number> = {}): OperatorResults {
   const zero = {
     planned: 0, sent: 0, dropped: 0, late: 0, accepted: 0, rejected: 0, failed: 0, delivered: 0, undelivered: 0, expired: 0,
-    rejected_by_operator: 0, other_final: 0, pending: 0, missing: 0, duplicate_receipts: 0, unknown_receipts: 0,
+    rejected_by_operator: 0, failed_in_gateway: 0, other_final: 0, pending: 0, missing: 0, held_by_gateway: 0, arrived: 0,
+    lost_in_gateway: 0, duplicate_receipts: 0, unknown_receipts: 0,
     intermediate_receipts: 0, misrouted: 0, duplicate_submits: 0, segments: 0,
   }
   const h = { corrected: '', uncorrected: '' }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { Correlator } from '../../../loadgen/correlation/correlator.js'
 import { Metrics } from '../../../loadgen/measure/run-metrics.js'
-import { formatTag, parseTag } from '../../../loadgen/plan/tag.js'
+import { formatTag, parseTag } from '../../../lib/tag.js'
 
 const ok = (...ids: string[]) => ({ kind: 'accepted' as const, status: 'ESME_ROK', messageIds: ids })
 const final = (messageId: string, stat = 'DELIVRD') => ({ messageId, stat, final: true })
@@ -82,6 +82,50 @@ describe('correlator', () => {
     c.receipt({ seq: 99, stat: 'DELIVRD', final: true }, 200)
     c.finish(false)
     expect([t.delivered, t.duplicate_receipts, t.unknown_receipts]).toEqual([1, 2, 1])
+  })
+
+  it('behind a gateway: a final for a message no operator took is the gateway\'s; one never taken is held; a copy after a swallowed one is a duplicate', () => {
+    const metrics = new Metrics(['alpha', 'beta'])
+    metrics.cellIndex(0, 0)
+    const c = new Correlator(metrics, { waitMs: 1000, parseTag, networkSeen: true })
+    const t = metrics.overall.totals
+    const tag = (seq: number) => `${formatTag(seq)}hi`
+    const [k0, k1, k2, k3, k4] = [0, 1, 2, 3, 4].map((seq) => c.sent(seq, 0, 0, 0))
+    for (const [k, id] of [[k0, 'g0'], [k1, 'g1'], [k2, 'g2'], [k3, 'g3']] as const) c.answer(k, ok(id), 1)
+    // 0: taken, then the operator's REJECTD. 1: never taken, the gateway's own REJECTD (discard).
+    c.arrival('alpha', tag(0), 2000, true)
+    c.receipt(final('g0', 'REJECTD'), 3)
+    c.receipt(final('g1', 'REJECTD'), 3)
+    expect([t.rejected_by_operator, t.failed_in_gateway, t.lost_in_gateway]).toEqual([1, 1, 1])
+    // 2: swallowed (black hole), resent and taken: one duplicate, arrived once, delivered.
+    c.arrival('alpha', tag(2), 2000, false)
+    c.arrival('alpha', tag(2), 3000, true)
+    c.receipt(final('g2'), 4)
+    expect([t.duplicate_submits, t.delivered]).toEqual([1, 1])
+    // 4: asked for no receipt, not yet taken: waits for its arrival, then counts no_receipt_requested.
+    c.answer(k4, ok('g4'), 1, false)
+    expect(t.no_receipt_requested).toBe(0)
+    c.arrival('alpha', tag(4), 5000, true)
+    expect(t.no_receipt_requested).toBe(1)
+    // 3: accepted, never taken, no receipt by the end: held by the gateway, not missing; a late arrival changes nothing.
+    c.sweep(2000)
+    expect([t.held_by_gateway, t.missing]).toEqual([1, 0])
+    c.arrival('alpha', tag(3), 6000, true)
+    c.finish(false)
+    expect(t.arrived).toBe(3) // 0, 2, 4
+    expect(t.accepted).toBe(t.arrived + t.held_by_gateway + t.lost_in_gateway)
+    expect(t.accepted).toBe(t.delivered + t.rejected_by_operator + t.failed_in_gateway + t.held_by_gateway + (t.no_receipt_requested ?? 0))
+  })
+
+  it('without the network in process, finals count by their stat and nothing is held', () => {
+    const { c, t } = setup()
+    const k = c.sent(0, 0, 0, 0)
+    c.answer(k, ok('g'), 1)
+    c.receipt(final('g', 'REJECTD'), 2)
+    const k2 = c.sent(1, 0, 0, 0)
+    c.answer(k2, ok('h'), 1)
+    c.finish(false)
+    expect([t.rejected_by_operator, t.failed_in_gateway, t.missing, t.held_by_gateway, t.arrived]).toEqual([1, 0, 1, 0, 0])
   })
 
   it('measures transit and catches misrouted and duplicate submits from in-process arrivals', () => {

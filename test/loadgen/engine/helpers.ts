@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { loadNetwork } from '../../../simulator/network.js'
 import type { EnginePlan, EngineScenario, MessageSource } from '../../../loadgen/engine/engine.js'
 import type { StreamSchedule } from '../../../loadgen/plan/plan-merge.js'
-import { formatTag } from '../../../loadgen/plan/tag.js'
+import { formatTag } from '../../../lib/tag.js'
 import type { OutboundMessage } from '../../../loadgen/transports/transport.js'
 
 export const network = loadNetwork(new URL('../../../scenarios/networks/small.yaml', import.meta.url).pathname)

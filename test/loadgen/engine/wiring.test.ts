@@ -37,10 +37,10 @@ class ObservedTransport implements Transport {
     const wrong = msg.seq % 40 === 0
     if (wrong) this.misrouted++
     const at = wrong ? (msg.operator === 'telco-a' ? 'telco-b' : 'telco-a') : msg.operator
-    this.observer!.onMessage(at, msg.destination, msg.text, performance.now() * 1000)
+    this.observer!.onMessage(at, msg.destination, msg.text, performance.now() * 1000, true)
     if (msg.seq % 50 === 0) {
       this.duplicates++
-      this.observer!.onMessage(at, msg.destination, msg.text, performance.now() * 1000)
+      this.observer!.onMessage(at, msg.destination, msg.text, performance.now() * 1000, true)
     }
     this.inner.send(msg, done)
   }

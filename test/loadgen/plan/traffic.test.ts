@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { Rng } from '../../../lib/rng.js'
 import { segmentText } from '../../../smpp/text.js'
 import { createTraffic } from '../../../loadgen/plan/traffic.js'
-import { formatId, formatTag, parseId, parseTag } from '../../../loadgen/plan/tag.js'
+import { formatId, formatTag, parseId, parseTag } from '../../../lib/tag.js'
 import { scenario } from './helpers.js'
 
 function traffic(t: Record<string, unknown>) {

@@ -3,7 +3,9 @@
 //
 // Why in the text: a real gateway (Kannel) passes the text unchanged to the SMSC but invents its own
 // ids on the way, so the tag is the one thing the simulated operator can read back to report each
-// message's arrival (transit latency, misrouted, duplicate submits). Receipts do not need it: they
+// message's arrival (transit latency, misrouted, duplicate submits), and the simulator reads it
+// itself to tell first copies from resends (it lives in lib/ so both sides share it without
+// the simulator importing the load generator). Receipts do not need it: they
 // are matched by the operator's message id (submit_sm_resp) or by our id placed in the dlr-url.
 // '#', 0-9, A-Z and space are all in the GSM 03.38 basic table, so the tag costs one septet each
 // and survives any GSM-7 / UCS-2 conversion on the way.
