@@ -4,7 +4,7 @@ import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { formatDeltaValue, formatChange, formatVerdict, deltaMark } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
-import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome } from './report-figures.js'
+import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome, sendingRate } from './report-figures.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
 import { MO_HEAD, moRows, moSummary } from './mo-rows.js'
 import { sendReasonLines } from './send-reasons.js'
@@ -28,7 +28,7 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
       ['', 'count', ''],
       [
         ['planned', fmtInt(t.planned), `dropped ${fmtInt(t.dropped)}, late ${fmtInt(t.late)}`],
-        ['sent', fmtInt(t.sent), fmtRate(f.sentPerS)],
+        ['sent', fmtInt(t.sent), sendingRate(f)],
         ['accepted', fmtInt(t.accepted), `${fmtPct(f.acceptRate)} of sent, ${fmtRate(f.acceptedPerS)}`],
         ['rejected', fmtInt(t.rejected), 'error status'],
         ['failed', fmtInt(t.failed), 'no answer'],
@@ -46,7 +46,7 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
     table(
       ['latency (corrected)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'],
       (['submit', 'receipt', 'transit'] as const).map((k) => [
-        k,
+        k === 'transit' ? 'to operator (accepted)' : k,
         fmtInt(lat[k].count),
         ...(lat[k].count ? [lat[k].p50, lat[k].p90, lat[k].p99, lat[k].p999, lat[k].max].map(fmtMs) : ['-', '-', '-', '-', '-']),
       ]),

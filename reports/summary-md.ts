@@ -9,7 +9,7 @@ import { sendReasonLines } from './send-reasons.js'
 import { hasStreamRows, streamRows, thresholdVerdict } from './stream-rows.js'
 import { formatDeltaValue, formatChange, formatVerdict } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
-import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtOutcome } from './report-figures.js'
+import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtOutcome, sendingRate } from './report-figures.js'
 
 export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): string {
   const f = resultsFigures(r)
@@ -36,6 +36,7 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
       fmtInt(t.failed),
     ].join(' | ')} |`,
   )
+  out.push('', `Rates are over the sending period: sent ${sendingRate(f)}.`)
   const reasons = sendReasonLines(r)
   if (reasons.length) out.push('', `**${cell(reasons[0]!.replace(/:$/, ''))}**:`, '', ...reasons.slice(1).map((l) => `- ${cell(l)}`))
   const ops = Object.entries(r.operators)

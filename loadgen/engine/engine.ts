@@ -211,10 +211,15 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   }
 
   /** Takes due plan entries into the backlog, at most TAKES_PER_TICK; true when more are due already. */
-  function takeDue(t: number): boolean {
+  function takeDue(t: number, now: number): boolean {
     let budget = TAKES_PER_TICK
     while (!planDone && merger.peekTime() <= t) {
       if (budget-- <= 0) return true
+      // Intervals are half-open, [t, t + 1 s): a send due on a boundary belongs to the interval it
+      // opens, even when one tick takes it with sends due just before the boundary.
+      while (merger.peekTime() >= intervalStart + intervalMs) rollInterval(now)
+      // Rolling an interval checks abortOnFail thresholds: an interrupt ends the plan here.
+      if (planDone) break
       merger.take()
       // Only the operator now (it picks the queue); the message is built when it goes out.
       const source = sources[merger.stream]
@@ -368,7 +373,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     timer = undefined
     const now = performance.now()
     const t = now - start
-    const behind = takeDue(t)
+    const behind = takeDue(t, now)
     const sentNow = interrupted ? 0 : sendDue(now)
     if (now - lastSweep >= SWEEP_EVERY_MS) {
       correlator.sweep(now)
