@@ -2,7 +2,8 @@
 // a long soak, the HTTP paths, and the pending-receipt store's size. Issue 6: a load harness
 // slower than the system it tests measures itself. The LAST line is always
 //   full-cycle: <N> msg/s, baseline <M> msg/s, ratio <R>x
-// Options: --only full-cycle|soak|http|receipt-store|timeouts|fuzz|model|model-check, --seconds N, --messages N (soak; fuzz: PDUs),
+// Before it: `mo: <N> MO/s ...` (bench/mo/mo-bench.ts, MO deliver_sm through the full path).
+// Options: --only full-cycle|mo|soak|http|receipt-store|timeouts|fuzz|model|model-check, --seconds N, --messages N (soak; fuzz: PDUs),
 // --window N, --binds N, --rate N (planned msg/s; full-cycle default: probe for the ceiling,
 // soak default 60000).
 import { parseArgs } from 'node:util'
@@ -11,12 +12,13 @@ import { fullCycle } from './pair/full-cycle.js'
 import { fuzzBench } from './fuzz/fuzz.js'
 import { httpBench } from './http/http.js'
 import { modelBench } from './model/model.js'
+import { moBench } from './mo/mo-bench.js'
 import { modelCheck } from './model/model-check.js'
 import { receiptStoreBench } from './receipt-store.js'
 import { soak } from './pair/soak.js'
 import { timeoutsBench } from './timeouts.js'
 
-const SECTIONS = ['full-cycle', 'soak', 'http', 'receipt-store', 'timeouts', 'fuzz', 'model', 'model-check'] as const
+const SECTIONS = ['full-cycle', 'mo', 'soak', 'http', 'receipt-store', 'timeouts', 'fuzz', 'model', 'model-check'] as const
 type Section = (typeof SECTIONS)[number]
 /**
  * Soak rate unless --rate: about half of what the pair sustains on a 2-core machine (~120k msg/s),
@@ -93,6 +95,14 @@ if (only === 'model-check') await section('model-check', () => modelCheck(log))
 const soakMessages = Math.round(positive('messages', args.messages, only === 'soak' ? 10_000_000 : 1_000_000))
 await section('soak', () => soak({ messages: soakMessages, rate: rate || SOAK_RATE, window, binds, rssLimit: 256 * 1048576, log }))
 await section('timeouts', () => timeoutsBench(log))
+let moLine: string | undefined
+await section('mo', async () => {
+  const r = await moBench({ seconds: Math.min(seconds, 5), log })
+  moLine = `mo: ${Math.round(r.rate)} MO/s beside the MT full cycle`
+  return r.problems
+})
 await section('fuzz', () => fuzzBench(Math.round(positive('messages', args.messages, 1_000_000)), log))
+// MO beside MT, just above the last line.
+if (moLine) log(summary ? `${moLine} (${summary.replace(/,.*/, '')})` : moLine)
 // Issue 6 reads this line: it stays the last one.
 if (summary) log(summary)

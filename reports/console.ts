@@ -4,12 +4,16 @@ import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { formatDeltaValue, formatChange, formatVerdict, deltaMark } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
-import { errorStatusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome } from './report-figures.js'
+import { errorStatusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome, sendingRate } from './report-figures.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
 import { attribute } from './attribution.js'
 import { GATEWAY_BOOKS_HEAD, NETWORK_HEAD, gatewayBookRows, networkRows } from './network-rows.js'
 import { MO_HEAD, moRows, moSummary } from './mo-rows.js'
 import { sendReasonLines } from './send-reasons.js'
+import { STREAM_HEAD, hasStreamRows, streamRows, streamTextRow } from './stream-rows.js'
+
+/** Most (stream, operator) rows the console lists under the streams; past it only the streams. */
+const CONSOLE_CELL_ROWS = 24
 
 export interface ConsoleOptions {
   comparison?: Comparison
@@ -26,7 +30,7 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
       ['', 'count', ''],
       [
         ['planned', fmtInt(t.planned), `dropped ${fmtInt(t.dropped)}, late ${fmtInt(t.late)}`],
-        ['sent', fmtInt(t.sent), fmtRate(f.sentPerS)],
+        ['sent', fmtInt(t.sent), sendingRate(f)],
         ['accepted', fmtInt(t.accepted), `${fmtPct(f.acceptRate)} of sent, ${fmtRate(f.acceptedPerS)}`],
         ['rejected', fmtInt(t.rejected), 'error status'],
         ['failed', fmtInt(t.failed), 'no answer'],
@@ -45,7 +49,7 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
     table(
       ['latency (corrected)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'],
       (['submit', 'receipt', 'transit'] as const).map((k) => [
-        k,
+        k === 'transit' ? 'to operator (accepted)' : k,
         fmtInt(lat[k].count),
         ...(lat[k].count ? [lat[k].p50, lat[k].p90, lat[k].p99, lat[k].p999, lat[k].max].map(fmtMs) : ['-', '-', '-', '-', '-']),
       ]),
@@ -73,6 +77,11 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
         }),
       ),
     )
+  }
+  if (hasStreamRows(r)) {
+    const cells = Object.values(r.streams!).reduce((n, s) => n + Object.keys(s.operators).length, 0)
+    out.push('')
+    out.push(table(STREAM_HEAD, streamRows(r, cells <= CONSOLE_CELL_ROWS).map(streamTextRow)))
   }
   const errors = errorStatusRows(r)
   if (errors.length) {

@@ -53,7 +53,8 @@ export const CLIENT_SCRIPT = String.raw`
     return ds;
   }
   function timeAxis() {
-    return { type: 'linear', min: 0, max: Math.max(data.durationS, data.t.length ? data.t[data.t.length - 1] + data.intervalS : 1), title: { display: true, text: 'seconds since start' }, grid: { color: '#eef0f3' } };
+    // includeBounds false: the run's end gets no tick of its own beside the last round one ("30 31").
+    return { type: 'linear', min: 0, max: Math.max(data.durationS, data.t.length ? data.t[data.t.length - 1] + data.intervalS : 1), title: { display: true, text: 'seconds since start' }, grid: { color: '#eef0f3' }, ticks: { includeBounds: false } };
   }
   function yAxis(title, extra) {
     var a = { beginAtZero: true, title: { display: true, text: title }, grid: { color: '#eef0f3' } };
@@ -82,10 +83,11 @@ export const CLIENT_SCRIPT = String.raw`
   ['submit', 'receipt'].forEach(function (kind) {
     var s = data.latencyOverTime[kind];
     timeChart('chart-' + kind + '-time', [
-      line('p50', s.p50, PALETTE[1]),
-      line('p90', s.p90, PALETTE[0]),
-      line('p99', s.p99, PALETTE[4]),
-      line('p99.9', s.p999, PALETTE[2])
+      // At low rates an interval's p99.9 is its p99 (or its max): drawn on top and dashed, both stay visible.
+      line('p50', s.p50, PALETTE[1], { order: 4 }),
+      line('p90', s.p90, PALETTE[0], { order: 3 }),
+      line('p99', s.p99, PALETTE[4], { order: 2, borderWidth: 3 }),
+      line('p99.9', s.p999, PALETTE[2], { order: 1, borderDash: [6, 4] })
     ], 'ms');
   });
 
@@ -133,6 +135,15 @@ export const CLIENT_SCRIPT = String.raw`
     line('in flight (no submit answer yet)', data.gauges.inFlight, PALETTE[0]),
     line('awaiting receipt', data.gauges.awaitingReceipt, PALETTE[3])
   ], 'messages');
+
+  // Per stream (only drawn when the page has the streams section): sent solid, accepted dashed.
+  var streamSets = [];
+  data.streams.forEach(function (st, i) {
+    var c = PALETTE[i % PALETTE.length];
+    streamSets.push(line(st.name + ' sent', st.sent, c));
+    streamSets.push(line(st.name + ' accepted', st.accepted, c, { borderDash: [6, 4] }));
+  });
+  if (data.streams.length > 1) timeChart('chart-streams', streamSets, 'messages / s');
 
   // Charts are sized to the screen; resize them for the paper and back.
   window.addEventListener('beforeprint', function () { charts.forEach(function (c) { c.resize(); }); });

@@ -3,8 +3,8 @@
 import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { formatDeltaValue, formatChange } from './delta-format.js'
-import { runFigures } from '../results/run-figures.js'
-import { statusRows, errorStatusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome } from './report-figures.js'
+import { resultsFigures, runFigures } from '../results/run-figures.js'
+import { statusRows, errorStatusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome, sendingRate } from './report-figures.js'
 
 export function esc(s: unknown): string {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
@@ -126,15 +126,24 @@ export interface Tile {
 }
 
 export function tiles(r: ResultsFile): Tile[] {
-  const f = runFigures(r.totals, r.histograms, r.meta.durationMs)
+  const f = resultsFigures(r)
   const t = r.totals
   const lost = t.dropped + t.failed + t.missing
   return [
-    { label: 'Sent', value: fmtInt(t.sent), note: `of ${fmtInt(t.planned)} planned, ${fmtRate(f.sentPerS)}` },
-    { label: 'Accepted', value: fmtPct(f.acceptRate, 1), note: `${fmtInt(t.accepted)} at ${fmtRate(f.acceptedPerS)}`, bad: f.acceptRate !== null && f.acceptRate < 0.99 },
-    { label: 'Delivered', value: fmtPct(f.deliveryRate, 1), note: `${fmtInt(t.delivered)} of accepted` , bad: f.deliveryRate !== null && f.deliveryRate < 0.95 },
+    { label: 'Sent', value: fmtInt(t.sent), note: `of ${fmtInt(t.planned)} planned (dropped ${fmtInt(t.dropped)}, late ${fmtInt(t.late)}); ${sendingRate(f)}`, bad: t.dropped > 0 },
+    { label: 'Accepted', value: fmtPct(f.acceptRate, 1), note: `${fmtInt(t.accepted)} at ${fmtRate(f.acceptedPerS)}`, bad: judged(r, 'accept_rate', f.acceptRate !== null && f.acceptRate < 0.99) },
+    { label: 'Delivered', value: fmtPct(f.deliveryRate, 1), note: `${fmtInt(t.delivered)} of accepted` , bad: judged(r, 'delivery_rate', f.deliveryRate !== null && f.deliveryRate < 0.95) },
     { label: 'Submit p99', value: f.latency.submit.count ? fmtMs(f.latency.submit.p99) : '-', note: `p50 ${fmtMs(f.latency.submit.p50)}` },
     { label: 'Receipt p99', value: f.latency.receipt.count ? fmtMs(f.latency.receipt.p99) : '-', note: `p50 ${fmtMs(f.latency.receipt.p50)}` },
     { label: 'Lost', value: fmtInt(lost), note: `dropped ${fmtInt(t.dropped)}, no answer ${fmtInt(t.failed)}, no receipt ${fmtInt(t.missing)}`, bad: lost > 0 },
   ]
+}
+
+/**
+ * A tile is red when the scenario's own overall threshold on its metric failed; only a metric
+ * with no such threshold falls back to the report's rule of thumb (`otherwise`).
+ */
+function judged(r: ResultsFile, metric: string, otherwise: boolean): boolean {
+  const own = r.thresholds.filter((th) => th.metric === metric && th.scope === 'overall')
+  return own.length ? own.some((th) => !th.ok) : otherwise
 }

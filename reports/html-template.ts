@@ -6,6 +6,8 @@ import { fmtDuration } from './report-figures.js'
 import { formatVerdict } from './delta-format.js'
 import { esc, tiles, operatorTable, thresholdTable, statusTable, metadataTable, faultTable, comparisonTable } from './html-tables.js'
 import { failoverSection } from './html-failover.js'
+import { sendReasonLines } from './send-reasons.js'
+import { streamsSection } from './html-streams.js'
 import { moSection } from './html-mo.js'
 
 export interface PageParts {
@@ -24,7 +26,7 @@ const CHARTS: { id: string; title: string; caption: string; wide?: boolean }[] =
   { id: 'chart-receipt-time', title: 'Receipt latency over time', caption: 'Send to final delivery receipt, per interval, by the interval the receipt arrived in.' },
   { id: 'chart-dist-submit', title: 'Submit latency distribution', caption: 'HDR percentile plot. The gap between the lines is coordinated omission: what a naive tool would hide.' },
   { id: 'chart-dist-receipt', title: 'Receipt latency distribution', caption: 'Send to final receipt, corrected and uncorrected.' },
-  { id: 'chart-dist-transit', title: 'Gateway transit distribution', caption: 'Send to arrival at the simulated operator (empty when the network ran out of process).' },
+  { id: 'chart-dist-transit', title: 'To the operator: submits it accepted', caption: 'Send to the simulated operator accepting the submit (accepted submits only: refused, throttled or unanswered ones are not in it; empty when the network ran out of process).' },
   { id: 'chart-outcomes', title: 'Receipt outcomes per operator', caption: 'Final state of every accepted message; "no receipt" ran out of receipt wait.' },
   { id: 'chart-errors', title: 'Errors by command_status over time', caption: 'Error answers and unanswered submits per interval, stacked.' },
   { id: 'chart-gauges', title: 'In flight and awaiting receipt', caption: 'Submits without an answer yet, and accepted messages without a final receipt, at the end of each interval.' },
@@ -59,6 +61,11 @@ th,td{padding:6px 10px;white-space:nowrap;text-align:left;border-bottom:1px soli
 thead th{background:#f9fafb;font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:#4b5563}
 td.num,th.num{text-align:right}
 tr.bad td{background:#fef2f2}
+table.failover th{white-space:normal;vertical-align:bottom}
+table.failover th,table.failover td{padding:6px 7px}
+ul.reasons{margin:6px 0 0;padding-left:20px}ul.reasons li{margin:3px 0}
+table.streams tr.stream td{border-top:2px solid #e5e7eb}
+table.streams .cell{padding-left:18px;color:#4b5563}
 table.kv th{width:200px;color:#4b5563;font-weight:600}
 td code{white-space:normal}
 .tw{overflow-x:auto;border-radius:8px}
@@ -121,6 +128,7 @@ ${tiles(r)
   .map((t) => `<div class="tile${t.bad ? ' bad' : ''}"><div class="label">${esc(t.label)}</div><div class="value">${esc(t.value)}</div><div class="tnote">${esc(t.note)}</div></div>`)
   .join('\n')}
 </section>
+${sendReasonsSection(r)}
 ${c ? `<h2>Against baseline "${esc(c.baselineName)}" <span class="muted">(${esc(c.baselineStartedAt)}, tolerance ${Math.round(c.tolerance * 100)}%: ${c.worse ? `${c.worse} figure(s) worse` : 'nothing worse'})</span></h2>\n<p class="verdict-line ${c.verdict === 'regression' ? 'bad' : ''}">${esc(formatVerdict(c))}</p>\n${comparisonTable(c)}${c.deltas.filter((d) => d.population).map((d) => `<p class="muted">${esc(d.label)}: ${esc(d.population!)}</p>`).join('')}` : ''}
 <h2>Thresholds</h2>
 ${thresholdTable(r)}
@@ -132,6 +140,7 @@ ${CHARTS.map(
 </section>
 <h2>Operators</h2>
 ${operatorTable(r)}
+${streamsSection(r)}
 <div class="two">
   <div><h2>Submit answers by command_status</h2>${statusTable(r)}</div>
   <div><h2>Fault windows</h2>${faultTable(r)}</div>
@@ -157,4 +166,12 @@ function subtitle(r: ResultsFile): string {
   if (m.segment) parts.push(`share ${m.segment.index + 1} of ${m.segment.count}`)
   if (m.interrupted) parts.push('INTERRUPTED')
   return parts.join(' \u00b7 ')
+}
+
+/** Why sends were dropped or late (reports/send-reasons.ts), when any were. */
+function sendReasonsSection(r: ResultsFile): string {
+  const lines = sendReasonLines(r)
+  if (!lines.length) return ''
+  const head = lines[0]!.replace(/:$/, '')
+  return `<h2>${esc(head.charAt(0).toUpperCase() + head.slice(1))}</h2>\n<ul class="reasons">${lines.slice(1).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`
 }

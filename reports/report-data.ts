@@ -24,6 +24,8 @@ export interface ReportData {
   outcomes: { operators: string[]; kinds: { label: string; data: number[] }[] }
   errors: { label: string; data: number[] }[]
   gauges: { inFlight: number[]; awaitingReceipt: number[] }
+  /** Per stream, messages per second (results.timeseries[].streams); empty without per-stream figures. */
+  streams: { name: string; sent: Series; accepted: Series }[]
 }
 
 export interface PercentileSeries {
@@ -59,6 +61,11 @@ export function reportData(r: ResultsFile): ReportData {
     outcomes: outcomes(r),
     errors: errorsOverTime(r),
     gauges: { inFlight: ts.map((p) => p.inFlight), awaitingReceipt: ts.map((p) => p.awaitingReceipt) },
+    streams: Object.keys(r.streams ?? {}).map((name) => ({
+      name,
+      sent: ts.map((p) => (p.streams?.[name] ? perS(p.streams[name].sent) : null)),
+      accepted: ts.map((p) => (p.streams?.[name] ? perS(p.streams[name].accepted) : null)),
+    })),
   }
 }
 

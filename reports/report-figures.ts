@@ -1,6 +1,7 @@
 // How every report writes a figure (console, Markdown, HTML): status rows and number formats, one
 // way, so the console and the HTML never disagree. The figures themselves: results/run-figures.ts.
 import type { ResultsFile, ThresholdOutcome } from '../results/results-format.js'
+import type { RunFigures } from '../results/run-figures.js'
 import { insufficientText } from '../results/threshold-samples.js'
 import { parseStatus } from '../smpp/constants.js'
 
@@ -62,6 +63,11 @@ export function fmtInt(n: number): string {
 
 export function fmtRate(perS: number): string {
   return (perS >= 100 ? perS.toFixed(0) : perS.toFixed(1)) + '/s'
+}
+
+/** "300/s over 2.0 s of sending (plan 300/s)": the rate over the sending period, the plan's beside it. */
+export function sendingRate(f: Pick<RunFigures, 'sentPerS' | 'durationS' | 'plannedPerS'>): string {
+  return `${fmtRate(f.sentPerS)} over ${f.durationS.toFixed(1)} s of sending` + (f.plannedPerS !== null ? ` (plan ${fmtRate(f.plannedPerS)})` : '')
 }
 
 export function fmtDuration(ms: number): string {

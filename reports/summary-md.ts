@@ -6,9 +6,10 @@ import { runLine } from './console.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
 import { MO_HEAD, moRows, moSummary } from './mo-rows.js'
 import { sendReasonLines } from './send-reasons.js'
+import { hasStreamRows, streamRows, thresholdVerdict } from './stream-rows.js'
 import { formatDeltaValue, formatChange, formatVerdict } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
-import { errorStatusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtOutcome } from './report-figures.js'
+import { errorStatusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtOutcome, sendingRate } from './report-figures.js'
 
 export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): string {
   const f = resultsFigures(r)
@@ -35,6 +36,7 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
       fmtInt(t.failed),
     ].join(' | ')} |`,
   )
+  out.push('', `Rates are over the sending period: sent ${sendingRate(f)}.`)
   const reasons = sendReasonLines(r)
   if (reasons.length) out.push('', `**${cell(reasons[0]!.replace(/:$/, ''))}**:`, '', ...reasons.slice(1).map((l) => `- ${cell(l)}`))
   const ops = Object.entries(r.operators)
@@ -44,6 +46,16 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
       const of = runFigures(o.totals, o.histograms, r.meta.durationMs)
       out.push(
         `| ${cell(id)} | ${fmtInt(o.totals.sent)} | ${fmtInt(o.totals.accepted)} | ${fmtPct(of.deliveryRate)} | ${of.latency.submit.count ? fmtMs(of.latency.submit.p99) : '-'} | ${of.latency.receipt.count ? fmtMs(of.latency.receipt.p99) : '-'} |`,
+      )
+    }
+  }
+  if (hasStreamRows(r)) {
+    out.push('', '| stream | sent | accepted | delivery rate | submit p99 | receipt p99 | thresholds |', '|---|---:|---:|---:|---:|---:|---|')
+    for (const row of streamRows(r, false)) {
+      const lat = row.figures.latency
+      const verdict = thresholdVerdict(row.thresholds)
+      out.push(
+        `| ${cell(row.stream)} | ${fmtInt(row.totals.sent)} | ${fmtInt(row.totals.accepted)} | ${fmtPct(row.figures.deliveryRate)} | ${lat.submit.count ? fmtMs(lat.submit.p99) : '-'} | ${lat.receipt.count ? fmtMs(lat.receipt.p99) : '-'} | ${row.thresholds.failed ? `**${verdict}**` : verdict} |`,
       )
     }
   }

@@ -10,10 +10,13 @@ export interface LatencyFigures {
 }
 
 export interface RunFigures {
+  /** The period the rates are over (s): for a whole run its sending period (sendingPeriodMs), without the receipt wait. */
   durationS: number
-  /** Accepted submits per second over the whole run. */
+  /** Accepted submits per second over the sending period. */
   acceptedPerS: number
   sentPerS: number
+  /** What the plan asked: planned sends per second over the plan's own period (null when not known). */
+  plannedPerS: number | null
   /** delivered / accepted that asked for a receipt (null when none was). */
   deliveryRate: number | null
   /** accepted / sent (null when nothing was sent). */
@@ -30,12 +33,14 @@ export function latencyFigures(h: Histograms): LatencyFigures {
   }
 }
 
-export function runFigures(totals: Totals, histograms: Histograms, durationMs: number): RunFigures {
-  const durationS = durationMs / 1000
+/** Figures of one scope; rates over periodMs (the sending period), the plan's rate over planMs when given. */
+export function runFigures(totals: Totals, histograms: Histograms, periodMs: number, planMs?: number): RunFigures {
+  const durationS = periodMs / 1000
   return {
     durationS,
     acceptedPerS: durationS > 0 ? totals.accepted / durationS : 0,
     sentPerS: durationS > 0 ? totals.sent / durationS : 0,
+    plannedPerS: planMs !== undefined && planMs > 0 ? totals.planned / (planMs / 1000) : null,
     deliveryRate: receiptsExpected(totals) > 0 ? totals.delivered / receiptsExpected(totals) : null,
     acceptRate: totals.sent > 0 ? totals.accepted / totals.sent : null,
     latency: latencyFigures(histograms),
@@ -47,8 +52,9 @@ export function receiptsExpected(t: Totals): number {
   return t.accepted - (t.no_receipt_requested ?? 0)
 }
 
+/** The run's figures: rates over its sending period, the plan's rate beside them. */
 export function resultsFigures(r: ResultsFile): RunFigures {
-  return runFigures(r.totals, r.histograms, r.meta.durationMs)
+  return runFigures(r.totals, r.histograms, sendingPeriodMs(r), sendingPeriodMs(r, 'plan'))
 }
 
 /**

@@ -118,6 +118,14 @@ export function scopeTag(t: { stream?: string | null; operator?: string | null }
   return t.operator ? `stream:${t.stream},operator:${t.operator}` : `stream:${t.stream}`
 }
 
+/** The tags of an outcome's scope (the inverse of scopeTag). */
+export function scopeTags(scope: string): { stream: string | null; operator: string | null } {
+  if (scope === 'overall') return { stream: null, operator: null }
+  if (!scope.startsWith('stream:')) return { stream: null, operator: scope }
+  const [stream, operator] = scope.slice('stream:'.length).split(',operator:')
+  return { stream: stream!, operator: operator ?? null }
+}
+
 /** A scope as the scenario writes it: '' for overall, '{operator:telia}', '{stream:otp,operator:telia}'. */
 export function scopeLabel(scope: string): string {
   if (scope === 'overall') return ''

@@ -2,7 +2,7 @@
 // with handlers named after the spec. Operator-wide decisions (authentication, the submit
 // pipeline, receipts) belong to the BindOwner (simulator/operator.ts).
 import { CommandId, INTERFACE_VERSION, RESPONSE_BIT, Status } from '../smpp/constants.js'
-import type { Bind, BindResp, DeliverSmResp, Pdu, SubmitSm } from '../smpp/pdu.js'
+import type { Bind, BindResp, DeliverSmResp, Pdu, SubmitMulti, SubmitSm } from '../smpp/pdu.js'
 import type { SmppSession } from '../smpp/session.js'
 import type { PduError } from '../smpp/decode.js'
 import type { BindType } from './network.js'
@@ -22,6 +22,7 @@ export interface BindOwner {
   invalidPdu(): void
   bound(conn: BindConnection): void
   submitSm(conn: BindConnection, pdu: SubmitSm): void
+  submitMulti(conn: BindConnection, pdu: SubmitMulti): void
   /** A submit refused before the operator looks at it (bind state): answered at once. */
   submitRefused(conn: BindConnection, sequence: number, status: number): void
   deliverSmResp(conn: BindConnection, pdu: DeliverSmResp): void
@@ -90,6 +91,7 @@ export class BindConnection {
       case CommandId.bind_transmitter: return this.bindTransmitter(pdu as Bind) // 0x00000002
       case CommandId.bind_transceiver: return this.bindTransceiver(pdu as Bind) // 0x00000009
       case CommandId.submit_sm: return this.submitSm(pdu as SubmitSm) // 0x00000004
+      case CommandId.submit_multi: return this.submitMulti(pdu as SubmitMulti) // 0x00000021
       case CommandId.deliver_sm_resp: return this.deliverSmResp(pdu as DeliverSmResp) // 0x80000005
       case CommandId.enquire_link: return this.enquireLink(pdu) // 0x00000015
       case CommandId.unbind: return this.unbind(pdu) // 0x00000006
@@ -97,7 +99,7 @@ export class BindConnection {
       case CommandId.generic_nack: return this.genericNack() // 0x80000000
       default:
         // Responses we never asked for are dropped (nacking them could loop); requests an SMSC
-        // here does not offer (query_sm, data_sm, submit_multi...) get generic_nack.
+        // here does not offer (query_sm, data_sm, replace_sm...) get generic_nack.
         if (pdu.commandId < RESPONSE_BIT) this.session.sendGenericNack(pdu.sequence, Status.ESME_RINVCMDID)
     }
   }
@@ -133,6 +135,14 @@ export class BindConnection {
   private submitSm(pdu: SubmitSm): void {
     if (!this.canTransmit) return this.owner.submitRefused(this, pdu.sequence, Status.ESME_RINVBNDSTS)
     this.owner.submitSm(this, pdu)
+  }
+
+  private submitMulti(pdu: SubmitMulti): void {
+    if (!this.canTransmit) {
+      this.session.send({ command: 'submit_multi_resp', status: Status.ESME_RINVBNDSTS, sequence: pdu.sequence, messageId: '', unsuccessSmes: [] })
+      return
+    }
+    this.owner.submitMulti(this, pdu)
   }
 
   private deliverSmResp(pdu: DeliverSmResp): void {

@@ -41,7 +41,7 @@ export class MessageDraws {
    * The content key of a submit. `seq` > 1 marks a segment that arrived before segment 1 of its
    * message (rare: segments travel in order on one bind); it is keyed by its own bytes and number.
    */
-  key(pdu: SubmitSm, seq = 0): number {
+  key(pdu: Pick<SubmitSm, 'destinationAddr' | 'shortMessage' | 'esmClass' | 'tlvs'>, seq = 0): number {
     let h = hashString(pdu.destinationAddr, this.base)
     h = Math.imul(h ^ 0xff, 0x01000193) >>> 0 // a separator byte no digit string ends in
     const payload = pdu.tlvs?.messagePayload

@@ -12,7 +12,7 @@ import { MtsimError } from '../lib/errors.js'
 import { PrefixTable } from '../lib/prefix.js'
 import { Rng } from '../lib/rng.js'
 import { Status } from '../smpp/constants.js'
-import type { DeliverSmResp, SubmitSm } from '../smpp/pdu.js'
+import type { DeliverSmResp, SubmitMulti, SubmitSm } from '../smpp/pdu.js'
 import { SmppSession, type ByteBudget } from '../smpp/session.js'
 import { decodeShortMessage, segmentInfo } from '../smpp/text.js'
 import { AccountBinds } from './account-binds.js'
@@ -29,6 +29,7 @@ import { ResponseSlots } from './responses.js'
 import { SeenTags } from './seen-tags.js'
 import type { Scheduler } from './scheduler.js'
 import { Throttle } from './throttle.js'
+import { SubmitMultiPipeline } from './submit-multi.js'
 import { operatorCredentials } from './tls/certificate.js'
 import { TlsListener } from './tls/tls-listener.js'
 import type { ActiveFault, OperatorHandle, OperatorState, OperatorStats, SubmitObserver } from './types.js'
@@ -52,6 +53,7 @@ export class Operator implements OperatorHandle, BindOwner {
   private listenPort = 0
   /** The TLS port (smpp.tls), made in listen(). */
   private tlsListener: TlsListener | undefined
+  private readonly multi: SubmitMultiPipeline
   private readonly counters = new OperatorCounters()
   /** Sequential: bind refusals only. */
   private readonly rng: Rng
@@ -94,6 +96,25 @@ export class Operator implements OperatorHandle, BindOwner {
     this.throttle = new Throttle(config.throttle, ctx.startedAt)
     this.respondKind = ctx.scheduler.register(this.respondDue)
     this.receipts = new ReceiptEngine(config.receipts, this.draws, ctx.scheduler, ctx.startedAt, this.counters, this.accounts, config.accounts.length)
+    this.multi = new SubmitMultiPipeline({
+      config,
+      draws: this.draws,
+      scheduler: ctx.scheduler,
+      counters: this.counters,
+      receipts: this.receipts,
+      state: () => this.faults.state(),
+      latency: () => this.faults.latency() ?? this.latency,
+      throttleBucket: (conn) => this.throttle.bucketFor(conn.bucket),
+      served: (destination) => this.prefixes.lookup(destination) !== undefined,
+      nextMessageId: () => this.nextMessageId(),
+      messageIdText: (id) => (config.receipts.idFormat === 'hex' ? id.toString(16) : String(id)),
+      connection: (id) => this.conns.get(id),
+      arrived: (conn, destination, source, text, key, now, taken) => {
+        this.ctx.observer?.onMessage(config.id, destination, text, now * 1000, taken)
+        if (taken) this.mo?.mtAccepted(destination, source, conn.account, text, key, now)
+      },
+      seen: (text, copies) => this.counters.seen?.note(text, copies),
+    })
     this.faults = new FaultController(config.timeline, ctx.scheduler, ctx.startedAt, this.faultHooks, ctx.history, config.id)
     this.budget = { used: 0, limit: config.limits.maxBufferedBytes, exceeded: 0 }
     this.bindTimeoutKind = ctx.scheduler.register(this.bindTimeoutDue)
@@ -184,6 +205,8 @@ export class Operator implements OperatorHandle, BindOwner {
     )
     if (this.tlsListener) stats.tls = this.tlsListener.stats()
     if (this.mo) stats.mo = this.mo.snapshot()
+    const multi = this.multi.stats()
+    if (multi) stats.multi = multi
     return stats
   }
 
@@ -346,7 +369,7 @@ export class Operator implements OperatorHandle, BindOwner {
     if (!served && whole) c.misrouted++
     // 32-bit ids (the receipt store keeps them in 4 bytes), wrapping after 4,294,967,294: unique
     // among far more messages than can be pending at once. 0xFFFFFFFF is the store's list end.
-    const id = (this.lastMessageId = this.lastMessageId >= 0xfffffffe ? 1 : this.lastMessageId + 1)
+    const id = this.nextMessageId()
     const respondAt = this.respond(conn, pdu.sequence, Status.ESME_ROK, id, now, segKey)
     if (part === undefined || cfg.receipts.multipart === 'per_segment' || whole) {
       // A per-message receipt of a multipart message draws as the message, not as its last segment.
@@ -363,7 +386,16 @@ export class Operator implements OperatorHandle, BindOwner {
     this.mo?.stop()
   }
 
+  /** submit_multi: simulator/submit-multi.ts decides each destination's fate. */
+  submitMulti(conn: BindConnection, pdu: SubmitMulti): void {
+    this.multi.submitMulti(conn, pdu)
+  }
+
   // ---- internals ----
+
+  private nextMessageId(): number {
+    return (this.lastMessageId = this.lastMessageId >= 0xfffffffe ? 1 : this.lastMessageId + 1)
+  }
 
   private connected(socket: net.Socket | TLSSocket): void {
     if (this.closing) {

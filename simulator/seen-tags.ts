@@ -13,20 +13,23 @@ export class SeenTags {
   repeated = 0
   untagged = 0
 
-  /** Notes one copy of a message by its text (the first segment's). */
-  note(text: string): void {
+  /**
+   * Notes one copy of a message by its text (the first segment's). A submit_multi is `copies` messages
+   * under one tag (one per destination): all first copies, or all repeated when the tag was seen.
+   */
+  note(text: string, copies = 1): void {
     const seq = parseTag(text)
     if (seq === undefined || seq >= MAX_SEQ) {
-      this.untagged++
+      this.untagged += copies
       return
     }
     const byte = seq >>> 3
     if (byte >= this.bits.length) this.grow(byte)
     const bit = 1 << (seq & 7)
-    if (this.bits[byte]! & bit) this.repeated++
+    if (this.bits[byte]! & bit) this.repeated += copies
     else {
       this.bits[byte]! |= bit
-      this.first++
+      this.first += copies
     }
   }
 

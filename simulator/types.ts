@@ -4,6 +4,23 @@ import type { TlsStats } from './tls/tls-listener.js'
 
 export type { TlsStats }
 
+/** What an operator counted of submit_multi (OperatorStats.multi). */
+export interface MultiStats {
+  /** submit_multi PDUs received. */
+  submits: number
+  /** dest_address entries in them (SME addresses and distribution lists). */
+  destinations: number
+  /** Destinations accepted: each one a message with its own receipts. */
+  accepted: number
+  /** Destinations refused in an unsuccess_sme entry, by status name. */
+  unsuccess: Record<string, number>
+  /** submit_multi_resp sent, by command_status name. */
+  statuses: Record<string, number>
+  /** Never answered (black hole, no_response_rate, or the bind went away first). */
+  unanswered: number
+}
+
+
 export type OperatorState = 'up' | 'outage' | 'black_hole'
 
 export interface LatencySummary {
@@ -61,6 +78,8 @@ export interface OperatorStats {
   copies?: { first: number; repeated: number; untagged: number }
   /** The TLS port's handshakes and refusals (only when smpp.tls is set). */
   tls?: TlsStats
+  /** submit_multi PDUs and their destinations (only once one arrived). */
+  multi?: MultiStats
   /** Mobile-originated traffic (operators with a `mo:` section only). */
   mo?: MoStats
 }

@@ -224,6 +224,9 @@ export const RegisteredDelivery = {
 /** network_error_code network types (section 5.3.2.31). */
 export const NetworkType = { ANSI_136: 1, IS_95: 2, GSM: 3 } as const
 
+/** dest_flag values of submit_multi's dest_address (section 5.2.25). */
+export const DestFlag = { SME_ADDRESS: 1, DISTRIBUTION_LIST: 2 } as const
+
 /** interface_version we announce: 3.4. */
 export const INTERFACE_VERSION = 0x34
 
@@ -240,7 +243,10 @@ export const MaxLen = {
   addr: 21,
   time: 17,
   messageId: 65,
+  dlName: 21,
   shortMessage: 254, // sm_length octet: 0..254
+  /** number_of_dests in submit_multi (section 4.5.1). */
+  multiDestinations: 254,
 } as const
 
 export const HEADER_LENGTH = 16

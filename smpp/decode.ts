@@ -2,8 +2,8 @@
 // command_status to answer with. The cursor is module state (decoding is synchronous), so a
 // decode allocates only the PDU, its strings and subarray views.
 
-import { MaxLen, RESPONSE_BIT, Status, Tlv, commandName } from './constants.js'
-import type { Bind, BindResp, DeliverSm, Pdu, RawCommand, SmTlvs, SubmitSm } from './pdu.js'
+import { DestFlag, MaxLen, RESPONSE_BIT, Status, Tlv, commandName } from './constants.js'
+import type { Bind, BindResp, DeliverSm, MultiDestination, Pdu, RawCommand, SmTlvs, SubmitMulti, SubmitMultiResp, SubmitSm, UnsuccessSme } from './pdu.js'
 
 /**
  * A PDU we cannot accept. `status` is what to answer (usually in a generic_nack), `sequence` and
@@ -74,6 +74,25 @@ export function decodePdu(frame: Buffer): Pdu {
     case 'submit_sm': // 0x00000004
     case 'deliver_sm': // 0x00000005
       return readSm(command, commandId, status, sequence)
+    case 'submit_multi': // 0x00000021
+      return readSubmitMulti(commandId, status, sequence)
+    case 'submit_multi_resp': { // 0x80000021
+      const messageId = bodyless ? '' : cstr(MaxLen.messageId, Status.ESME_RINVMSGID)
+      const unsuccessSmes: UnsuccessSme[] = []
+      // Some SMSCs end the body after message_id when every destination was accepted.
+      const n = pos < end ? u8() : 0
+      for (let i = 0; i < n; i++) {
+        const destAddrTon = u8()
+        const destAddrNpi = u8()
+        const destinationAddr = cstr(MaxLen.addr, Status.ESME_RINVDSTADR)
+        if (end - pos < 4) fail('unsuccess_sme truncated', Status.ESME_RINVCMDLEN)
+        unsuccessSmes.push({ destAddrTon, destAddrNpi, destinationAddr, errorStatusCode: buf.readUInt32BE(pos) })
+        pos += 4
+      }
+      if (pos !== end) fail('trailing octets after submit_multi_resp body', Status.ESME_RINVCMDLEN)
+      const p: SubmitMultiResp = { command, commandId, status, sequence, messageId, unsuccessSmes }
+      return p
+    }
     case 'submit_sm_resp': // 0x80000004
     case 'deliver_sm_resp': { // 0x80000005
       const messageId = bodyless ? '' : cstr(MaxLen.messageId, Status.ESME_RINVMSGID)
@@ -150,6 +169,45 @@ function readSm(command: 'submit_sm' | 'deliver_sm', commandId: number, status: 
     replaceIfPresentFlag, dataCoding, smDefaultMsgId, shortMessage,
     tlvs: pos < end ? readTlvs() : undefined,
   } as SubmitSm | DeliverSm
+}
+
+function readSubmitMulti(commandId: number, status: number, sequence: number): SubmitMulti {
+  const serviceType = cstr(MaxLen.serviceType, Status.ESME_RINVSERTYP)
+  const sourceAddrTon = u8()
+  const sourceAddrNpi = u8()
+  const sourceAddr = cstr(MaxLen.addr, Status.ESME_RINVSRCADR)
+  const n = u8()
+  if (n === 0 || n > MaxLen.multiDestinations) fail(`number_of_dests ${n}, expected 1 to ${MaxLen.multiDestinations}`, Status.ESME_RINVNUMDESTS)
+  const destAddresses: MultiDestination[] = []
+  for (let i = 0; i < n; i++) {
+    const flag = u8()
+    if (flag === DestFlag.SME_ADDRESS) {
+      const destAddrTon = u8()
+      const destAddrNpi = u8()
+      destAddresses.push({ destFlag: 1, destAddrTon, destAddrNpi, destinationAddr: cstr(MaxLen.addr, Status.ESME_RINVDSTADR) })
+    } else if (flag === DestFlag.DISTRIBUTION_LIST) {
+      destAddresses.push({ destFlag: 2, dlName: cstr(MaxLen.dlName, Status.ESME_RINVDLNAME) })
+    } else fail(`dest_flag ${flag}, expected 1 (SME address) or 2 (distribution list)`, Status.ESME_RINVDESTFLAG)
+  }
+  const esmClass = u8()
+  const protocolId = u8()
+  const priorityFlag = u8()
+  const scheduleDeliveryTime = cstr(MaxLen.time, Status.ESME_RINVSCHED)
+  const validityPeriod = cstr(MaxLen.time, Status.ESME_RINVEXPIRY)
+  const registeredDelivery = u8()
+  const replaceIfPresentFlag = u8()
+  const dataCoding = u8()
+  const smDefaultMsgId = u8()
+  const smLength = u8()
+  if (smLength > MaxLen.shortMessage || pos + smLength > end) fail(`sm_length ${smLength} invalid`, Status.ESME_RINVMSGLEN)
+  const shortMessage = buf.subarray(pos, pos + smLength)
+  pos += smLength
+  return {
+    command: 'submit_multi', commandId, status, sequence, serviceType, sourceAddrTon, sourceAddrNpi, sourceAddr, destAddresses,
+    esmClass, protocolId, priorityFlag, scheduleDeliveryTime, validityPeriod, registeredDelivery,
+    replaceIfPresentFlag, dataCoding, smDefaultMsgId, shortMessage,
+    tlvs: pos < end ? readTlvs() : undefined,
+  }
 }
 
 function readTlvs(): SmTlvs {

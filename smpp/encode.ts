@@ -3,7 +3,7 @@
 
 import { bug } from '../lib/errors.js'
 import { CommandId, EsmClass, MaxLen, NetworkType, Tlv } from './constants.js'
-import type { PduInput, SmBody, SmTlvs } from './pdu.js'
+import type { PduInput, SmBody, SmTlvs, SubmitMulti, SubmitMultiResp } from './pdu.js'
 import { writeGsm7 } from './text.js'
 import { Writer } from './writer.js'
 
@@ -41,6 +41,12 @@ function writeBody(w: Writer, pdu: PduInput): void {
     case 'submit_sm': // 0x00000004
     case 'deliver_sm': // 0x00000005
       writeSmBody(w, pdu)
+      break
+    case 'submit_multi': // 0x00000021
+      writeSubmitMultiBody(w, pdu)
+      break
+    case 'submit_multi_resp': // 0x80000021
+      writeSubmitMultiRespBody(w, pdu)
       break
     case 'bind_receiver': // 0x00000001
     case 'bind_transmitter': // 0x00000002
@@ -100,6 +106,38 @@ function writeSmBody(w: Writer, b: SmBody): void {
     .u8(sm.length)
     .octets(sm)
   if (b.tlvs) writeTlvs(w, b.tlvs)
+}
+
+function writeSubmitMultiBody(w: Writer, b: Omit<SubmitMulti, 'commandId'>): void {
+  const n = b.destAddresses.length
+  // Callers group at most max_destinations (schema: 1..254) per PDU: anything else is a bug.
+  if (n < 1 || n > MaxLen.multiDestinations) bug(`submit_multi with ${n} destinations; number_of_dests is 1 to ${MaxLen.multiDestinations}`)
+  const sm = b.shortMessage
+  if (sm.length > MaxLen.shortMessage) bug(`short_message of ${sm.length} octets exceeds 254; use message_payload`)
+  w.cstr(b.serviceType, MaxLen.serviceType).u8(b.sourceAddrTon).u8(b.sourceAddrNpi).cstr(b.sourceAddr, MaxLen.addr).u8(n)
+  for (const d of b.destAddresses) {
+    if (d.destFlag === 1) w.u8(1).u8(d.destAddrTon).u8(d.destAddrNpi).cstr(d.destinationAddr, MaxLen.addr)
+    else w.u8(2).cstr(d.dlName, MaxLen.dlName)
+  }
+  w.u8(b.esmClass)
+    .u8(b.protocolId)
+    .u8(b.priorityFlag)
+    .cstr(b.scheduleDeliveryTime, MaxLen.time)
+    .cstr(b.validityPeriod, MaxLen.time)
+    .u8(b.registeredDelivery)
+    .u8(b.replaceIfPresentFlag)
+    .u8(b.dataCoding)
+    .u8(b.smDefaultMsgId)
+    .u8(sm.length)
+    .octets(sm)
+  if (b.tlvs) writeTlvs(w, b.tlvs)
+}
+
+function writeSubmitMultiRespBody(w: Writer, r: Omit<SubmitMultiResp, 'commandId'>): void {
+  const n = r.unsuccessSmes.length
+  if (n > MaxLen.multiDestinations) bug(`submit_multi_resp with ${n} unsuccess_sme entries; at most ${MaxLen.multiDestinations}`)
+  w.cstr(r.messageId, MaxLen.messageId).u8(n)
+  for (const u of r.unsuccessSmes) w.u8(u.destAddrTon).u8(u.destAddrNpi).cstr(u.destinationAddr, MaxLen.addr).u32(u.errorStatusCode)
 }
 
 /** Fixed order: segmentation first, then payload, then receipt TLVs, then unknown ones as given. */

@@ -54,6 +54,34 @@ export interface DeliverSm extends Header, SmBody {
   command: 'deliver_sm'
 }
 
+/** One entry of submit_multi's dest_address list (section 4.5.1.1): dest_flag 1 an SME address, 2 a distribution list name. */
+export type MultiDestination =
+  | { destFlag: 1; destAddrTon: number; destAddrNpi: number; destinationAddr: string }
+  | { destFlag: 2; dlName: string }
+
+/** submit_multi (section 4.5.1): submit_sm's body with a list of destinations instead of one. */
+export interface SubmitMulti extends Header, Omit<SmBody, 'destAddrTon' | 'destAddrNpi' | 'destinationAddr'> {
+  command: 'submit_multi'
+  /** 1 to 254 entries (number_of_dests). */
+  destAddresses: MultiDestination[]
+}
+
+/** One entry of submit_multi_resp's unsuccess_sme list (section 4.5.2.1). */
+export interface UnsuccessSme {
+  destAddrTon: number
+  destAddrNpi: number
+  destinationAddr: string
+  /** The command_status this destination failed with. */
+  errorStatusCode: number
+}
+
+/** submit_multi_resp (section 4.5.2): one message_id, and the destinations that were not accepted. */
+export interface SubmitMultiResp extends Header {
+  command: 'submit_multi_resp'
+  messageId: string
+  unsuccessSmes: UnsuccessSme[]
+}
+
 export type BindCommand = 'bind_receiver' | 'bind_transmitter' | 'bind_transceiver'
 
 export interface Bind extends Header {
@@ -95,16 +123,17 @@ export interface HeaderOnly extends Header {
 /** Commands that are valid SMPP 3.4 but which mtsim does not model field by field. */
 export type RawCommand = Exclude<
   CommandName,
-  SubmitSm['command'] | DeliverSm['command'] | BindCommand | BindResp['command'] | 'submit_sm_resp' | 'deliver_sm_resp' | HeaderOnlyCommand
+  | SubmitSm['command'] | DeliverSm['command'] | BindCommand | BindResp['command'] | 'submit_sm_resp' | 'deliver_sm_resp' | HeaderOnlyCommand
+  | 'submit_multi' | 'submit_multi_resp'
 >
 
-/** query_sm, replace_sm, cancel_sm, submit_multi, data_sm, outbind, alert_notification and resps: body kept raw. */
+/** query_sm, replace_sm, cancel_sm, data_sm, outbind, alert_notification and resps: body kept raw. */
 export interface RawPdu extends Header {
   command: RawCommand
   body: Buffer
 }
 
-export type Pdu = SubmitSm | DeliverSm | Bind | BindResp | SubmitSmResp | DeliverSmResp | HeaderOnly | RawPdu
+export type Pdu = SubmitSm | DeliverSm | SubmitMulti | SubmitMultiResp | Bind | BindResp | SubmitSmResp | DeliverSmResp | HeaderOnly | RawPdu
 
 /** What encodePdu accepts: commandId may be left out (it follows from `command`). */
 export type PduInput = Pdu extends infer T ? (T extends Pdu ? Omit<T, 'commandId'> & { commandId?: number } : never) : never

@@ -158,6 +158,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const progress = new Progress(opts.progress ?? false)
   const abortDefs = scenario.thresholds.filter((d) => d.abortOnFail)
   const canSend = transport.canSend?.bind(transport)
+  const memberSeq = transport.memberSeq?.bind(transport)
   const startedAt = new Date()
   // MO: only when the network's subscribers write back (an operator has an `mo:` section).
   const moCfg = scenario.mo ?? { application: 'compliant' as const, keywords: [], waitMs: 10_000 }
@@ -170,7 +171,9 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     onMo: mo && ((m) => mo.arrived(m, performance.now() * 1000)),
   })
   opts.observerHook?.({
-    onMessage: (operatorId, _destination, text, nowUs, taken) => correlator.arrival(operatorId, text, nowUs, taken),
+    onMessage: memberSeq
+      ? (operatorId, destination, text, nowUs, taken) => correlator.arrival(operatorId, text, nowUs, taken, (seq) => memberSeq(seq, destination))
+      : (operatorId, _destination, text, nowUs, taken) => correlator.arrival(operatorId, text, nowUs, taken),
     onMo: mo && ((operatorId, m, atUs) => mo.moSent(operatorId, m, atUs)),
     onViolation: mo && ((operatorId, _destination, mtText, delayMs) => mo.violation(operatorId, mtText, delayMs)),
   })
@@ -211,10 +214,15 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   }
 
   /** Takes due plan entries into the backlog, at most TAKES_PER_TICK; true when more are due already. */
-  function takeDue(t: number): boolean {
+  function takeDue(t: number, now: number): boolean {
     let budget = TAKES_PER_TICK
     while (!planDone && merger.peekTime() <= t) {
       if (budget-- <= 0) return true
+      // Intervals are half-open, [t, t + 1 s): a send due on a boundary belongs to the interval it
+      // opens, even when one tick takes it with sends due just before the boundary.
+      while (merger.peekTime() >= intervalStart + intervalMs) rollInterval(now)
+      // Rolling an interval checks abortOnFail thresholds: an interrupt ends the plan here.
+      if (planDone) break
       merger.take()
       // Only the operator now (it picks the queue); the message is built when it goes out.
       const source = sources[merger.stream]
@@ -322,7 +330,9 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     const live = abortDefs.filter((d) => elapsed >= d.delayAbortEvalMs)
     if (!live.length) return
     // Too few samples so far is no reason to stop: only a threshold judged and broken aborts.
-    if (evaluateThresholds(live, metrics.thresholdData(elapsed)).some((o) => !o.ok && !o.insufficient)) interrupt()
+    // Per-stream figures are summed and encoded only when a live threshold reads them.
+    const data = metrics.thresholdData(elapsed, live.some((d) => d.stream !== null))
+    if (evaluateThresholds(live, data).some((o) => !o.ok && !o.insufficient)) interrupt()
   }
 
   // --- the loop: one pending wake-up at a time ---
@@ -366,7 +376,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     timer = undefined
     const now = performance.now()
     const t = now - start
-    const behind = takeDue(t)
+    const behind = takeDue(t, now)
     const sentNow = interrupted ? 0 : sendDue(now)
     if (now - lastSweep >= SWEEP_EVERY_MS) {
       correlator.sweep(now)

@@ -10,7 +10,7 @@ import { MtsimError } from '../../lib/errors.js'
 import { FaultBodySchema, type FaultBody } from '../network-schema.js'
 import { checkDelay, normalizeFault } from '../network.js'
 import { createNetworkMetrics } from './prometheus.js'
-import type { ActiveFault, NetworkHandle, OperatorHandle } from '../types.js'
+import type { ActiveFault, NetworkHandle, OperatorHandle, OperatorStats } from '../types.js'
 
 export interface ControlApiOptions {
   /** When set, every route but /health needs `Authorization: Bearer <token>`. */
@@ -87,6 +87,7 @@ export function buildControlApi(network: NetworkHandle, opts: ControlApiOptions 
       mnc: op.config.mnc,
       host: op.config.host,
       port: op.port,
+      ...(op.tls ? { tlsPort: op.tls.port } : {}),
       systemIds: op.config.accounts.map((a) => a.systemId),
       prefixes: op.config.prefixes,
       state: op.state(),
@@ -96,7 +97,7 @@ export function buildControlApi(network: NetworkHandle, opts: ControlApiOptions 
 
   app.get<{ Params: { id: string } }>('/operators/:id/stats', async (req, reply) => {
     const op = operatorOr404(req.params.id, reply)
-    if (op) return op.stats()
+    if (op) return statsView(op.stats())
     return reply
   })
 
@@ -169,4 +170,15 @@ export async function startControlApi(network: NetworkHandle, opts: StartControl
   const port = typeof address === 'object' && address ? address.port : opts.port
   const urlHost = host.includes(':') ? `[${host}]` : host
   return { app, url: `http://${urlHost}:${port}`, port, close: () => app.close() }
+}
+
+/**
+ * An operator's stats as the API shows them: latencies in milliseconds, rounded to the microsecond
+ * the histogram holds, with the unit named (the stats carry microseconds for Prometheus and the CLI).
+ */
+export function statsView(stats: OperatorStats): Omit<OperatorStats, 'latency'> & { latency: Record<string, number | string> } {
+  const { count, ...us } = stats.latency
+  const ms: Record<string, number | string> = { unit: 'ms', count }
+  for (const [k, v] of Object.entries(us)) ms[k] = Math.round(v) / 1000
+  return { ...stats, latency: ms }
 }

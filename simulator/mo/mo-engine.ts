@@ -17,6 +17,7 @@ import type { DeliverSm, Pdu } from '../../smpp/pdu.js'
 import { smBody } from '../../smpp/pdu.js'
 import { encodeGsm7 } from '../../smpp/text.js'
 import type { AccountBinds } from '../account-binds.js'
+import type { BindConnection } from '../bind.js'
 import { DelaySampler } from '../delay.js'
 import type { MessageDraws } from '../draws.js'
 import type { MoConfig, MoText, OperatorConfig } from '../network.js'
@@ -26,6 +27,9 @@ import { OptOutRegistry } from './opt-outs.js'
 
 /** Draw streams of MO decisions (simulator/draws.ts Decision uses 1..8 and 16..18). */
 export const MoDecision = { ANSWER: 9, DELAY: 10, TEXT: 11 } as const
+
+/** Spontaneous MO generated per scheduler wake-up at most. */
+const SPONTANEOUS_PER_WAKE = 1000
 
 /** Network-wide MO ids, so " #M<id>" is unique across operators. */
 export interface MoIds {
@@ -44,6 +48,31 @@ interface MoItem {
   /** Clock ms when the subscriber sent it. */
   at: number
   sent: boolean
+  /** Waiting in `held` for a receiver bind. */
+  held: boolean
+}
+
+/** A FIFO of held MO: an array read from a moving head (Array.shift is O(n) on long queues). */
+class HeldQueue {
+  private items: MoItem[] = []
+  private head = 0
+
+  get length(): number {
+    return this.items.length - this.head
+  }
+
+  push(item: MoItem): void {
+    this.items.push(item)
+  }
+
+  shift(): MoItem {
+    const item = this.items[this.head++]!
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head)
+      this.head = 0
+    }
+    return item
+  }
 }
 
 /** The " #M<id>" tag at the end of every MO text. */
@@ -55,7 +84,7 @@ export class MoEngine {
   readonly optOuts: OptOutRegistry
   private readonly items = new Map<number, MoItem>()
   /** MO waiting for a receiver bind, per account, in order. */
-  private readonly held: MoItem[][]
+  private readonly held: HeldQueue[]
   private readonly kind: number
   private readonly spontKind: number
   private readonly replyDelay: DelaySampler | undefined
@@ -69,6 +98,8 @@ export class MoEngine {
   private readonly spontAccount: number
   private stopped = false
   private spontStarted = false
+  /** Clock ms of the next spontaneous MO: absolute, so the rate holds however late the scheduler wakes. */
+  private spontNext = 0
   readonly stats: MoStats = { generated: 0, sent: 0, acked: 0, nacked: 0, resent: 0, held: 0, cancelled: 0, stops: 0, replies: 0, spontaneous: 0, optedOut: 0, violations: 0 }
 
   constructor(
@@ -82,7 +113,7 @@ export class MoEngine {
     private readonly observer: SubmitObserver | undefined,
   ) {
     this.optOuts = new OptOutRegistry(cfg.optOut?.graceMs ?? 0)
-    this.held = op.accounts.map(() => [])
+    this.held = op.accounts.map(() => new HeldQueue())
     this.kind = scheduler.register(this.due)
     this.spontKind = scheduler.register(this.spontaneousDue)
     this.replyDelay = cfg.replies && new DelaySampler(cfg.replies.delay)
@@ -99,7 +130,8 @@ export class MoEngine {
   start(): void {
     if (this.spontStarted || this.stopped || !this.cfg.spontaneous) return
     this.spontStarted = true
-    this.scheduleSpontaneous()
+    this.spontNext = this.scheduler.clock() + this.spontaneousGap()
+    this.scheduler.schedule(this.spontKind, this.spontNext, 0)
   }
 
   /**
@@ -110,7 +142,7 @@ export class MoEngine {
     if (this.stopped) return
     this.stopped = true
     for (const item of this.items.values()) {
-      if (!item.sent && !this.held[item.account]!.includes(item)) {
+      if (!item.sent && !item.held) {
         this.items.delete(item.id)
         this.stats.cancelled++
       }
@@ -149,8 +181,18 @@ export class MoEngine {
     if (!queue?.length) return
     while (queue.length) {
       const conn = this.accounts.pickReceiver(account)
-      if (!conn) return
-      this.send(queue.shift()!)
+      if (!conn) {
+        // Binds exist but their queues are full without being backed up: no 'drain' will come,
+        // so look again after this turn's writes went out (as receipts do).
+        if (this.accounts.hasReceiver(account) && !this.retryScheduled) {
+          this.retryScheduled = true
+          setImmediate(this.retry)
+        }
+        return
+      }
+      const item = queue.shift()
+      item.held = false
+      this.sendOn(conn, item)
     }
   }
 
@@ -167,15 +209,19 @@ export class MoEngine {
 
   private schedule(kind: MoKind, from: string, to: string, text: string, account: number, mtText: string, at: number): void {
     const id = (this.ids.next = this.ids.next >= 0xfffffffe ? 1 : this.ids.next + 1)
-    const item: MoItem = { id, kind, from, to, text: text + moTag(id), account, mtText, at, sent: false }
+    const item: MoItem = { id, kind, from, to, text: text + moTag(id), account, mtText, at, sent: false, held: false }
     this.items.set(id, item)
     this.stats.generated++
-    this.scheduler.schedule(this.kind, at, id)
+    // Due already (a spontaneous MO caught up with): sent now rather than on the next wake-up.
+    if (at <= this.scheduler.clock()) this.due(id, at)
+    else this.scheduler.schedule(this.kind, at, id)
   }
 
   private due = (id: number, now: number): void => {
     const item = this.items.get(id)
     if (!item) return // cancelled by stop()
+    // The scheduler may run a task up to a tick early: the subscriber sends it now, not later.
+    if (now < item.at) item.at = now
     if (item.kind === 'stop') {
       this.stopping.delete(item.from)
       this.optOuts.add(item.from, item.at)
@@ -184,14 +230,25 @@ export class MoEngine {
     else this.stats.spontaneous++
     // The subscriber has sent it: from now on it is the operator's to deliver (or hold).
     this.observer?.onMo?.(this.op.id, { id, kind: item.kind, from: item.from, to: item.to, text: item.text, mtText: item.mtText }, item.at * 1000)
-    if (this.accounts.pickReceiver(item.account)) this.send(item)
-    else this.held[item.account]!.push(item)
-    void now
+    const queue = this.held[item.account]!
+    const conn = queue.length ? undefined : this.accounts.pickReceiver(item.account)
+    if (conn) return this.sendOn(conn, item)
+    this.hold(item)
+    this.release(item.account)
   }
 
-  private send(item: MoItem): void {
-    const conn = this.accounts.pickReceiver(item.account)
-    if (!conn) return void this.held[item.account]!.push(item)
+  private retryScheduled = false
+  private readonly retry = (): void => {
+    this.retryScheduled = false
+    for (let a = 0; a < this.held.length; a++) this.release(a)
+  }
+
+  private hold(item: MoItem): void {
+    item.held = true
+    this.held[item.account]!.push(item)
+  }
+
+  private sendOn(conn: BindConnection, item: MoItem): void {
     const numeric = /^[0-9]+$/.test(item.to)
     const pdu: Omit<DeliverSm, 'commandId'> = {
       command: 'deliver_sm',
@@ -215,7 +272,7 @@ export class MoEngine {
   private answered(item: MoItem, resp: Pdu | undefined): void {
     if (resp === undefined) {
       // The bind dropped before the deliver_sm_resp: hold it for the next bind, as a real SMSC does.
-      this.held[item.account]!.push(item)
+      this.hold(item)
       this.release(item.account)
       return
     }
@@ -224,20 +281,33 @@ export class MoEngine {
     else this.stats.nacked++
   }
 
-  private scheduleSpontaneous(): void {
-    const sp = this.cfg.spontaneous!
-    const gapMs = (-Math.log(1 - this.rng.next()) * 1000) / sp.rate
-    this.scheduler.schedule(this.spontKind, this.scheduler.clock() + gapMs, 0)
+  /** Poisson arrivals: exponential gaps, in ms. */
+  private spontaneousGap(): number {
+    return (-Math.log(1 - this.rng.next()) * 1000) / this.cfg.spontaneous!.rate
   }
 
+  /** Every spontaneous MO due by `now` (the scheduler wakes at most once a tick), at its own time. */
   private spontaneousDue = (_token: number, now: number): void => {
-    if (this.stopped) return
     const sp = this.cfg.spontaneous!
-    const n = sp.from[0] + Math.floor(this.rng.next() * (sp.from[1] - sp.from[0] + 1))
-    const from = String(n).padStart(sp.digits, '0')
-    const to = sp.to[this.rng.int(sp.to.length)]!
-    if (!this.optOuts.has(from)) this.schedule('spontaneous', from, to, this.spontTexts!.pick(this.rng), this.spontAccount, '', now)
-    this.scheduleSpontaneous()
+    // A plan beyond what the machine carries would starve everything else: at most a slice per
+    // wake-up, and more than a second behind the subscribers skip ahead (fewer MO are sent: the
+    // counts say how many were).
+    if (now - this.spontNext > 1000) this.spontNext = now
+    let budget = SPONTANEOUS_PER_WAKE
+    while (!this.stopped && this.spontNext <= now && budget-- > 0) {
+      const n = sp.from[0] + Math.floor(this.rng.next() * (sp.from[1] - sp.from[0] + 1))
+      const from = String(n).padStart(sp.digits, '0')
+      const to = sp.to[this.rng.int(sp.to.length)]!
+      if (!this.optOuts.has(from) && !this.stopping.has(from)) {
+        const text = this.spontTexts!.pick(this.rng)
+        // A spontaneous text that is an opt-out keyword is a STOP like any other (opt-outs at a rate).
+        const stop = this.cfg.optOut?.keywords.includes(text.split(' ')[0]!.toUpperCase()) ?? false
+        if (stop) this.stopping.add(from)
+        this.schedule(stop ? 'stop' : 'spontaneous', from, to, text, this.spontAccount, '', this.spontNext)
+      }
+      this.spontNext += this.spontaneousGap()
+    }
+    if (!this.stopped) this.scheduler.schedule(this.spontKind, this.spontNext, 0)
   }
 }
 

@@ -32,7 +32,7 @@ describe('formatConsoleSummary', () => {
   })
 
   it('aligns columns: every row of a table is as wide as its header allows', () => {
-    const lat = lines.filter((l) => /^\s+(latency \(corrected\)|submit|receipt|transit)\s/.test(l))
+    const lat = lines.filter((l) => /^\s+(latency \(corrected\)|submit|receipt|to operator \(accepted\))\s/.test(l))
     expect(lat).toHaveLength(4)
     expect(new Set(lat.map((l) => l.length)).size).toBe(1)
   })

@@ -53,8 +53,11 @@ describe('compareResults', () => {
     const d = compareResults(worseDelivery, base).deltas.find((x) => x.key === 'delivery_rate')!
     expect(d.change!).toBeCloseTo(-0.15, 2)
     expect(d.worse).toBe(true)
+    // The same messages over a sending period 1.2 times as long (rates are over the sending period).
     const lessThroughput = structuredClone(base)
+    lessThroughput.meta.intervalMs = base.meta.intervalMs * 1.2
     lessThroughput.meta.durationMs = base.meta.durationMs * 1.2
+    lessThroughput.timeseries = base.timeseries.map((p) => ({ ...p, t: p.t * 1.2 }))
     const t = compareResults(lessThroughput, base).deltas.find((x) => x.key === 'accepted_per_s')!
     expect(t.change!).toBeCloseTo(1 / 1.2 - 1, 6)
     expect(t.worse).toBe(true)

@@ -65,9 +65,17 @@ describe('scenarios/otp-and-promo.yaml', () => {
     for (const name of ['otp', 'promo']) expect(r.timeseries.reduce((a, p) => a + p.streams![name]!.sent, 0)).toBe(r.streams![name]!.totals.sent)
   })
 
-  it('says it per stream in the console, summary.md and the JUnit file', () => {
+  it('says it per stream in the console (thresholds and a streams table), summary.md and the JUnit file', () => {
     expect(run.stdout).toMatch(/FAIL\s+stream:promo\s+accept_rate rate>0\.95/)
     expect(run.stdout).toMatch(/ok\s+stream:otp,operator:telco-c\s+accept_rate rate>0\.99/)
+    // The streams table: each stream's verdict, and telco-c's refusals on promo's telco-c row.
+    expect(run.stdout).toMatch(/^  otp\s+200\s+200\s.*4 of 4 ok$/m)
+    expect(run.stdout).toMatch(/^  promo\s+150\s+150\s.*1 of 3 FAILED$/m)
+    const refused = r.streams!.promo.operators['telco-c']!.totals.sent
+    expect(run.stdout).toMatch(new RegExp(`^  promo[^\\n]*\\n(?:    to [^\\n]*\\n)*    to telco-c\\s+${refused}\\s+${refused}\\s+0\\s+${refused}\\s`, 'm'))
+    const summary = readFileSync(join(out, 'summary.md'), 'utf8')
+    expect(summary).toMatch(/\| promo \| 150 \| .* \| \*\*1 of 3 FAILED\*\* \|/)
+    expect(summary).toMatch(/\| otp \| 200 \| 200 \| .* \| 4 of 4 ok \|/)
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8')
     expect(junit).toContain('tests="7" failures="1"')
     expect(junit).toContain('message="accept_rate observed 0.')

@@ -2,7 +2,7 @@
 // the sends follow the daily profile interval by interval, nothing is dropped, every receipt is back.
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../loadgen/plan/plan.js'
-import { expectAllOperatorsBalance, finals, runShort, scenario, skipWithoutKannel } from './helpers.js'
+import { expectAllOperatorsBalance, finals, kannelLostFinalReceipts, runShort, scenario, skipWithoutKannel } from './helpers.js'
 
 const skip = skipWithoutKannel('test/scenarios/peak-day.test.ts')
 
@@ -22,8 +22,9 @@ describe.skipIf(skip)('peak-day through Kannel', () => {
     expect(t.planned).toBeGreaterThan(1700)
     expect(t.dropped).toBe(0)
     expect(t.accepted).toBe(t.sent)
-    expect(t.missing).toBe(0)
-    expect(finals(t)).toBe(t.accepted)
+    // Every receipt back but those Kannel's log says it threw away (none unless it is starved of CPU).
+    expect(t.missing).toBe(kannelLostFinalReceipts(res))
+    expect(finals(t) + t.missing).toBe(t.accepted)
 
     // Each 1 s interval of the day: planned sends near the profile's expected count (Poisson noise),
     // and sent keeping up with planned.

@@ -73,6 +73,12 @@ describe('GET /operators/:id/stats', () => {
     expect(body.state).toBe('up')
   })
 
+  it('shows latencies in milliseconds with their unit, rounded to the microsecond (issue 14)', async () => {
+    net.operators[0].counters.latency = { count: 3, p50: 7106.933182999999, p90: 12000.4, p99: 250, p999: 1_000_000, max: 1_234_567.8 }
+    const body = (await app.inject({ method: 'GET', url: '/operators/alpha/stats' })).json()
+    expect(body.latency).toEqual({ unit: 'ms', count: 3, p50: 7.107, p90: 12, p99: 0.25, p999: 1000, max: 1234.568 })
+  })
+
   it('404s an unknown operator and names the known ones', async () => {
     const res = await app.inject({ method: 'GET', url: '/operators/gamma/stats' })
     expect(res.statusCode).toBe(404)
