@@ -105,11 +105,15 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
     // Worker threads start on their own "go" (run-workers.ts), which knows no shared start yet.
     throw new MtsimError('MTSIM_ERR_OPTIONS_CONFLICT', ['--workers with --start-at or --coordinator: a shared start is not passed to worker threads yet; split the run into more shares instead'])
   }
-  if (scenario.network.operators.some((o) => o.mo) && ((opts.workers ?? 1) > 1 || opts.remoteNetwork)) {
-    // MO is measured by joining the in-process network's view with the load generator's (loadgen/mo/).
-    throw new MtsimError('MTSIM_ERR_OPTIONS_CONFLICT', [
-      `${opts.remoteNetwork ? 'a remote network' : '--workers above 1'} with a network whose operators send MO (mo:): MO is measured against the network running in this process with one load generator thread; run without ${opts.remoteNetwork ? 'the remote network' : '--workers'}`,
-    ])
+  if (scenario.network.operators.some((o) => o.mo)) {
+    // MO is measured by joining the in-process network's view with the load generator's (loadgen/mo/):
+    // one network, one load generator thread. (Shares would each run their own subscribers.)
+    const why = opts.remoteNetwork ? 'a remote network' : (opts.workers ?? 1) > 1 ? '--workers above 1' : (opts.segment?.count ?? 1) > 1 ? '--segment' : undefined
+    if (why) {
+      throw new MtsimError('MTSIM_ERR_OPTIONS_CONFLICT', [
+        `${why} with a network whose operators send MO (mo:): MO is measured against the network running in this process with one load generator thread; run it as one share, without ${why}`,
+      ])
+    }
   }
   if (opts.remoteNetwork) return runWithRemoteNetwork(scenario, opts, plan, outDir, log)
   try {

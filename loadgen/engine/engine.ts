@@ -327,7 +327,9 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     const live = abortDefs.filter((d) => elapsed >= d.delayAbortEvalMs)
     if (!live.length) return
     // Too few samples so far is no reason to stop: only a threshold judged and broken aborts.
-    if (evaluateThresholds(live, metrics.thresholdData(elapsed)).some((o) => !o.ok && !o.insufficient)) interrupt()
+    // Per-stream figures are summed and encoded only when a live threshold reads them.
+    const data = metrics.thresholdData(elapsed, live.some((d) => d.stream !== null))
+    if (evaluateThresholds(live, data).some((o) => !o.ok && !o.insufficient)) interrupt()
   }
 
   // --- the loop: one pending wake-up at a time ---

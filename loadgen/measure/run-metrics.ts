@@ -313,22 +313,30 @@ export class Metrics {
   }
 
   /** The sum of the cells `which` picks (an empty Scope when none does). */
-  private sum(which: (op: number, stream: number) => boolean): Scope {
-    const out = new Scope()
+  /**
+   * The sum of the cells `which` picks (an empty Scope when none does). A lone cell is handed back
+   * itself, not copied (6 histograms of ~190 KB each): callers only read it, unless `copy`.
+   */
+  private sum(which: (op: number, stream: number) => boolean, copy = false): Scope {
     const { cellOperator, cellStream } = this.layout
-    for (let c = 0; c < this.cells.length; c++) if (which(cellOperator[c], cellStream[c])) out.add(this.cells[c])
+    const picked: Scope[] = []
+    for (let c = 0; c < this.cells.length; c++) if (which(cellOperator[c], cellStream[c])) picked.push(this.cells[c])
+    if (picked.length === 1 && !copy) return picked[0]
+    const out = new Scope()
+    for (const p of picked) out.add(p)
     return out
   }
 
-  /** One operator's figures (its cells added up, and its MO figures in runs with MO). */
+  /** One operator's figures (its cells added up, and its MO figures in runs with MO). Read only. */
   operatorScope(op: number): Scope {
-    const scope = this.sum((o) => o === op)
-    const f = this.mo?.[op]
-    if (this.mo) for (const k of MO_KEYS) scope.totals[k] = f?.[k] ?? 0
+    if (!this.mo) return this.sum((o) => o === op)
+    const scope = this.sum((o) => o === op, true)
+    const f = this.mo[op]
+    for (const k of MO_KEYS) scope.totals[k] = f?.[k] ?? 0
     return scope
   }
 
-  /** One stream's figures (its cells added up). */
+  /** One stream's figures (its cells added up). Read only. */
   streamScope(stream: number): Scope {
     return this.sum((_o, s) => s === stream)
   }
@@ -363,9 +371,14 @@ export class Metrics {
     return out
   }
 
-  /** The figures so far, as thresholds.ts evaluates them (histograms encoded: call it once per interval at most). */
-  thresholdData(durationMs: number): ThresholdData {
-    return { durationMs, totals: this.overall.totals, histograms: this.overallHistograms(), operators: this.operatorResults(), streams: this.streamResults() }
+  /**
+   * The figures so far, as thresholds.ts evaluates them (histograms encoded: call it once per
+   * interval at most). `withStreams` false leaves the per-stream figures out (no threshold asks).
+   */
+  thresholdData(durationMs: number, withStreams = true): ThresholdData {
+    const data: ThresholdData = { durationMs, totals: this.overall.totals, histograms: this.overallHistograms(), operators: this.operatorResults() }
+    if (withStreams) data.streams = this.streamResults()
+    return data
   }
 
   /** Closes the current interval (starting at tMs) into a TimePoint and starts the next one. */

@@ -126,3 +126,15 @@ describe('MO through the smpp target (mtsim binds to an SMPP server: here the si
     expectExactBooks(r)
   }, 60_000)
 })
+
+describe('MO needs one network and one load generator', () => {
+  it('refuses --workers, --segment and a remote network with a clear error', async () => {
+    const sc = scenario({ network: network(), gateway: { kind: 'direct' }, streams: [mtStream()] })
+    for (const opts of [{ workers: 2 }, { segment: { index: 1, count: 2 } }, { remoteNetwork: true }]) {
+      await expect(runScenario(sc, { outDir: outDir('mo-refused'), ...opts })).rejects.toMatchObject({
+        code: 'MTSIM_ERR_OPTIONS_CONFLICT',
+        message: expect.stringMatching(/network whose operators send MO \(mo:\): .*run it as one share/),
+      })
+    }
+  })
+})
