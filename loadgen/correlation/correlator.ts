@@ -238,9 +238,14 @@ export class Correlator {
    * the performance.now() clock). A copy after one taken or swallowed is a duplicate submit: the
    * operator has it twice (a copy answered with an error is not reported, its resend is no duplicate).
    */
-  arrival(operatorId: string, text: string, nowUs: number, taken = true): void {
-    const seq = this.opts.parseTag(text)
-    if (seq === undefined) return
+  /**
+   * @param member for a message sent in a submit_multi: the tag is the group's, the destination
+   *   tells which of its messages this is (the transport's memberSeq).
+   */
+  arrival(operatorId: string, text: string, nowUs: number, taken = true, member?: (tagSeq: number) => number): void {
+    const tagged = this.opts.parseTag(text)
+    if (tagged === undefined) return
+    const seq = member ? member(tagged) : tagged
     const k = this.bySeq?.get(seq)
     if (k === undefined) return
     const s = this.store

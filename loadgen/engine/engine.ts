@@ -158,6 +158,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
   const progress = new Progress(opts.progress ?? false)
   const abortDefs = scenario.thresholds.filter((d) => d.abortOnFail)
   const canSend = transport.canSend?.bind(transport)
+  const memberSeq = transport.memberSeq?.bind(transport)
   const startedAt = new Date()
   // MO: only when the network's subscribers write back (an operator has an `mo:` section).
   const moCfg = scenario.mo ?? { application: 'compliant' as const, keywords: [], waitMs: 10_000 }
@@ -170,7 +171,9 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     onMo: mo && ((m) => mo.arrived(m, performance.now() * 1000)),
   })
   opts.observerHook?.({
-    onMessage: (operatorId, _destination, text, nowUs, taken) => correlator.arrival(operatorId, text, nowUs, taken),
+    onMessage: memberSeq
+      ? (operatorId, destination, text, nowUs, taken) => correlator.arrival(operatorId, text, nowUs, taken, (seq) => memberSeq(seq, destination))
+      : (operatorId, _destination, text, nowUs, taken) => correlator.arrival(operatorId, text, nowUs, taken),
     onMo: mo && ((operatorId, m, atUs) => mo.moSent(operatorId, m, atUs)),
     onViolation: mo && ((operatorId, _destination, mtText, delayMs) => mo.violation(operatorId, mtText, delayMs)),
   })

@@ -66,6 +66,8 @@ export interface SmppEndpoint {
 
 export interface SmppGateway extends SmppEndpoint, LinkSettings {
   kind: 'smpp'
+  /** Group messages with the same text into submit_multi PDUs (loadgen/transports/smpp-multi.ts). */
+  submitMulti?: { maxDestinations: number; maxWaitMs: number }
 }
 
 export interface CallbackField {
@@ -229,6 +231,7 @@ export function normalizeGateway(g: GatewayFile, operators: readonly string[], b
         reconnectInitialMs: parseDuration(g.reconnect?.initial ?? '250ms'),
         reconnectMaxMs: parseDuration(g.reconnect?.max ?? '10s'),
         ...(g.tls !== undefined && g.tls !== false ? { tls: clientTls(g.tls, baseDir) } : {}),
+        ...(g.submit_multi ? { submitMulti: { maxDestinations: g.submit_multi.max_destinations, maxWaitMs: parseDuration(g.submit_multi.max_wait ?? '50ms') } } : {}),
       }
     case 'http':
       return normalizeHttp(g)

@@ -56,6 +56,10 @@ export const SmppGatewaySchema = Obj({
   tls: Type.Optional(Type.Union([Type.Boolean(), ClientTls], {
     description: 'true (SMPP over TLS, verified against the system CAs), false (plain, the default), or how to verify the certificate',
   })),
+  submit_multi: Type.Optional(Obj({
+    max_destinations: Type.Integer({ minimum: 2, maximum: 254, description: 'the most destinations in one submit_multi, 2 to 254' }),
+    max_wait: Type.Optional(Timing('how long a message may wait for others with the same text before its submit_multi goes anyway, like "50ms" (default "50ms")')),
+  }, { description: 'send messages that share their text (after the correlation tag) together in submit_multi PDUs' })),
 })
 
 const Extract = Obj({

@@ -16,6 +16,7 @@ import {
   type DeliverSm,
   type Pdu,
   type Segment,
+  type SubmitMulti,
   type SubmitSm,
   deliverSmView,
   decodeShortMessage,
@@ -26,6 +27,7 @@ import { ReceiptIdCanon } from './receipt-ids.js'
 import { BindLink, type LinkHooks, type LinkOptions } from './smpp-link.js'
 import { Flight, type FlightOwner } from './smpp-flight.js'
 import { readReceipt, readReceiptView } from './smpp-receipt.js'
+import { stripPlus, type MultiIds, type MultiMember, type MultiSender } from './smpp-multi.js'
 
 export interface SmppClientOptions extends Omit<LinkOptions, 'bind'> {
   mode: 'transceiver' | 'tx+rx'
@@ -35,6 +37,8 @@ export interface SmppClientOptions extends Omit<LinkOptions, 'bind'> {
   canon: ReceiptIdCanon
   /** How long start() waits for the first bind before giving up. */
   startTimeoutMs?: number
+  /** Ids answered to submit_multi (shared by a pool's binds): their receipts are told apart by handset. */
+  multiIds?: MultiIds
 }
 
 export interface SmppClientStats {
@@ -48,7 +52,7 @@ export interface SmppClientStats {
 
 function noop(): void {}
 
-export class SmppClient implements LinkHooks, FlightOwner {
+export class SmppClient implements LinkHooks, FlightOwner, MultiSender {
   private readonly tx: BindLink
   private readonly rx: BindLink
   private sink: ReceiptSink = { onReceipt: noop }
@@ -172,6 +176,58 @@ export class SmppClient implements LinkHooks, FlightOwner {
     }
   }
 
+  /**
+   * One submit_multi for a group (smpp-multi.ts) of single-segment messages with one text: one
+   * window slot. Each member gets its own outcome: accepted as "<message_id>|<destination>", or
+   * rejected with its unsuccess_sme status, or the PDU's error / TIMEOUT / DISCONNECTED.
+   */
+  sendMulti(group: MultiMember[]): void {
+    const fail = (kind: SubmitOutcome['kind'], status: string) => {
+      for (const m of group) m.done({ kind, status, messageIds: [] })
+    }
+    const session = this.tx.session
+    if (!this.tx.bound || this.closed || !session || session.isClosed) return queueMicrotask(() => fail('failed', 'DISCONNECTED'))
+    const first = group[0]!.msg
+    let seg: Segment
+    try {
+      seg = segmentText(first.text, { encoding: first.encoding, method: first.multipart })[0]!
+    } catch {
+      return queueMicrotask(() => fail('failed', 'ENCODING'))
+    }
+    const alpha = !/^\+?[0-9]+$/.test(first.source)
+    const pdu: SubmitMulti = {
+      command: 'submit_multi', commandId: CommandId.submit_multi, status: 0, sequence: 0, ...smBody(),
+      sourceAddrTon: alpha ? 5 : 1, sourceAddrNpi: alpha ? 0 : 1, sourceAddr: first.source,
+      destAddresses: group.map((m) => ({ destFlag: 1, destAddrTon: 1, destAddrNpi: 1, destinationAddr: m.destination })),
+      registeredDelivery: Number(first.registeredDelivery) & 0xff, esmClass: seg.esmClass, dataCoding: seg.dataCoding, shortMessage: seg.shortMessage, tlvs: seg.tlvs,
+    }
+    this.outstanding++
+    const answered = (resp: Pdu | undefined, timedOut: boolean) => {
+      this.outstanding--
+      if (resp === undefined) fail('failed', timedOut ? 'TIMEOUT' : 'DISCONNECTED')
+      else if (resp.status !== Status.ESME_ROK) fail('rejected', statusName(resp.status))
+      else if (resp.command !== 'submit_multi_resp') fail('rejected', resp.command.toUpperCase())
+      else {
+        const refused = new Map(resp.unsuccessSmes.map((u) => [stripPlus(u.destinationAddr), u.errorStatusCode]))
+        const id = this.canon.submitId(resp.messageId)
+        const accepted = group.length - group.filter((m) => refused.has(m.destination)).length
+        if (accepted > 0) this.opts.multiIds?.add(id)
+        for (const m of group) {
+          const code = refused.get(m.destination)
+          m.done(code === undefined ? { kind: 'accepted', status: 'ESME_ROK', messageIds: [`${id}|${m.destination}`] } : { kind: 'rejected', status: statusName(code), messageIds: [] })
+        }
+      }
+      if (this.backlogHead < this.backlog.length) this.pump()
+      else if (this.outstanding === 0 && this.drainWaiter) this.drainWaiter()
+    }
+    try {
+      session.request(pdu, answered)
+    } catch {
+      this.outstanding--
+      queueMicrotask(() => fail('failed', 'INVALID_PDU'))
+    }
+  }
+
   /** Called through Flight.onResp for every segment: response, timeout or connection loss. */
   segmentAnswered(flight: Flight, resp: Pdu | undefined, timedOut: boolean): void {
     this.outstanding--
@@ -261,6 +317,8 @@ export class SmppClient implements LinkHooks, FlightOwner {
     if (!viewDeliverSm(frame, v)) return false
     const r = readReceiptView(frame, v, this.canon)
     if (r === undefined) return false
+    // A submit_multi's receipts share its id: the full path reads the handset that tells them apart.
+    if (r.messageId !== undefined && this.opts.multiIds?.has(r.messageId)) return false
     link.session?.sendDeliverSmResp(v.sequence, Status.ESME_ROK)
     this.counters.receipts++
     this.sink.onReceipt(r)
@@ -276,6 +334,10 @@ export class SmppClient implements LinkHooks, FlightOwner {
     }
     else if (r === undefined) this.counters.malformedReceipts++
     else {
+      const multi = this.opts.multiIds
+      if (multi && r.messageId !== undefined && multi.has(r.messageId)) {
+        r.messageId = `${r.messageId}|${stripPlus(pdu.sourceAddr)}`
+      }
       this.counters.receipts++
       this.sink.onReceipt(r)
     }

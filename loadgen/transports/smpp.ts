@@ -7,6 +7,7 @@ import type { LinkSettings, SmppEndpoint } from '../scenario/gateway-config.js'
 import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from './transport.js'
 import { ReceiptIdCanon, type ReceiptIdFormat } from './receipt-ids.js'
 import { SmppClient, type SmppClientOptions, type SmppClientStats } from './smpp-client.js'
+import { MultiGrouper, MultiIds } from './smpp-multi.js'
 
 export type { LinkSettings }
 
@@ -15,6 +16,8 @@ export interface SmppTargetOptions extends SmppEndpoint, LinkSettings {
   /** Put before every message id this target reports (direct mode: "<operator id>:"). */
   idPrefix?: string
   startTimeoutMs?: number
+  /** Group messages with the same text into submit_multi (smpp-multi.ts). */
+  submitMulti?: { maxDestinations: number; maxWaitMs: number }
 }
 
 export class BindPool {
@@ -23,7 +26,7 @@ export class BindPool {
 
   constructor(opts: SmppTargetOptions) {
     const canon = new ReceiptIdCanon(opts.receiptIdFormat ?? 'auto', opts.idPrefix ?? '')
-    const clientOpts: SmppClientOptions = { ...opts, canon }
+    const clientOpts: SmppClientOptions = { ...opts, canon, ...(opts.submitMulti ? { multiIds: new MultiIds() } : {}) }
     this.clients = Array.from({ length: opts.binds }, () => new SmppClient(clientOpts))
   }
 
@@ -91,11 +94,23 @@ export class SmppTransport implements Transport {
   /** deliver_sm receipts always name the submit_sm_resp id. */
   readonly receiptsCarryIds = true
   private readonly pool: BindPool
+  private readonly multi: MultiGrouper | undefined
 
   constructor(opts: SmppTargetOptions) {
     this.name = `smpp ${opts.host}:${opts.port}`
     this.pool = new BindPool(opts)
+    const pool = this.pool
+    this.multi = opts.submitMulti
+      ? new MultiGrouper(opts.submitMulti, () => pool.pick() ?? pool.clients[0]!, (msg, done) => pool.send(msg, done))
+      : undefined
+    if (this.multi) {
+      const multi = this.multi
+      this.memberSeq = (tagSeq, destination) => multi.memberSeq(tagSeq, destination)
+    }
   }
+
+  /** Set only with gateway.submit_multi (Transport.memberSeq). */
+  memberSeq?: (tagSeq: number, destination: string) => number
 
   start(receipts: ReceiptSink): Promise<void> {
     return this.pool.start(receipts)
@@ -110,7 +125,8 @@ export class SmppTransport implements Transport {
   }
 
   send(msg: OutboundMessage, done: (o: SubmitOutcome) => void): void {
-    this.pool.send(msg, done)
+    if (this.multi) this.multi.send(msg, done)
+    else this.pool.send(msg, done)
   }
 
   stats(): SmppClientStats {
@@ -118,6 +134,7 @@ export class SmppTransport implements Transport {
   }
 
   close(): Promise<void> {
+    this.multi?.flushAll() // groups still waiting go now, and are answered before the binds close
     return this.pool.close()
   }
 }

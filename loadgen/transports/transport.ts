@@ -54,6 +54,11 @@ export interface Transport {
   canSend?(msg: OutboundMessage): boolean
   /** Exactly one callback per send, ever (also on close: 'failed'). */
   send(msg: OutboundMessage, done: (outcome: SubmitOutcome) => void): void
+  /**
+   * Transports that send several messages in one PDU (submit_multi) under the first one's tag: the
+   * message of that group that went to `destination` (digits, no +). Others: absent.
+   */
+  memberSeq?(tagSeq: number, destination: string): number
   /** Stop sending, wait for answers already due (bounded), then disconnect. */
   close(): Promise<void>
 }

@@ -220,6 +220,8 @@ export class MoEngine {
   private due = (id: number, now: number): void => {
     const item = this.items.get(id)
     if (!item) return // cancelled by stop()
+    // The scheduler may run a task up to a tick early: the subscriber sends it now, not later.
+    if (now < item.at) item.at = now
     if (item.kind === 'stop') {
       this.stopping.delete(item.from)
       this.optOuts.add(item.from, item.at)
@@ -233,7 +235,6 @@ export class MoEngine {
     if (conn) return this.sendOn(conn, item)
     this.hold(item)
     this.release(item.account)
-    void now
   }
 
   private retryScheduled = false
@@ -297,7 +298,13 @@ export class MoEngine {
       const n = sp.from[0] + Math.floor(this.rng.next() * (sp.from[1] - sp.from[0] + 1))
       const from = String(n).padStart(sp.digits, '0')
       const to = sp.to[this.rng.int(sp.to.length)]!
-      if (!this.optOuts.has(from)) this.schedule('spontaneous', from, to, this.spontTexts!.pick(this.rng), this.spontAccount, '', this.spontNext)
+      if (!this.optOuts.has(from) && !this.stopping.has(from)) {
+        const text = this.spontTexts!.pick(this.rng)
+        // A spontaneous text that is an opt-out keyword is a STOP like any other (opt-outs at a rate).
+        const stop = this.cfg.optOut?.keywords.includes(text.split(' ')[0]!.toUpperCase()) ?? false
+        if (stop) this.stopping.add(from)
+        this.schedule(stop ? 'stop' : 'spontaneous', from, to, text, this.spontAccount, '', this.spontNext)
+      }
       this.spontNext += this.spontaneousGap()
     }
     if (!this.stopped) this.scheduler.schedule(this.spontKind, this.spontNext, 0)
