@@ -137,7 +137,7 @@ export function describeNetwork(network: NetworkHandle, controlUrl: string, toke
   const rows = network.operators.map((op) => [
     op.config.id,
     op.config.name,
-    `${op.config.host}:${op.port}`,
+    `${op.config.host}:${op.port}${op.tls ? `, TLS ${op.config.host}:${op.tls.port}` : ''}`,
     `system_ids: ${op.config.accounts.map((a) => a.systemId).join(', ')}`,
     `prefixes: ${op.config.prefixes.join(', ')}`,
   ])

@@ -87,6 +87,7 @@ export function buildControlApi(network: NetworkHandle, opts: ControlApiOptions 
       mnc: op.config.mnc,
       host: op.config.host,
       port: op.port,
+      ...(op.tls ? { tlsPort: op.tls.port } : {}),
       systemIds: op.config.accounts.map((a) => a.systemId),
       prefixes: op.config.prefixes,
       state: op.state(),

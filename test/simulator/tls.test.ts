@@ -16,6 +16,7 @@ import { loadNetwork } from '../../simulator/network.js'
 import { selfSignedCredentials } from '../../simulator/tls/certificate.js'
 import type { NetworkHandle } from '../../simulator/types.js'
 import { startOne, waitFor } from './helper.js'
+import { buildControlApi } from '../../simulator/control/control-api.js'
 
 let network: NetworkHandle | undefined
 afterEach(async () => {
@@ -88,9 +89,13 @@ describe('SMPP over TLS', () => {
     }
   })
 
-  it('keeps the plain port working beside the TLS port', async () => {
+  it('keeps the plain port working beside the TLS port; the control API lists both', async () => {
     network = await startOne({ smpp: { tls: { port: 0 } } })
     const op = network.operators[0]!
+    const app = buildControlApi(network)
+    const listed = (await app.inject({ method: 'GET', url: '/operators' })).json() as { port: number; tlsPort: number }[]
+    await app.close()
+    expect(listed[0]).toMatchObject({ port: op.port, tlsPort: op.tls!.port })
     const answer = await new Promise<Buffer>((resolve, reject) => {
       const s = net.connect(op.port, '127.0.0.1', () => s.write(bindPdu()))
       s.once('data', (d) => {
