@@ -259,7 +259,10 @@ export function stableJson(value: unknown): string {
   )
 }
 
-/** Counts add; the most in flight, the latest send and the machine's worst figures are kept (CPU: the busiest share). */
+/**
+ * Counts add, and so do the most in flight (every share and worker has binds of its own, in
+ * parallel); the latest send and the machine's worst figures are kept (CPU: the busiest share).
+ */
 function mergeSendDelays(all: SendDelays[]): SendDelays {
   const out: SendDelays = {
     window: {},
@@ -272,7 +275,7 @@ function mergeSendDelays(all: SendDelays[]): SendDelays {
       const m = (out.window[id] ??= { dropped: 0, late: 0, inFlight: 0 })
       m.dropped += w.dropped
       m.late += w.late
-      m.inFlight = Math.max(m.inFlight, w.inFlight)
+      m.inFlight += w.inFlight
     }
     out.behind.dropped += d.behind.dropped
     out.behind.late += d.behind.late

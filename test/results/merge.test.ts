@@ -158,3 +158,29 @@ describe('mergeResults without a thresholds mapping', () => {
     expect(warnings).toEqual(['the shares carry threshold results but no thresholds mapping in meta.scenario: thresholds were not re-evaluated and are left out'])
   })
 })
+
+describe('mergeResults: send delays (issue 14)', () => {
+  const withDelays = (s: ResultsFile, i: number): ResultsFile => ({
+    ...s,
+    sendDelays: {
+      window: { 'telco-a': { dropped: s.totals.dropped, late: s.totals.late, inFlight: 10 + i } },
+      behind: { dropped: 0, late: 0, maxLateMs: 100 * i },
+      interrupted: { dropped: 0 },
+      loop: { delayP99Ms: i, delayMaxMs: 50 * i, cpuPercent: 20 + i },
+    },
+  })
+
+  it('adds the counts and the in-flight figures of the shares (binds of their own), keeps the worst lateness, delay and CPU', () => {
+    const shares = syntheticShares(3, { seed: 3, rate: 50, durationS: 10 }).map(withDelays)
+    const m = mergeResults(named(shares)).results
+    expect(m.sendDelays!.window['telco-a']).toEqual({ dropped: m.totals.dropped, late: m.totals.late, inFlight: 10 + 11 + 12 })
+    expect(m.sendDelays!.behind.maxLateMs).toBe(200)
+    expect(m.sendDelays!.loop).toEqual({ delayP99Ms: 2, delayMaxMs: 100, cpuPercent: 22 })
+  })
+
+  it('leaves them out when a share has none (a file from before they existed): the reasons would not add up', () => {
+    const shares = syntheticShares(2, { seed: 3, rate: 50, durationS: 10 })
+    const m = mergeResults(named([withDelays(shares[0]!, 0), shares[1]!])).results
+    expect(m.sendDelays).toBeUndefined()
+  })
+})
