@@ -38,6 +38,10 @@ const PLAIN_COUNTERS: [string, string, (s: OperatorStats) => number][] = [
   ['mo_resent_total', 'MO sent again because their bind dropped before answering', (s) => s.mo?.resent ?? 0],
   ['mo_stops_total', 'opt-out keywords (STOP...) sent by subscribers', (s) => s.mo?.stops ?? 0],
   ['optout_violations_total', 'MT accepted for a number after its STOP and grace period', (s) => s.mo?.violations ?? 0],
+  ['tls_handshakes_total', 'TLS handshakes completed on the TLS port (smpp.tls)', (s) => s.tls?.handshakes ?? 0],
+  ['submit_multi_total', 'submit_multi PDUs received', (s) => s.multi?.submits ?? 0],
+  ['submit_multi_destinations_total', 'destinations in submit_multi PDUs received', (s) => s.multi?.destinations ?? 0],
+  ['submit_multi_accepted_total', 'submit_multi destinations accepted (each a message with its own receipts)', (s) => s.multi?.accepted ?? 0],
 ]
 
 /** Why the operator's limits closed connections: reason label -> how to read it. */
@@ -46,6 +50,10 @@ const CLOSE_REASONS: [string, (s: OperatorStats) => number][] = [
   ['inactivity', (s) => s.protections.inactivityTimeouts],
   ['buffer_limit', (s) => s.protections.bufferOverflows],
   ['auth_failures', (s) => s.protections.authDisconnects],
+  // The TLS port: a plain-text client, a failed handshake, a handshake not finished within bind_timeout.
+  ['tls_plaintext', (s) => s.tls?.plaintextRefused ?? 0],
+  ['tls_handshake_failed', (s) => s.tls?.handshakeFailures ?? 0],
+  ['tls_handshake_timeout', (s) => s.tls?.handshakeTimeouts ?? 0],
 ]
 
 const PLAIN_GAUGES: [string, string, (s: OperatorStats, faults: number) => number][] = [
