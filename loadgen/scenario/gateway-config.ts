@@ -99,6 +99,8 @@ export interface HttpGateway {
     mapping: { messageId: CallbackField | null; ourId: CallbackField | null; status: CallbackField | null; err: CallbackField | null }
     /** Callback status value -> receipt state (DELIVRD, UNDELIV, ENROUTE...). */
     statusMap: Record<string, string>
+    /** The MO webhook on the same listener (loadgen/transports/webhook.ts): its path and where each field is. */
+    mo: { path: string; mapping: { from: CallbackField; to: CallbackField; text: CallbackField } }
   }
 }
 
@@ -281,6 +283,14 @@ function normalizeHttp(g: HttpGatewayFile): HttpGateway {
           }
         : { ourId: field(m?.our_id) ?? { from: 'query', key: 'id' }, status: field(m?.status), messageId: field(m?.message_id), err: field(m?.err) },
       statusMap: g.webhook?.status_map ?? (kannel ? KANNEL_STATUS_MAP : {}),
+      mo: {
+        path: g.webhook?.mo?.path ?? '/mo',
+        mapping: {
+          from: field(g.webhook?.mo?.mapping?.from) ?? { from: 'query', key: 'from' },
+          to: field(g.webhook?.mo?.mapping?.to) ?? { from: 'query', key: 'to' },
+          text: field(g.webhook?.mo?.mapping?.text) ?? { from: 'query', key: 'text' },
+        },
+      },
     },
   }
 }

@@ -95,6 +95,10 @@ const Webhook = Obj({
   status_map: Type.Optional(Type.Record(Type.String(), FinalOrIntermediate, {
     description: 'callback status value -> receipt state, e.g. "1": DELIVRD',
   })),
+  mo: Type.Optional(Obj({
+    path: Type.Optional(Type.String({ pattern: '^/', description: 'the MO webhook\'s URL path, starting with "/" (default "/mo")' })),
+    mapping: Type.Optional(Obj({ from: Type.Optional(Field), to: Type.Optional(Field), text: Type.Optional(Field) })),
+  }, { description: 'where your platform forwards MO (mobile-originated messages) on the same listener' })),
 })
 
 export const HttpGatewaySchema = Obj({

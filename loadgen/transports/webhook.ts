@@ -30,8 +30,9 @@ export interface WebhookStats {
 }
 
 /**
- * Where a gateway forwards MO: GET or POST with the fields from, to and text (query string, form
- * or JSON body). The generated kannel.conf calls it from an sms-service (gateways/kannel/config.ts).
+ * Where a gateway forwards MO by default (gateway.webhook.mo.path): GET or POST with the fields
+ * from, to and text (gateway.webhook.mo.mapping) in the query string, a form or a JSON body. The
+ * generated kannel.conf calls it from an sms-service (gateways/kannel/config.ts).
  */
 export const MO_PATH = '/mo'
 
@@ -68,7 +69,7 @@ export class ReceiptWebhook {
     app.removeAllContentTypeParsers()
     app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
     app.route({ method: ['GET', 'POST'], url: this.cfg.path, handler: this.handle })
-    if (this.cfg.path !== MO_PATH) app.route({ method: ['GET', 'POST'], url: MO_PATH, handler: this.handleMo })
+    if (this.cfg.mo.path !== this.cfg.path) app.route({ method: ['GET', 'POST'], url: this.cfg.mo.path, handler: this.handleMo })
     app.setNotFoundHandler((_req, reply) => {
       this.counters.unknownPath++
       void reply.code(200).send('OK')
@@ -98,7 +99,7 @@ export class ReceiptWebhook {
   }
 
   private handleMo = (req: FastifyRequest, reply: FastifyReply): void => {
-    const mo = mapMo(req.query as Fields, req.body, req.headers['content-type'])
+    const mo = mapMo(req.query as Fields, req.body, req.headers['content-type'], this.cfg.mo.mapping)
     if (mo && this.sink!.onMo) {
       this.counters.mo++
       this.sink!.onMo(mo)
@@ -160,24 +161,32 @@ export class ReceiptWebhook {
   }
 }
 
-/** An MO call -> IncomingMo: fields from, to, text in the query, a form body or a JSON body. */
-export function mapMo(query: Fields, rawBody: unknown, contentType: string | undefined): IncomingMo | undefined {
-  let body: Fields = {}
+const DEFAULT_MO_MAPPING: WebhookConfig['mo']['mapping'] = {
+  from: { from: 'query', key: 'from' }, to: { from: 'query', key: 'to' }, text: { from: 'query', key: 'text' },
+}
+
+/**
+ * An MO call -> IncomingMo. A `query` field is looked up in the query string, then a form body,
+ * then a JSON body's top level; a `json` field is a dotted path into a JSON body.
+ */
+export function mapMo(query: Fields, rawBody: unknown, contentType: string | undefined, mapping = DEFAULT_MO_MAPPING): IncomingMo | undefined {
+  let form: Fields = {}
+  let json: unknown
   if (typeof rawBody === 'string' && rawBody.length > 0) {
     if (contentType?.includes('json')) {
       try {
-        const parsed: unknown = JSON.parse(rawBody)
-        if (parsed && typeof parsed === 'object') body = parsed as Fields
+        json = JSON.parse(rawBody)
       } catch {
         return undefined
       }
-    } else if (contentType?.includes('x-www-form-urlencoded')) body = Object.fromEntries(new URLSearchParams(rawBody))
+    } else if (contentType?.includes('x-www-form-urlencoded')) form = Object.fromEntries(new URLSearchParams(rawBody))
   }
-  const get = (k: string) => first(query[k]) ?? first(body[k])
-  const from = get('from')
-  const text = get('text')
+  const top = json && typeof json === 'object' ? (json as Fields) : {}
+  const get = (f: CallbackField) => (f.from === 'json' ? jsonPath(json, f.key.split('.')) : (first(query[f.key]) ?? first(form[f.key]) ?? first(top[f.key])))
+  const from = get(mapping.from)
+  const text = get(mapping.text)
   if (!from || text === undefined) return undefined
-  return { from, to: get('to') ?? '', text }
+  return { from, to: get(mapping.to) ?? '', text }
 }
 
 function first(v: unknown): string | undefined {

@@ -79,6 +79,24 @@ describe('receipt webhook', () => {
     expect(hook.stats()).toMatchObject({ mo: 3, moMalformed: 1, received: 0 })
   })
 
+  it('takes MO on its own path with a field mapping (gateway.webhook.mo)', async () => {
+    const g = http({
+      url: 'http://127.0.0.1:1/s',
+      webhook: { path: '/cb', mo: { path: '/inbound', mapping: { from: { from: 'json', key: 'msg.msisdn' }, to: { from: 'query', key: 'sc' }, text: { from: 'json', key: 'msg.body' } } } },
+    })
+    const mos: unknown[] = []
+    const hook = new ReceiptWebhook(g.webhook, g.preset)
+    cleanups.push(() => hook.close())
+    await hook.start({ onReceipt: () => {}, onMo: (m) => mos.push(m) })
+    const base = `http://127.0.0.1:${new URL(hook.url).port}`
+    const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    await post('/inbound?sc=4040', { msg: { msisdn: '4790000007', body: 'STOP #MZZ' } })
+    await post('/inbound', { msisdn: '4790000008', body: 'top-level keys are not the mapping' })
+    await post('/mo', { msg: { msisdn: '4790000009', body: 'the default path is not served' } })
+    expect(mos).toEqual([{ from: '4790000007', to: '4040', text: 'STOP #MZZ' }])
+    expect(hook.stats()).toMatchObject({ mo: 1, moMalformed: 1, unknownPath: 1 })
+  })
+
   it('maps a GET query callback and a form body', async () => {
     const g = http({
       url: 'http://127.0.0.1:1/s',
