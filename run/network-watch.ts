@@ -23,15 +23,32 @@ interface Sums {
 
 const THROTTLED = 'ESME_RTHROTTLED'
 
+/**
+ * Answers by status, one per message: submit_sm_resp statuses, plus each submit_multi destination
+ * as its own answer (accepted: ESME_ROK; refused: its unsuccess_sme status). A submit_multi refused
+ * whole (throttled, over the window, ESME_RSUBMITFAIL) counts once under its status.
+ */
+export function answersOf(s: OperatorStats): Record<string, number> {
+  const m = s.multi
+  if (!m) return { ...s.statuses }
+  const out: Record<string, number> = { ...s.statuses }
+  const add = (name: string, n: number) => n > 0 && (out[name] = (out[name] ?? 0) + n)
+  add('ESME_ROK', m.accepted)
+  for (const [name, n] of Object.entries(m.unsuccess)) add(name, n)
+  for (const [name, n] of Object.entries(m.statuses)) if (name !== 'ESME_ROK') add(name, n)
+  return out
+}
+
 function sums(s: OperatorStats): Sums {
   let errors = 0
-  for (const [name, n] of Object.entries(s.statuses)) if (name !== 'ESME_ROK' && name !== THROTTLED) errors += n
+  const answers = answersOf(s)
+  for (const [name, n] of Object.entries(answers)) if (name !== 'ESME_ROK' && name !== THROTTLED) errors += n
   let receipts = 0
   for (const n of Object.values(s.receipts.sent)) receipts += n
   return {
     first: s.copies?.first ?? s.messages,
     repeated: s.copies?.repeated ?? 0,
-    throttled: s.statuses[THROTTLED] ?? 0,
+    throttled: answers[THROTTLED] ?? 0,
     errors,
     unanswered: s.unanswered,
     receipts,
@@ -98,7 +115,7 @@ export class NetworkWatch {
       const log = s.bindLog
       operators[op.config.id] = {
         submits: s.copies ? { ...s.copies } : { first: s.messages, repeated: 0, untagged: 0 },
-        answers: { ...s.statuses },
+        answers: answersOf(s),
         unanswered: s.unanswered,
         binds: {
           opened: log?.opened ?? 0,

@@ -32,6 +32,10 @@ const PLAIN_COUNTERS: [string, string, (s: OperatorStats) => number][] = [
   ['connections_refused_total', 'connections closed on arrival because smpp.limits.max_connections were open', (s) => s.protections.connectionsRefused],
   ['auth_failures_total', 'binds refused for an unknown system_id or a wrong password (answered after smpp.failed_binds.delay)', (s) => s.protections.authFailures],
   ['invalid_pdus_total', 'PDUs that could not be decoded, answered with generic_nack', (s) => s.protections.invalidPdus],
+  ['tls_handshakes_total', 'TLS handshakes completed on the TLS port (smpp.tls)', (s) => s.tls?.handshakes ?? 0],
+  ['submit_multi_total', 'submit_multi PDUs received', (s) => s.multi?.submits ?? 0],
+  ['submit_multi_destinations_total', 'destinations in submit_multi PDUs received', (s) => s.multi?.destinations ?? 0],
+  ['submit_multi_accepted_total', 'submit_multi destinations accepted (each a message with its own receipts)', (s) => s.multi?.accepted ?? 0],
 ]
 
 /** Why the operator's limits closed connections: reason label -> how to read it. */
@@ -40,6 +44,10 @@ const CLOSE_REASONS: [string, (s: OperatorStats) => number][] = [
   ['inactivity', (s) => s.protections.inactivityTimeouts],
   ['buffer_limit', (s) => s.protections.bufferOverflows],
   ['auth_failures', (s) => s.protections.authDisconnects],
+  // The TLS port: a plain-text client, a failed handshake, a handshake not finished within bind_timeout.
+  ['tls_plaintext', (s) => s.tls?.plaintextRefused ?? 0],
+  ['tls_handshake_failed', (s) => s.tls?.handshakeFailures ?? 0],
+  ['tls_handshake_timeout', (s) => s.tls?.handshakeTimeouts ?? 0],
 ]
 
 const PLAIN_GAUGES: [string, string, (s: OperatorStats, faults: number) => number][] = [

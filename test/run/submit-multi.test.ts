@@ -69,6 +69,8 @@ describe('submit_multi from the smpp target, over TLS', () => {
     expect(t.arrived).toBe(t.accepted)
     expect(t.duplicate_submits).toBe(0)
     expect(t.misrouted).toBe(0)
+    // The network's side in results.json answers per message too.
+    expect(r.results.network!.operators.north!.answers).toEqual({ ESME_ROK: t.accepted, ESME_RSUBMITFAIL: t.rejected })
     console.log(`submit_multi over TLS: ${MESSAGES} sent in ${multi.submits} PDUs, ${t.accepted} accepted, ${t.rejected} ESME_RSUBMITFAIL, ${t.delivered} receipts matched, missing ${t.missing}, duplicate ${t.duplicate_receipts}, unknown ${t.unknown_receipts}`)
   }, 90_000)
 })

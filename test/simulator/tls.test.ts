@@ -118,6 +118,10 @@ describe('SMPP over TLS', () => {
     expect(s.tls).toMatchObject({ plaintextRefused: 1, handshakes: 0, handshakeFailures: 0 })
     expect(s.connections).toBe(0)
     expect(s.bindRefusals).toBe(0)
+    const app = buildControlApi(network)
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
+    await app.close()
+    expect(metrics).toContain('mtsim_operator_connections_closed_total{operator="op",reason="tls_plaintext"} 1')
   })
 
   it('closes a connection that never starts its handshake after bind_timeout, and counts it', async () => {
