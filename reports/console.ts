@@ -4,8 +4,10 @@ import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { formatDeltaValue, formatChange, formatVerdict, deltaMark } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
-import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome, sendingRate } from './report-figures.js'
+import { errorStatusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome, sendingRate } from './report-figures.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
+import { attribute } from './attribution.js'
+import { GATEWAY_BOOKS_HEAD, NETWORK_HEAD, gatewayBookRows, networkRows } from './network-rows.js'
 import { MO_HEAD, moRows, moSummary } from './mo-rows.js'
 import { sendReasonLines } from './send-reasons.js'
 import { STREAM_HEAD, hasStreamRows, streamRows, streamTextRow } from './stream-rows.js'
@@ -33,8 +35,9 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
         ['rejected', fmtInt(t.rejected), 'error status'],
         ['failed', fmtInt(t.failed), 'no answer'],
         ['delivered', fmtInt(t.delivered), `${fmtPct(f.deliveryRate)} of accepted`],
-        ['not delivered', fmtInt(t.undelivered + t.expired + t.rejected_by_operator + t.other_final), `undeliv ${fmtInt(t.undelivered)}, expired ${fmtInt(t.expired)}, rejectd ${fmtInt(t.rejected_by_operator)}, other ${fmtInt(t.other_final)}`],
-        ['no receipt', fmtInt(t.missing + t.pending), `missing ${fmtInt(t.missing)}, pending ${fmtInt(t.pending)}` + (t.no_receipt_requested ? `; ${fmtInt(t.no_receipt_requested)} asked for none (registered_delivery 0)` : '')],
+        ['not delivered', fmtInt(t.undelivered + t.expired + t.rejected_by_operator + t.other_final), `by the operator: undeliv ${fmtInt(t.undelivered)}, expired ${fmtInt(t.expired)}, rejectd ${fmtInt(t.rejected_by_operator)}, other ${fmtInt(t.other_final)}`],
+        ...(t.failed_in_gateway ? [['failed in gateway', fmtInt(t.failed_in_gateway), 'the gateway\'s own failure receipts: no operator ever took these']] : []),
+        ['no receipt', fmtInt(t.missing + t.pending + t.held_by_gateway), `missing ${fmtInt(t.missing)}, pending ${fmtInt(t.pending)}, held by gateway ${fmtInt(t.held_by_gateway)}` + (t.no_receipt_requested ? `; ${fmtInt(t.no_receipt_requested)} asked for none (registered_delivery 0)` : '')],
       ],
     ),
   )
@@ -80,10 +83,28 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
     out.push('')
     out.push(table(STREAM_HEAD, streamRows(r, cells <= CONSOLE_CELL_ROWS).map(streamTextRow)))
   }
-  const errors = statusRows(r.statuses).filter((s) => s.name !== 'ESME_ROK')
+  const errors = errorStatusRows(r)
   if (errors.length) {
     out.push('')
     out.push(table(['error status', 'code', 'count', 'share'], errors.map((s) => [s.name, s.code || '-', fmtInt(s.count), fmtPct(s.share)])))
+  }
+  const net = networkRows(r)
+  if (net.length) {
+    out.push('')
+    out.push('the network\'s side (what the simulated operators saw: first-segment copies by tag, answers, binds, receipts)')
+    out.push(table(NETWORK_HEAD, net))
+  }
+  const books = gatewayBookRows(r)
+  if (books.length) {
+    out.push('')
+    out.push('across the gateway (accepted = arrived + held by gateway + lost in gateway)')
+    out.push(table(GATEWAY_BOOKS_HEAD, books))
+  }
+  const blame = attribute(r)
+  for (const line of blame.held) out.push(line)
+  if (blame.rows.length) {
+    out.push('')
+    out.push(table(['outcome', 'count', 'caused by', ''], blame.rows.map((a) => [a.outcome, fmtInt(a.count), a.cause, a.what])))
   }
   const failover = failoverRows(r)
   if (failover.length) {
@@ -109,6 +130,8 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
       ),
     )
   }
+  out.push('')
+  out.push(verdictLine(r, blame.causes))
   if (opts.comparison) {
     const c = opts.comparison
     out.push('')
@@ -123,6 +146,14 @@ export function formatConsoleSummary(r: ResultsFile, opts: ConsoleOptions = {}):
     out.push(`verdict: ${formatVerdict(c)}`)
   }
   return out.join('\n') + '\n'
+}
+
+/** `verdict: FAILED (1 of 6 thresholds): telco-c throttled 41 submits; Kannel discarded 14 after 1 retry` */
+export function verdictLine(r: ResultsFile, causes: string[]): string {
+  const failed = r.thresholds.filter((th) => !th.ok).length
+  const head = !r.thresholds.length ? 'no thresholds' : failed ? `FAILED (${failed} of ${r.thresholds.length} thresholds)` : `PASSED (${r.thresholds.length} thresholds)`
+  const why = causes.slice(0, 2).join('; ')
+  return `verdict: ${head}${why ? `: ${why}` : ''}`
 }
 
 export function runLine(r: ResultsFile): string {

@@ -4,7 +4,7 @@ import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { formatDeltaValue, formatChange } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
-import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome, sendingRate } from './report-figures.js'
+import { statusRows, errorStatusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtDuration, fmtOutcome, sendingRate } from './report-figures.js'
 
 export function esc(s: unknown): string {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
@@ -66,11 +66,12 @@ export function thresholdTable(r: ResultsFile): string {
 export function statusTable(r: ResultsFile): string {
   const rows = statusRows(r.statuses)
   if (!rows.length) return '<p class="muted">No submit answers recorded.</p>'
+  const errors = new Set(errorStatusRows(r).map((s) => s.name))
   return tableHtml(
     ['status', 'code', 'count', 'share'],
     rows.map((s) => [`<code>${esc(s.name)}</code>`, s.code ? `<code>${s.code}</code>` : '-', fmtInt(s.count), fmtPct(s.share)]),
     2,
-    (i) => (rows[i]!.name === 'ESME_ROK' ? '' : 'bad'),
+    (i) => (errors.has(rows[i]!.name) ? 'bad' : ''),
   )
 }
 

@@ -138,7 +138,29 @@ function errorsOverTime(r: ResultsFile): ReportData['errors'] {
   // an interval has beyond its named errors still shows, as unnamed.
   const unnamed = r.timeseries.map((p) => Math.max(0, p.rejected + p.failed - Object.values(p.errors).reduce((a, b) => a + b, 0)))
   if (unnamed.some((n) => n > 0)) series.push({ label: 'no status recorded', data: unnamed })
-  return series
+  return [...series, ...networkErrors(r)]
+}
+
+/**
+ * Through a gateway the load generator's answers are the gateway's (KANNEL_ACCEPTED); the
+ * operators' error answers (throttling above all) only show at the network: its per-interval
+ * counts, per operator, on the same time axis.
+ */
+function networkErrors(r: ResultsFile): ReportData['errors'] {
+  if (!r.network || r.meta.gateway === 'direct') return []
+  const at = (t: number) => Math.round(t / r.meta.intervalMs)
+  const out: ReportData['errors'] = []
+  for (const id of Object.keys(r.network.operators)) {
+    for (const [key, label] of [['throttled', 'ESME_RTHROTTLED (0x00000058)'], ['errors', 'other error answers'], ['unanswered', 'unanswered']] as const) {
+      const data = r.timeseries.map(() => 0)
+      for (const p of r.network.timeseries) {
+        const i = at(p.t)
+        if (i < data.length) data[i]! += p.operators[id]?.[key] ?? 0
+      }
+      if (data.some((n) => n > 0)) out.push({ label: `${id} at the network: ${label}`, data })
+    }
+  }
+  return out
 }
 
 function ms(us: number): number {

@@ -1,6 +1,6 @@
 // How every report writes a figure (console, Markdown, HTML): status rows and number formats, one
 // way, so the console and the HTML never disagree. The figures themselves: results/run-figures.ts.
-import type { ThresholdOutcome } from '../results/results-format.js'
+import type { ResultsFile, ThresholdOutcome } from '../results/results-format.js'
 import type { RunFigures } from '../results/run-figures.js'
 import { insufficientText } from '../results/threshold-samples.js'
 import { parseStatus } from '../smpp/constants.js'
@@ -11,6 +11,21 @@ export interface StatusRow {
   code: string
   count: number
   share: number
+}
+
+/** Statuses that accepted a submit, for files whose time series cannot say (no points). */
+const SUCCESS = /^(ESME_ROK|KANNEL_ACCEPTED|KANNEL_QUEUED|HTTP_2\d\d)$/
+
+/**
+ * The error statuses of a run, most frequent first: those its submits were rejected or failed
+ * with. The time series names each interval's rejections and failures by status, so a success
+ * (ESME_ROK, Kannel's KANNEL_ACCEPTED, an HTTP reply that met the success rule) is never listed.
+ */
+export function errorStatusRows(r: Pick<ResultsFile, 'statuses' | 'timeseries'>): StatusRow[] {
+  const seen = new Set<string>()
+  for (const p of r.timeseries) for (const name of Object.keys(p.errors)) seen.add(name)
+  const isError = r.timeseries.length ? (name: string) => seen.has(name) : (name: string) => !SUCCESS.test(name)
+  return statusRows(r.statuses).filter((s) => isError(s.name))
 }
 
 /** Submit answer statuses, most frequent first, with their SMPP codes where they have one. */

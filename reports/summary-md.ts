@@ -9,7 +9,7 @@ import { sendReasonLines } from './send-reasons.js'
 import { hasStreamRows, streamRows, thresholdVerdict } from './stream-rows.js'
 import { formatDeltaValue, formatChange, formatVerdict } from './delta-format.js'
 import { resultsFigures, runFigures } from '../results/run-figures.js'
-import { statusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtOutcome, sendingRate } from './report-figures.js'
+import { errorStatusRows, fmtMs, fmtPct, fmtInt, fmtRate, fmtOutcome, sendingRate } from './report-figures.js'
 
 export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): string {
   const f = resultsFigures(r)
@@ -75,7 +75,7 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
       out.push(`| ${th.ok ? 'pass' : '**FAIL**'} | ${cell(th.scope)} | \`${cell(th.metric)} ${cell(th.expression)}\` | ${fmtOutcome(th)} |`)
     }
   }
-  const errors = statusRows(r.statuses).filter((s) => s.name !== 'ESME_ROK')
+  const errors = errorStatusRows(r)
   if (errors.length) {
     out.push('', `Error statuses: ${errors.map((s) => `${cell(s.name)}${s.code ? ` (${s.code})` : ''} ${fmtInt(s.count)}`).join(', ')}.`)
   }

@@ -284,6 +284,10 @@ export interface GatewaySide {
   samples: GatewaySample[]
   /** The last successful poll, taken after the load ended (null: none succeeded). */
   end: GatewaySample | null
+  /** The settings that decide its retries as it ran them (Kannel: sms-resend-retry, sms-resend-freq). */
+  settings?: Record<string, string>
+  /** Link (Kannel: smsc-id) -> the operator it binds to. */
+  linkOperators?: Record<string, string>
 }
 
 export interface GatewaySample {

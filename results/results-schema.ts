@@ -177,6 +177,8 @@ const GatewaySideSchema = Obj({
   failedPolls: Count,
   samples: Type.Array(GatewaySampleSchema),
   end: Type.Union([GatewaySampleSchema, Type.Null()], { description: 'a sample or null' }),
+  settings: Type.Optional(Type.Record(Type.String(), Type.String())),
+  linkOperators: Type.Optional(Type.Record(Type.String(), Type.String())),
 })
 const SendDelaysSchema = Obj({
   window: Type.Record(Type.String(), Obj({ dropped: Count, late: Count, inFlight: Count })),

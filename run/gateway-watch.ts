@@ -11,6 +11,9 @@ export interface GatewayProbe {
   readonly url: string
   /** One poll; t is ms since run start. */
   sample(t: number): Promise<GatewaySample>
+  /** See GatewaySide. */
+  readonly settings?: Record<string, string>
+  readonly linkOperators?: Record<string, string>
 }
 
 export class GatewayWatch {
@@ -53,6 +56,10 @@ export class GatewayWatch {
     await this.busy
     const end = (await this.poll()) ?? null
     const url = this.probe.url.replace(/password=[^&]*/g, 'password=...')
-    return { source: this.probe.source, url, failedPolls: this.failedPolls, samples: this.samples.slice(), end }
+    const { settings, linkOperators } = this.probe
+    return {
+      source: this.probe.source, url, failedPolls: this.failedPolls, samples: this.samples.slice(), end,
+      ...(settings ? { settings } : {}), ...(linkOperators ? { linkOperators } : {}),
+    }
   }
 }

@@ -9,7 +9,7 @@ import { startNetwork } from '../simulator/start-network.js'
 import type { MoEvent, NetworkHandle, OperatorStats, SubmitObserver } from '../simulator/types.js'
 import { startControlApi } from '../simulator/control/control-api.js'
 import { startKannel, type KannelHandle } from '../gateways/kannel/index.js'
-import { kannelSample } from '../gateways/kannel/status-probe.js'
+import { kannelRetrySettings, kannelSample } from '../gateways/kannel/status-probe.js'
 import { NetworkWatch } from './network-watch.js'
 import { GatewayWatch } from './gateway-watch.js'
 import { runLoad, type RunMeta } from '../loadgen/engine/engine.js'
@@ -136,7 +136,15 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       kannel = await startKannel({
         network,
         dir: join(outDir, 'kannel'),
-        options: { failover: scenario.gateway.failover, overrides: scenario.gateway.overrides, log, moUrl: moPort ? `http://127.0.0.1:${moPort}${MO_PATH}` : undefined },
+        options: {
+          failover: scenario.gateway.failover,
+          overrides: scenario.gateway.overrides,
+          smsResendRetry: scenario.gateway.resend.retry,
+          smsResendFreq: scenario.gateway.resend.frequencyS,
+          throughput: scenario.gateway.throughput,
+          log,
+          moUrl: moPort ? `http://127.0.0.1:${moPort}${MO_PATH}` : undefined,
+        },
       })
       const k = kannel
       teardown.push(() => k.stop())
@@ -168,7 +176,13 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
     const networkWatch = new NetworkWatch(net)
     const k = kannel
     const gatewayWatch = k
-      ? new GatewayWatch({ source: 'kannel', url: k.statusUrl, sample: async (t) => kannelSample(await k.status(), t) })
+      ? new GatewayWatch({
+          source: 'kannel',
+          url: k.statusUrl,
+          sample: async (t) => kannelSample(await k.status(), t),
+          settings: kannelRetrySettings(k.config.text),
+          linkOperators: Object.fromEntries(k.config.smscs.map((x) => [x.smscId, x.operator])),
+        })
       : undefined
     const results = await runLoad({
       scenario,

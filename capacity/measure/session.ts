@@ -62,7 +62,13 @@ export class Session {
     try {
       if (scenario.gateway.kind === 'kannel') {
         log('kannel: starting bearerbox and smsbox')
-        kannel = await startKannel({ network, dir: join(dir, 'kannel'), options: { failover: scenario.gateway.failover, overrides: scenario.gateway.overrides } })
+        kannel = await startKannel({ network, dir: join(dir, 'kannel'), options: {
+          failover: scenario.gateway.failover,
+          overrides: scenario.gateway.overrides,
+          smsResendRetry: scenario.gateway.resend.retry,
+          smsResendFreq: scenario.gateway.resend.frequencyS,
+          throughput: scenario.gateway.throughput,
+        } })
         log(`kannel: ready, sendsms ${kannel.sendsmsUrl}`)
       }
     } catch (err) {

@@ -37,8 +37,16 @@ export interface KannelOptions {
   statusPassword?: string
   /** Seconds between retries of temporarily failed submits (e.g. ESME_RTHROTTLED). */
   smsResendFreq?: number
-  /** How often a temporarily failed submit is retried before it is given up (-1 = forever). */
+  /**
+   * How often a temporarily failed submit is retried before it is given up (-1 = forever, the
+   * default: with a finite count a throttling operator turns into Kannel's own discard receipts).
+   */
   smsResendRetry?: number
+  /**
+   * smsc `throughput` per operator id: messages per second on each of its links, or 'operator' for
+   * the operator's throttle (per bind: its rate; per operator: its rate over Kannel's links to it).
+   */
+  throughput?: Readonly<Record<string, number | 'operator'>>
   reconnectDelay?: number
   enquireLinkInterval?: number
   /** Seconds to wait for a submit_sm_resp, and what to do after (0 reconnect, 1 re-queue, 2 keep waiting). */
@@ -104,6 +112,17 @@ export function checkFailover(network: NetworkConfig, failover: Readonly<Record<
   if (problems.length) throw new MtsimError('MTSIM_ERR_CONFIG_INVALID', ['Kannel failover'], problems)
 }
 
+/** A link's throughput setting: as given, or from the operator's throttle (undefined: unpaced). */
+function linkThroughput(op: OperatorConfig, t: number | 'operator' | undefined): number | undefined {
+  if (t !== 'operator') return t
+  const throttle = op.throttle
+  if (!throttle) return undefined
+  if (throttle.per === 'bind') return throttle.rate
+  // One throttle shared by all binds: each of Kannel's links to the operator gets its share.
+  const links = op.accounts.filter((a) => bindMode(a) !== undefined).length
+  return Math.max(0.1, Math.floor((throttle.rate / Math.max(1, links)) * 10) / 10)
+}
+
 function operatorPort(op: OperatorConfig, opts: KannelOptions): number {
   const port = opts.operatorPorts?.[op.id] ?? op.port
   if (!port) {
@@ -141,7 +160,7 @@ export function renderKannelConfig(network: NetworkConfig, opts: KannelOptions, 
     ['log-level', 1],
     ['dlr-storage', 'internal'],
     ['sms-resend-freq', opts.smsResendFreq ?? 1],
-    ['sms-resend-retry', opts.smsResendRetry ?? 10],
+    ['sms-resend-retry', opts.smsResendRetry ?? -1],
     ['ssl-trusted-ca-file', trustedCa?.file],
   ])
 
@@ -183,6 +202,7 @@ export function renderKannelConfig(network: NetworkConfig, opts: KannelOptions, 
         ['enquire-link-interval', opts.enquireLinkInterval ?? 10],
         ['wait-ack', opts.waitAck ?? 30],
         ['wait-ack-expire', opts.waitAckExpire ?? 1],
+        ['throughput', linkThroughput(op, opts.throughput?.[op.id])],
       ])
       smscGroups.push(g)
       operatorOfGroup.set(g, op.id)

@@ -4,6 +4,16 @@
 import type { GatewaySample } from '../../results/results-format.js'
 import type { KannelStatus } from './status.js'
 
+/** The core settings that decide Kannel's retries, as written in its kannel.conf (overrides included). */
+export function kannelRetrySettings(confText: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const key of ['sms-resend-retry', 'sms-resend-freq']) {
+    const m = new RegExp(`^${key} = "?(-?[0-9]+)"?$`, 'm').exec(confText)
+    if (m) out[key] = m[1]!
+  }
+  return out
+}
+
 export function kannelSample(status: KannelStatus, t: number): GatewaySample {
   const links: GatewaySample['links'] = {}
   let queued = status.sms.sentQueued

@@ -10,7 +10,7 @@ import { bug } from '../../lib/errors.js'
 import type { Report } from '../../config/load-config.js'
 import { parseDuration } from '../../lib/duration.js'
 import { compileTemplate, type Template } from './template.js'
-import type { GatewayFile, HttpGatewayFile } from './gateway-schema.js'
+import type { GatewayFile, HttpGatewayFile, KannelGatewayFile } from './gateway-schema.js'
 
 export type BindMode = 'transceiver' | 'tx+rx'
 
@@ -108,7 +108,14 @@ export interface KannelGateway {
   kind: 'kannel'
   overrides: Record<string, Record<string, string>>
   failover: Record<string, string>
+  /** sms-resend-retry (-1: forever) and sms-resend-freq (whole seconds). */
+  resend: { retry: number; frequencyS: number }
+  /** smsc throughput per operator id: messages per second, 'operator' (its throttle), absent: unpaced. */
+  throughput: Record<string, number | 'operator'>
 }
+
+/** Kannel's resend retries unless the scenario says otherwise: forever, so a throttle is waited out, never turned into discards. */
+export const KANNEL_RESEND_RETRY = -1
 
 export type GatewayConfig = DirectGateway | SmppGateway | HttpGateway | KannelGateway
 
@@ -141,12 +148,21 @@ export function checkGateway(g: GatewayFile, operators: readonly string[], repor
     for (const id of Object.keys(g.binds)) if (!operators.includes(id)) report(at('binds', id), `an operator of the network (${operators.join(', ')})`, id)
   }
   if (g.kind === 'kannel') {
+    if (g.throughput !== undefined && typeof g.throughput === 'object') {
+      for (const id of Object.keys(g.throughput)) if (!operators.includes(id)) report(at('throughput', id), `an operator of the network (${operators.join(', ')})`, id)
+    }
     for (const [from, to] of Object.entries(g.failover ?? {})) {
       if (!operators.includes(from)) report(at('failover', from), `an operator of the network (${operators.join(', ')})`, from)
       if (!operators.includes(to) || to === from) report(at('failover', from), `another operator of the network (${operators.join(', ')})`, to)
     }
   }
   if (g.kind === 'http') checkHttp(g, report)
+}
+
+function throughputByOperator(t: KannelGatewayFile['throughput'], operators: readonly string[]): KannelGateway['throughput'] {
+  if (t === undefined) return {}
+  if (typeof t === 'object') return { ...t }
+  return Object.fromEntries(operators.map((id) => [id, t]))
 }
 
 function readCa(path: string): string | { error: string } {
@@ -238,7 +254,16 @@ export function normalizeGateway(g: GatewayFile, operators: readonly string[], b
     case 'http':
       return normalizeHttp(g)
     case 'kannel':
-      return { kind: 'kannel', overrides: g.overrides ?? {}, failover: g.failover ?? {} }
+      return {
+        kind: 'kannel',
+        overrides: g.overrides ?? {},
+        failover: g.failover ?? {},
+        resend: {
+          retry: g.resend?.retry ?? KANNEL_RESEND_RETRY,
+          frequencyS: Math.max(1, Math.round(parseDuration(g.resend?.frequency ?? '1s') / 1000)),
+        },
+        throughput: throughputByOperator(g.throughput, operators),
+      }
   }
 }
 

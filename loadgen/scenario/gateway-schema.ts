@@ -119,8 +119,21 @@ export const HttpGatewaySchema = Obj({
   webhook: Type.Optional(Webhook),
 })
 
+/** A link's pace in kannel.conf: messages per second, or `operator` (from the operator's throttle). */
+const Throughput = Type.Union([
+  Type.Number({ exclusiveMinimum: 0, description: 'messages per second on each of the link\'s binds, more than 0' }),
+  Type.Literal('operator', { description: '"operator": the operator\'s throttle rate (divided over its binds for a per-operator throttle)' }),
+], { description: 'messages per second, or "operator"' })
+
 export const KannelGatewaySchema = Obj({
   kind: Type.Literal('kannel'),
+  resend: Type.Optional(Obj({
+    retry: Type.Optional(Type.Integer({ minimum: -1, description: 'sms-resend-retry: how often a temporarily failed submit (throttled, queue full) is sent again before Kannel discards it; -1 forever (default)' })),
+    frequency: Type.Optional(Duration('sms-resend-freq: the wait before a temporarily failed submit is sent again, whole seconds (default "1s")', 3_600_000)),
+  }, { description: 'Kannel\'s resends of temporarily failed submits' })),
+  throughput: Type.Optional(Type.Union([Throughput, Type.Record(Type.String(), Throughput)], {
+    description: 'smsc throughput: one for every link, or operator id -> messages per second or "operator" (default: unpaced)',
+  })),
   overrides: Type.Optional(Type.Record(Type.String(), StringMap('kannel.conf settings: name -> value'), {
     description: 'kannel.conf settings per group (core, smsbox, smsc, sendsms-user)',
   })),
@@ -137,3 +150,4 @@ export const GatewaySchema = Tagged(
 
 export type GatewayFile = Static<typeof GatewaySchema>
 export type HttpGatewayFile = Static<typeof HttpGatewaySchema>
+export type KannelGatewayFile = Static<typeof KannelGatewaySchema>

@@ -54,6 +54,24 @@ const one = (g: ParsedGroup[], name: string) => {
 }
 
 describe('kannelConfig', () => {
+  it('retries temporarily failed submits forever unless told, and paces links as the scenario says', () => {
+    expect(one(groups(), 'core')['sms-resend-retry']).toBe('-1')
+    expect(one(groups({ smsResendRetry: 1, smsResendFreq: 2 }), 'core')).toMatchObject({ 'sms-resend-retry': '1', 'sms-resend-freq': '2' })
+    expect(smsc(groups(), 'telenor').throughput).toBeUndefined()
+    // telia throttles 90/s over the operator: its two links each get 45; ice throttles per bind.
+    const net = parseNetwork(JSON.parse(JSON.stringify({
+      name: 'paced',
+      operators: [
+        { id: 'telia', mcc: '242', mnc: '02', prefixes: ['4794'], throttle: { rate: 90, per: 'operator' },
+          smpp: { port: 2776, accounts: [{ system_id: 'ta', password: 'pa' }, { system_id: 'tb', password: 'pb' }] } },
+        { id: 'ice', mcc: '242', mnc: '14', prefixes: ['4740'], throttle: { rate: 30, per: 'bind' }, smpp: { port: 2777, accounts: [{ system_id: 'ic', password: 'pi' }] } },
+        { id: 'tn', mcc: '242', mnc: '01', prefixes: ['4790'], smpp: { port: 2778, accounts: [{ system_id: 'tn', password: 'pt' }] } },
+      ],
+    })), 'paced.yaml')
+    const g = parseKannelConf(renderKannelConfig(net, { ...base, throughput: { telia: 'operator', ice: 'operator', tn: 12.5 } }, ports).text)
+    expect(smscs(g).map((x) => [x.values['smsc-id'], x.values.throughput])).toEqual([['telia-ta', '45'], ['telia-tb', '45'], ['ice', '30'], ['tn', '12.5']])
+  })
+
   it('writes core, one smsc per account that can send, smsbox and sendsms-user, in that order', () => {
     const g = groups()
     expect(g.map((x) => x.name)).toEqual(['core', 'smsc', 'smsc', 'smsc', 'smsc', 'smsbox', 'sendsms-user'])
