@@ -11,7 +11,8 @@ export function sendReasonLines(r: ResultsFile): string[] {
   const d = r.sendDelays
   const t = r.totals
   if (!d || (t.dropped === 0 && t.late === 0)) return []
-  const out = [`why ${fmtInt(t.dropped)} send(s) were dropped and ${fmtInt(t.late)} late:`]
+  const what = [t.dropped ? `${fmtInt(t.dropped)} send(s) were dropped` : '', t.late ? `${fmtInt(t.late)}${t.dropped ? '' : ' send(s) were'} late` : '']
+  const out = [`why ${what.filter(Boolean).join(' and ')}:`]
   const periodS = sendingPeriodMs(r, 'plan') / 1000
   for (const [id, w] of Object.entries(d.window).sort((a, b) => b[1].dropped + b[1].late - (a[1].dropped + a[1].late))) {
     out.push(`window full at ${id}: ${counts(w)} while waiting for room on its binds (up to ${fmtInt(w.inFlight)} submit(s) in flight); ${carry(r, id, w.inFlight, periodS)}`)

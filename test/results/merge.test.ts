@@ -184,3 +184,14 @@ describe('mergeResults: send delays (issue 14)', () => {
     expect(m.sendDelays).toBeUndefined()
   })
 })
+
+describe('mergeResults per stream', () => {
+  it('leaves the streams out, with a warning, when some share has none (version 1)', () => {
+    const shares = syntheticShares(2, { seed: 3, rate: 20, durationS: 4 })
+    const cell = { ...shares[0]!.operators[Object.keys(shares[0]!.operators)[0]!]! }
+    const withStreams: ResultsFile = { ...shares[0]!, streams: { otp: { ...cell, operators: {} } } }
+    const { results, warnings } = mergeResults(named([withStreams, shares[1]!]))
+    expect(results.streams).toBeUndefined()
+    expect(warnings).toEqual(['some shares carry no per-stream figures (results version 1): the merged run has none'])
+  })
+})
