@@ -120,7 +120,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
     network = await startNetwork(workerNetwork(scenario.network, scenario.gateway, opts.workers ?? 1), { observer: relay, timeline: 'manual' })
     const net = network
     teardown.push(() => net.close())
-    for (const op of network.operators) log(`operator ${op.config.id}: smpp://${op.config.host}:${op.port}`)
+    for (const op of network.operators) log(`operator ${op.config.id}: smpp://${op.config.host}:${op.port}${op.tls ? `, TLS ${op.config.host}:${op.tls.port}` : ''}`)
     if (opts.controlPort !== undefined) {
       const api = await startControlApi(network, { port: opts.controlPort })
       teardown.push(() => api.close())

@@ -32,6 +32,12 @@ const PLAIN_COUNTERS: [string, string, (s: OperatorStats) => number][] = [
   ['connections_refused_total', 'connections closed on arrival because smpp.limits.max_connections were open', (s) => s.protections.connectionsRefused],
   ['auth_failures_total', 'binds refused for an unknown system_id or a wrong password (answered after smpp.failed_binds.delay)', (s) => s.protections.authFailures],
   ['invalid_pdus_total', 'PDUs that could not be decoded, answered with generic_nack', (s) => s.protections.invalidPdus],
+  // MO (operators with an `mo:` section; 0 for the others).
+  ['mo_sent_total', 'MO deliver_sm sent to a bind (one per MO; resends apart)', (s) => s.mo?.sent ?? 0],
+  ['mo_acked_total', 'MO deliver_sm answered ESME_ROK', (s) => s.mo?.acked ?? 0],
+  ['mo_resent_total', 'MO sent again because their bind dropped before answering', (s) => s.mo?.resent ?? 0],
+  ['mo_stops_total', 'opt-out keywords (STOP...) sent by subscribers', (s) => s.mo?.stops ?? 0],
+  ['optout_violations_total', 'MT accepted for a number after its STOP and grace period', (s) => s.mo?.violations ?? 0],
   ['tls_handshakes_total', 'TLS handshakes completed on the TLS port (smpp.tls)', (s) => s.tls?.handshakes ?? 0],
   ['submit_multi_total', 'submit_multi PDUs received', (s) => s.multi?.submits ?? 0],
   ['submit_multi_destinations_total', 'destinations in submit_multi PDUs received', (s) => s.multi?.destinations ?? 0],
@@ -56,6 +62,8 @@ const PLAIN_GAUGES: [string, string, (s: OperatorStats, faults: number) => numbe
   ['connections', 'TCP connections open now, bound or not', (s) => s.connections],
   ['buffered_bytes', 'bytes held now for incomplete PDUs, all connections together', (s) => s.bufferedBytes],
   ['receipts_pending', 'receipts scheduled and not yet sent', (s) => s.receipts.pending],
+  ['mo_held', 'MO waiting now for a receiver bind', (s) => s.mo?.held ?? 0],
+  ['opted_out', 'numbers that opted out (sent a STOP keyword)', (s) => s.mo?.optedOut ?? 0],
   ['active_faults', 'faults active now (timeline and control API)', (_s, faults) => faults],
 ]
 

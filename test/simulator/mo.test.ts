@@ -7,6 +7,8 @@ import type { NetworkHandle } from '../../simulator/types.js'
 import { DEFAULT_OPT_OUT_KEYWORDS } from '../../simulator/network.js'
 import { decodeShortMessage } from '../../smpp/text.js'
 import { Esme, startOne, waitFor } from './helper.js'
+import { createNetworkMetrics } from '../../simulator/control/prometheus.js'
+import { parseProm } from './control/prom-text.js'
 
 let net: NetworkHandle | undefined
 afterEach(async () => {
@@ -80,6 +82,11 @@ describe('MO from a simulated operator', () => {
     // The app writes again to everyone: only the opted-out numbers count violations, and nobody answers twice.
     for (let i = 0; i < 10; i++) await app.submit({ destinationAddr: `479000000${i}`, shortMessage: Buffer.from(`#${i} again`) })
     expect(op.stats().mo!.violations).toBe(mo.stops)
+    // The same counts on /metrics.
+    const prom = parseProm(await createNetworkMetrics(net).scrape())
+    expect(prom.value('mtsim_operator_optout_violations_total', { operator: 'op' })).toBe(mo.stops)
+    expect(prom.value('mtsim_operator_mo_stops_total', { operator: 'op' })).toBe(mo.stops)
+    expect(prom.value('mtsim_operator_opted_out', { operator: 'op' })).toBe(mo.stops)
     app.close()
     other.close()
   })
