@@ -13,8 +13,11 @@ const NUMERIC_FROM = 2
 
 export function streamsSection(r: ResultsFile): string {
   if (!hasStreamRows(r)) return ''
-  const rows = streamRows(r).map(rowHtml).join('\n')
-  const th = HEAD.map((h, i) => `<th${i >= NUMERIC_FROM ? ' class="num"' : ''}>${h}</th>`).join('')
+  // Through a gateway: its own failure receipts get a column (results/results-format.ts failed_in_gateway).
+  const gatewayFailed = Object.values(r.streams!).some((st) => (st.totals.failed_in_gateway ?? 0) > 0)
+  const head = gatewayFailed ? [...HEAD.slice(0, 9), 'gateway failed', ...HEAD.slice(9)] : HEAD
+  const rows = streamRows(r).map((row) => rowHtml(row, gatewayFailed)).join('\n')
+  const th = head.map((h, i) => `<th${i >= NUMERIC_FROM ? ' class="num"' : ''}>${h}</th>`).join('')
   return `<h2>Streams</h2>
 <div class="tw"><table class="streams"><thead><tr>${th}</tr></thead><tbody>
 ${rows}
@@ -25,7 +28,7 @@ ${rows}
 </section>`
 }
 
-function rowHtml(row: StreamRow): string {
+function rowHtml(row: StreamRow, gatewayFailed: boolean): string {
   const t = row.totals
   const lat = row.figures.latency
   const v = row.thresholds
@@ -41,7 +44,8 @@ function rowHtml(row: StreamRow): string {
     fmtInt(t.failed),
     fmtInt(t.delivered),
     fmtInt(t.undelivered + t.expired + t.rejected_by_operator + t.other_final),
-    fmtInt(t.missing + t.pending),
+    ...(gatewayFailed ? [fmtInt(t.failed_in_gateway ?? 0)] : []),
+    fmtInt(t.missing + t.pending + (t.held_by_gateway ?? 0)),
     fmtPct(row.figures.deliveryRate),
     lat.submit.count ? fmtMs(lat.submit.p99) : '-',
     lat.receipt.count ? fmtMs(lat.receipt.p99) : '-',

@@ -65,6 +65,7 @@ table.failover th{white-space:normal;vertical-align:bottom}
 table.failover th,table.failover td{padding:6px 7px}
 ul.reasons{margin:6px 0 0;padding-left:20px}ul.reasons li{margin:3px 0}
 table.streams tr.stream td{border-top:2px solid #e5e7eb}
+table.streams th,table.streams td{padding:6px 7px}
 table.streams .cell{padding-left:18px;color:#4b5563}
 table.kv th{width:200px;color:#4b5563;font-weight:600}
 td code{white-space:normal}

@@ -75,6 +75,19 @@ describe('per-stream rows', () => {
     expect(md).toMatch(/\n\| bulk \| 60 \| .* \| - \|\n/)
   })
 
+  it('report.html: a gateway failed column only when a stream has gateway failures; held messages under no receipt', () => {
+    expect(renderHtml(r)).not.toContain('<th class="num">gateway failed</th>')
+    const promo = r.streams!.promo
+    const held = { ...promo.totals, delivered: promo.totals.delivered - 3, failed_in_gateway: 2, held_by_gateway: 1 }
+    const through: ResultsFile = { ...r, streams: { ...r.streams!, promo: { ...promo, totals: held } } }
+    const html = renderHtml(through)
+    expect(html).toContain('<th class="num">gateway failed</th>')
+    const row = html.split('\n').find((l) => l.includes('<b>promo</b>'))!
+    const cells = [...row.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) => m[1])
+    // stream, thresholds, planned, sent, accepted, rejected, failed, delivered, not delivered, gateway failed, no receipt
+    expect(cells.slice(7, 11)).toEqual([String(held.delivered), '0', '2', String(held.missing + held.pending + 1)])
+  })
+
   it('are left out for a single stream and for results without per-stream figures (version 1)', () => {
     const v1 = syntheticRun({ durationS: 3, rate: 20 })
     expect(v1.streams).toBeUndefined()
