@@ -121,7 +121,7 @@ export const CLIENT_SCRIPT = String.raw`
     } });
   });
 
-  var OUTCOME_COLOURS = { DELIVRD: '#16a34a', UNDELIV: '#dc2626', EXPIRED: '#ea580c', REJECTD: '#9333ea', 'other final': '#6b7280', 'no receipt': '#111827', pending: '#93c5fd' };
+  var OUTCOME_COLOURS = { DELIVRD: '#16a34a', UNDELIV: '#dc2626', EXPIRED: '#ea580c', REJECTD: '#9333ea', 'other final': '#6b7280', 'no receipt': '#111827', pending: '#93c5fd', 'failed in gateway': '#b45309', 'held by gateway': '#78350f' };
   make('chart-outcomes', { type: 'bar', data: { labels: data.outcomes.operators, datasets: data.outcomes.kinds.map(function (k, i) {
     return { label: k.label, data: k.data, backgroundColor: OUTCOME_COLOURS[k.label] || PALETTE[i % PALETTE.length] };
   }) }, options: { indexAxis: 'y', scales: { x: yAxis('messages', { stacked: true }), y: { stacked: true, grid: { display: false } } } } });
@@ -144,6 +144,23 @@ export const CLIENT_SCRIPT = String.raw`
     streamSets.push(line(st.name + ' accepted', st.accepted, c, { borderDash: [6, 4] }));
   });
   if (data.streams.length > 1) timeChart('chart-streams', streamSets, 'messages / s');
+
+  // The network's side, per operator (report-data.ts networkOverTime).
+  if (data.network) {
+    var net = data.network;
+    var perOp = function (rows) { return rows.map(function (vals, i) { return line(net.operators[i], vals, PALETTE[i % PALETTE.length], { stepped: 'before' }); }); };
+    timeChart('chart-net-throttled', perOp(net.throttled), 'throttled / s');
+    timeChart('chart-net-unanswered', perOp(net.unanswered), 'unanswered / s');
+    timeChart('chart-net-binds', perOp(net.binds), 'binds up', { ticks: { precision: 0 } });
+  }
+  if (data.gateway) {
+    var gwSets = [{ label: 'all queued', data: data.gateway.total, borderColor: '#111827', backgroundColor: '#111827', borderWidth: 2.5 }];
+    data.gateway.links.forEach(function (l, i) {
+      var c = PALETTE[i % PALETTE.length];
+      gwSets.push({ label: l.label, data: l.data, borderColor: c, backgroundColor: c, borderDash: [5, 3] });
+    });
+    timeChart('chart-gw-queue', gwSets, 'messages held', { ticks: { precision: 0 } });
+  }
 
   // Charts are sized to the screen; resize them for the paper and back.
   window.addEventListener('beforeprint', function () { charts.forEach(function (c) { c.resize(); }); });

@@ -9,6 +9,7 @@ import { failoverSection } from './html-failover.js'
 import { sendReasonLines } from './send-reasons.js'
 import { streamsSection } from './html-streams.js'
 import { moSection } from './html-mo.js'
+import { attributionSection, gatewaySection, networkSection } from './html-network.js'
 
 export interface PageParts {
   results: ResultsFile
@@ -139,8 +140,11 @@ ${CHARTS.map(
   (ch) => `<div class="card${ch.wide ? ' wide' : ''}"><h3>${esc(ch.title)}</h3><p>${esc(ch.caption)}</p><div class="chart"><canvas id="${ch.id}" role="img" aria-label="${esc(ch.title)}"></canvas></div></div>`,
 ).join('\n')}
 </section>
+${attributionSection(r)}
 <h2>Operators</h2>
 ${operatorTable(r)}
+${networkSection(r)}
+${gatewaySection(r)}
 ${streamsSection(r)}
 <div class="two">
   <div><h2>Submit answers by command_status</h2>${statusTable(r)}</div>

@@ -24,6 +24,10 @@ export interface ReportData {
   outcomes: { operators: string[]; kinds: { label: string; data: number[] }[] }
   errors: { label: string; data: number[] }[]
   gauges: { inFlight: number[]; awaitingReceipt: number[] }
+  /** The network's side over time, per operator (results.network): null when the network ran elsewhere. */
+  network: { operators: string[]; throttled: Series[]; unanswered: Series[]; binds: Series[] } | null
+  /** The gateway's queues at each poll (results.gateway): x in seconds since run start. */
+  gateway: { total: XY[]; links: { label: string; data: XY[] }[] } | null
   /** Per stream, messages per second (results.timeseries[].streams); empty without per-stream figures. */
   streams: { name: string; sent: Series; accepted: Series }[]
 }
@@ -61,11 +65,43 @@ export function reportData(r: ResultsFile): ReportData {
     outcomes: outcomes(r),
     errors: errorsOverTime(r),
     gauges: { inFlight: ts.map((p) => p.inFlight), awaitingReceipt: ts.map((p) => p.awaitingReceipt) },
+    network: networkOverTime(r),
+    gateway: gatewayOverTime(r),
     streams: Object.keys(r.streams ?? {}).map((name) => ({
       name,
       sent: ts.map((p) => (p.streams?.[name] ? perS(p.streams[name].sent) : null)),
       accepted: ts.map((p) => (p.streams?.[name] ? perS(p.streams[name].accepted) : null)),
     })),
+  }
+}
+
+/** The network's per-interval counts on the load generator's time axis (both count from the run start). */
+function networkOverTime(r: ResultsFile): ReportData['network'] {
+  if (!r.network) return null
+  const intervalS = r.meta.intervalMs / 1000
+  const operators = Object.keys(r.network.operators)
+  const at = new Map(r.network.timeseries.map((p) => [Math.round(p.t / r.meta.intervalMs), p]))
+  const column = (id: string, pick: (p: NonNullable<ResultsFile['network']>['timeseries'][number]['operators'][string]) => number, perS: boolean): Series =>
+    r.timeseries.map((_, i) => {
+      const p = at.get(i)?.operators[id]
+      return p === undefined ? null : round(perS ? pick(p) / intervalS : pick(p), 3)
+    })
+  return {
+    operators,
+    throttled: operators.map((id) => column(id, (p) => p.throttled, true)),
+    unanswered: operators.map((id) => column(id, (p) => p.unanswered, true)),
+    binds: operators.map((id) => column(id, (p) => p.binds, false)),
+  }
+}
+
+function gatewayOverTime(r: ResultsFile): ReportData['gateway'] {
+  const g = r.gateway
+  if (!g) return null
+  const samples = g.end ? [...g.samples, g.end] : g.samples
+  const links = [...new Set(samples.flatMap((s) => Object.keys(s.links)))]
+  return {
+    total: samples.map((s) => ({ x: s.t / 1000, y: s.queued ?? 0 })),
+    links: links.map((id) => ({ label: id, data: samples.map((s) => ({ x: s.t / 1000, y: s.links[id]?.queued ?? 0 })) })),
   }
 }
 
@@ -111,8 +147,10 @@ const OUTCOME_KINDS = [
   ['UNDELIV', 'undelivered'],
   ['EXPIRED', 'expired'],
   ['REJECTD', 'rejected_by_operator'],
+  ['failed in gateway', 'failed_in_gateway'],
   ['other final', 'other_final'],
   ['no receipt', 'missing'],
+  ['held by gateway', 'held_by_gateway'],
   ['pending', 'pending'],
 ] as const
 

@@ -4,6 +4,8 @@ import type { ResultsFile } from '../results/results-format.js'
 import type { Comparison } from '../results/compare.js'
 import { runLine } from './console.js'
 import { FAILOVER_HEAD, failoverRows } from './failover-rows.js'
+import { attribute } from './attribution.js'
+import { GATEWAY_BOOKS_HEAD, NETWORK_HEAD, gatewayBookRows, networkRows } from './network-rows.js'
 import { MO_HEAD, moRows, moSummary } from './mo-rows.js'
 import { sendReasonLines } from './send-reasons.js'
 import { hasStreamRows, streamRows, thresholdVerdict } from './stream-rows.js'
@@ -20,7 +22,9 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
     : r.thresholds.length
       ? `**PASSED**: all ${r.thresholds.length} thresholds`
       : 'no thresholds defined'
-  const out: string[] = [`### mtsim: ${cell(r.meta.name)}`, '', `${verdict}. ${cell(runLine(r))}.`, '']
+  const blame = attribute(r)
+  const why = blame.causes.slice(0, 2).join('; ')
+  const out: string[] = [`### mtsim: ${cell(r.meta.name)}`, '', `${verdict}${why ? `: ${cell(why)}` : ''}. ${cell(runLine(r))}.`, '']
   out.push('| sent | accepted | delivered | delivery rate | accepted/s | submit p99 | receipt p99 | dropped | failed |')
   out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
   out.push(
@@ -58,6 +62,19 @@ export function formatSummaryMarkdown(r: ResultsFile, comparison?: Comparison): 
         `| ${cell(row.stream)} | ${fmtInt(row.totals.sent)} | ${fmtInt(row.totals.accepted)} | ${fmtPct(row.figures.deliveryRate)} | ${lat.submit.count ? fmtMs(lat.submit.p99) : '-'} | ${lat.receipt.count ? fmtMs(lat.receipt.p99) : '-'} | ${row.thresholds.failed ? `**${verdict}**` : verdict} |`,
       )
     }
+  }
+  const mdTable = (head: readonly string[], rows: string[][]) => {
+    out.push('', `| ${head.join(' | ')} |`, `|${head.map((_, i) => (i ? '---:' : '---')).join('|')}|`)
+    for (const row of rows) out.push(`| ${row.map(cell).join(' | ')} |`)
+  }
+  const net = networkRows(r)
+  if (net.length) mdTable(NETWORK_HEAD, net)
+  const books = gatewayBookRows(r)
+  if (books.length) mdTable(GATEWAY_BOOKS_HEAD, books)
+  if (blame.held.length) out.push('', ...blame.held.map((l) => `${cell(l)}.`))
+  if (blame.rows.length) {
+    out.push('', '| outcome | count | caused by |', '|---|---:|---|')
+    for (const a of blame.rows) out.push(`| ${a.outcome} | ${fmtInt(a.count)} | ${a.cause}: ${cell(a.what)} |`)
   }
   const failover = failoverRows(r)
   if (failover.length) {

@@ -175,7 +175,13 @@ export function summaryTable(stats: OperatorStats[]): string {
     latency(s.latency.p50, s.latency.count),
     latency(s.latency.p99, s.latency.count),
   ])
-  return '\n' + table([head, ...rows], '')
+  const mo = stats.filter((s) => s.mo)
+  const moHead = ['operator', 'MO sent', 'acked', 'resent', 'held', 'replies', 'STOPs', 'spontaneous', 'opted out', 'violations']
+  const moRows = mo.map((s) => {
+    const m = s.mo!
+    return [s.id, m.sent, m.acked, m.resent, m.held, m.replies, m.stops, m.spontaneous, m.optedOut, m.violations].map(String)
+  })
+  return '\n' + table([head, ...rows], '') + (mo.length ? '\nMO (subscribers who write back)\n' + table([moHead, ...moRows], '') : '')
 }
 
 /** Left-aligned columns, two spaces apart. */

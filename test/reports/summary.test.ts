@@ -56,10 +56,13 @@ describe('formatSummaryMarkdown', () => {
     const md = formatSummaryMarkdown(r)
     const lines = md.split('\n')
     expect(lines[0]).toBe('### mtsim: synthetic-mixed-faults')
-    expect(lines[2]).toBe('**FAILED**: 4 of 7 thresholds. "synthetic-mixed-faults", seed 42, 1m30s, gateway direct.')
+    // The verdict names the weightiest causes (reports/attribution.ts).
+    expect(lines[2]).toBe(
+      '**FAILED**: 4 of 7 thresholds: operators reported 645 not delivered; 605 submits unanswered at the load generator. "synthetic-mixed-faults", seed 42, 1m30s, gateway direct.',
+    )
     // Every table row has as many cells as its header.
     const tables = md.split('\n\n').filter((b) => b.startsWith('|'))
-    expect(tables.length).toBe(3)
+    expect(tables.length).toBe(4) // totals, operators, who caused what, thresholds
     for (const t of tables) {
       const rows = t.trim().split('\n')
       const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length
