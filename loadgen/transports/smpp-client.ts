@@ -27,7 +27,7 @@ import { ReceiptIdCanon } from './receipt-ids.js'
 import { BindLink, type LinkHooks, type LinkOptions } from './smpp-link.js'
 import { Flight, type FlightOwner } from './smpp-flight.js'
 import { readReceipt, readReceiptView } from './smpp-receipt.js'
-import { stripPlus, type MultiIds, type MultiMember, type MultiSender } from './smpp-multi.js'
+import { stripPlus, type MultiMember, type MultiSender } from './smpp-multi.js'
 
 export interface SmppClientOptions extends Omit<LinkOptions, 'bind'> {
   mode: 'transceiver' | 'tx+rx'
@@ -37,8 +37,11 @@ export interface SmppClientOptions extends Omit<LinkOptions, 'bind'> {
   canon: ReceiptIdCanon
   /** How long start() waits for the first bind before giving up. */
   startTimeoutMs?: number
-  /** Ids answered to submit_multi (shared by a pool's binds): their receipts are told apart by handset. */
-  multiIds?: MultiIds
+  /**
+   * Ids are "<message_id>|<handset>" in outcomes and receipts alike (gateway.submit_multi: one id
+   * answers a whole submit_multi, the handset tells its receipts apart).
+   */
+  idsByHandset?: boolean
 }
 
 export interface SmppClientStats {
@@ -210,8 +213,6 @@ export class SmppClient implements LinkHooks, FlightOwner, MultiSender {
       else {
         const refused = new Map(resp.unsuccessSmes.map((u) => [stripPlus(u.destinationAddr), u.errorStatusCode]))
         const id = this.canon.submitId(resp.messageId)
-        const accepted = group.length - group.filter((m) => refused.has(m.destination)).length
-        if (accepted > 0) this.opts.multiIds?.add(id)
         for (const m of group) {
           const code = refused.get(m.destination)
           m.done(code === undefined ? { kind: 'accepted', status: 'ESME_ROK', messageIds: [`${id}|${m.destination}`] } : { kind: 'rejected', status: statusName(code), messageIds: [] })
@@ -243,7 +244,9 @@ export class SmppClient implements LinkHooks, FlightOwner, MultiSender {
   private resolveSegment(flight: Flight): void {
     if (!flight.settle()) return
     const done = flight.done
+    const handset = this.opts.idsByHandset ? stripPlus(flight.msg!.destination) : undefined
     const outcome = flight.finish()
+    if (handset !== undefined) outcome.messageIds = outcome.messageIds.map((id) => `${id}|${handset}`)
     this.pool.push(flight)
     done(outcome)
   }
@@ -313,12 +316,12 @@ export class SmppClient implements LinkHooks, FlightOwner, MultiSender {
    * Anything the view cannot settle (MO, UCS-2 text, odd fields) goes the full way through onPdu.
    */
   onRequestFrame(link: BindLink, frame: Buffer): boolean {
+    // Ids by handset: the full path reads the handset (source_addr).
+    if (this.opts.idsByHandset) return false
     const v = this.view
     if (!viewDeliverSm(frame, v)) return false
     const r = readReceiptView(frame, v, this.canon)
     if (r === undefined) return false
-    // A submit_multi's receipts share its id: the full path reads the handset that tells them apart.
-    if (r.messageId !== undefined && this.opts.multiIds?.has(r.messageId)) return false
     link.session?.sendDeliverSmResp(v.sequence, Status.ESME_ROK)
     this.counters.receipts++
     this.sink.onReceipt(r)
@@ -334,10 +337,7 @@ export class SmppClient implements LinkHooks, FlightOwner, MultiSender {
     }
     else if (r === undefined) this.counters.malformedReceipts++
     else {
-      const multi = this.opts.multiIds
-      if (multi && r.messageId !== undefined && multi.has(r.messageId)) {
-        r.messageId = `${r.messageId}|${stripPlus(pdu.sourceAddr)}`
-      }
+      if (this.opts.idsByHandset && r.messageId !== undefined) r.messageId = `${r.messageId}|${stripPlus(pdu.sourceAddr)}`
       this.counters.receipts++
       this.sink.onReceipt(r)
     }

@@ -5,10 +5,12 @@
 // already in its group, is not held back: it goes alone (submit_sm) or starts the next group.
 //
 // Two joins undo the grouping for the books. Receipts: the SMSC answers one message_id for the
-// PDU and names it in every destination's receipt, so each accepted message's id is
-// "<message_id>|<destination>" and a receipt under a submit_multi id is read as the same pair,
-// its handset (source_addr) being the destination (MultiIds, shared by a pool's binds). Arrivals:
-// the in-process network sees the group's tag at every destination; memberSeq() says whose it is.
+// PDU and names it in every destination's receipt, so with submit_multi on, every message's id is
+// "<message_id>|<destination>" (submit_sm ones too) and every receipt is read as the same pair, its
+// handset (source_addr) being the destination. Keying all of them so, rather than only the ids
+// submit_multi answered, leaves no race between a receipt on one bind and its PDU's answer on
+// another. Arrivals: the in-process network sees the group's tag at every destination;
+// memberSeq() says whose it is.
 // One timer for all open groups (armed for the oldest), never one per message.
 import { segmentText } from '../../smpp/index.js'
 import { parseTag } from '../../lib/tag.js'
@@ -25,27 +27,6 @@ export interface MultiMember {
 export interface MultiSender {
   sendMulti(group: MultiMember[]): void
 }
-
-/**
- * The message ids answered to submit_multi. Kept while their receipts may come (a duplicate receipt
- * too must be read by handset), so only the oldest go once MAX_IDS are held: 262,144 PDUs of at
- * least 2 destinations each are far more messages than wait for receipts at once.
- */
-export class MultiIds {
-  private readonly ids = new Set<string>()
-
-  add(id: string): void {
-    this.ids.delete(id) // an id the SMSC reuses moves to the young end
-    this.ids.add(id)
-    if (this.ids.size > MAX_IDS) this.ids.delete(this.ids.values().next().value!)
-  }
-
-  has(id: string): boolean {
-    return this.ids.has(id)
-  }
-}
-
-const MAX_IDS = 262_144
 
 export const stripPlus = (addr: string) => (addr.startsWith('+') ? addr.slice(1) : addr)
 

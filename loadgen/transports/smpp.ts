@@ -7,7 +7,7 @@ import type { LinkSettings, SmppEndpoint } from '../scenario/gateway-config.js'
 import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from './transport.js'
 import { ReceiptIdCanon, type ReceiptIdFormat } from './receipt-ids.js'
 import { SmppClient, type SmppClientOptions, type SmppClientStats } from './smpp-client.js'
-import { MultiGrouper, MultiIds } from './smpp-multi.js'
+import { MultiGrouper } from './smpp-multi.js'
 
 export type { LinkSettings }
 
@@ -26,7 +26,7 @@ export class BindPool {
 
   constructor(opts: SmppTargetOptions) {
     const canon = new ReceiptIdCanon(opts.receiptIdFormat ?? 'auto', opts.idPrefix ?? '')
-    const clientOpts: SmppClientOptions = { ...opts, canon, ...(opts.submitMulti ? { multiIds: new MultiIds() } : {}) }
+    const clientOpts: SmppClientOptions = { ...opts, canon, idsByHandset: opts.submitMulti !== undefined }
     this.clients = Array.from({ length: opts.binds }, () => new SmppClient(clientOpts))
   }
 
