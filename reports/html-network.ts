@@ -23,7 +23,7 @@ export function attributionSection(r: ResultsFile): string {
   if (!a.rows.length && !a.held.length) return ''
   const rows = a.rows.map((x) => [x.outcome, fmtInt(x.count), x.cause, x.what])
   return `<h2>Who caused what</h2>
-${a.causes.length ? `<p class="verdict-line bad">${esc(a.causes.slice(0, 3).join('; '))}</p>` : ''}
+${a.causes.length ? `<p class="verdict-line${r.thresholds.some((x) => !x.ok) ? ' bad' : ''}">${esc(a.causes.slice(0, 3).join('; '))}</p>` : ''}
 ${a.held.map((l) => `<p>${esc(l)}</p>`).join('\n')}
 ${rows.length ? table(['outcome', 'count', 'caused by', 'what happened'], rows.map((r) => [r[0]!, r[1]!, r[2]!, r[3]!]), 1) : ''}`
 }

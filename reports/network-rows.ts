@@ -4,7 +4,7 @@
 import type { ResultsFile } from '../results/results-format.js'
 import { fmtInt } from './report-figures.js'
 
-export const NETWORK_HEAD = ['operator', 'first copies', 'repeated', 'ROK', 'throttled', 'other errors', 'unanswered', 'binds up/dropped', 'receipts sent', 'acked', 'backlog']
+export const NETWORK_HEAD = ['operator', 'first copies', 'repeated', 'ROK', 'throttled', 'other errors', 'unanswered', 'binds opened/closed', 'receipts sent', 'acked', 'backlog']
 export const GATEWAY_BOOKS_HEAD = ['operator', 'accepted', 'arrived', 'held by gateway', 'lost in gateway', 'failed in gateway']
 
 export function networkRows(r: ResultsFile): string[][] {

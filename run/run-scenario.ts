@@ -161,18 +161,6 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
       network: jsonSafe(scenario.network),
       versions: kannel ? { kannel: '1.4.5 (Debian package)' } : {},
     }
-    if (!transport) {
-      // Each worker thread makes its own transport; this thread keeps the network and merges the shares.
-      const { rateScale, durationCapMs, segment, signal, progress } = opts
-      const results = await runLoadInWorkers({
-        scenario, workers, plan, segment, rateScale, durationCapMs, outDir, network, relay, kannel, signal, progress, meta,
-        onStart: () => net.startTimeline(),
-        faults: (start) => faultWindows(net, start),
-      })
-      return { results, outDir, exitCode: exitCodeFor(results, opts.signal?.aborted), simulator: network.operators.map((op) => op.stats()) }
-    }
-
-    let runStart = 0
     const networkWatch = new NetworkWatch(net)
     const k = kannel
     const gatewayWatch = k
@@ -184,6 +172,25 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
           linkOperators: Object.fromEntries(k.config.smscs.map((x) => [x.smscId, x.operator])),
         })
       : undefined
+    // The network's and the gateway's own figures, taken when the load has ended (Kannel still up).
+    const sides = async () => ({ network: networkWatch.finish(), gateway: await gatewayWatch?.finish() })
+    if (!transport) {
+      // Each worker thread makes its own transport; this thread keeps the network and merges the shares.
+      const { rateScale, durationCapMs, segment, signal, progress } = opts
+      const results = await runLoadInWorkers({
+        scenario, workers, plan, segment, rateScale, durationCapMs, outDir, network, relay, kannel, signal, progress, meta,
+        onStart: (t) => {
+          net.startTimeline()
+          networkWatch.start(t)
+          gatewayWatch?.start(t)
+        },
+        faults: (start) => faultWindows(net, start),
+        sides,
+      })
+      return { results, outDir, exitCode: exitCodeFor(results, opts.signal?.aborted), simulator: network.operators.map((op) => op.stats()) }
+    }
+
+    let runStart = 0
     const results = await runLoad({
       scenario,
       plan,
@@ -200,8 +207,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
         networkWatch.start(t)
         gatewayWatch?.start(t)
       },
-      // The network's and the gateway's own figures, taken when the load has ended (Kannel still up).
-      sides: async () => ({ network: networkWatch.finish(), gateway: await gatewayWatch?.finish() }),
+      sides,
       faults: () => faultWindows(net, runStart),
       failover: scenario.gateway.kind === 'kannel' ? scenario.gateway.failover : undefined,
       stopMo: () => net.stopMo?.(),

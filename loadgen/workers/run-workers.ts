@@ -50,6 +50,8 @@ export interface WorkersRunOptions {
   onStart: (startPerf: number) => void
   /** The network's fault windows in run time, given the run's start. */
   faults: (runStart: number) => FaultWindow[]
+  /** The network's and the gateway's own sides, taken when every worker is done (see RunOptions.sides). */
+  sides?: (runStart: number) => Promise<Pick<ResultsFile, 'network' | 'gateway'>>
 }
 
 interface Member {
@@ -68,7 +70,9 @@ export async function runLoadInWorkers(o: WorkersRunOptions): Promise<ResultsFil
   const script = workerScript(import.meta.url, 'loadgen/workers/load-worker', 2)
 
   const target: WorkerTarget = o.kannel
-    ? { kind: 'kannel', ...o.kannel }
+    ? // Only the three fields: the handle run-scenario passes has functions (status, stop), which
+      // no worker message can carry (DataCloneError).
+      { kind: 'kannel', sendsmsUrl: o.kannel.sendsmsUrl, username: o.kannel.username, password: o.kannel.password }
     : scenario.gateway.kind === 'direct'
       ? {
           kind: 'direct',
@@ -160,14 +164,17 @@ export async function runLoadInWorkers(o: WorkersRunOptions): Promise<ResultsFil
   const lost = members.flatMap((m, w) => (m.results ? [] : [w + 1]))
   if (lost.length) throw new MtsimError('MTSIM_ERR_WORKER_FAILED', [`load generator worker(s) ${lost.join(', ')}`, 'ended without results'])
 
-  return finish(o, members.map((m) => m.results!), runStart ?? performance.now(), progress)
+  return await finish(o, members.map((m) => m.results!), runStart ?? performance.now(), progress)
 }
 
 /** Merges the shares, checks the books of the whole, writes results.json and the merged time series. */
-function finish(o: WorkersRunOptions, shares: ResultsFile[], runStart: number, progress: Progress): ResultsFile {
+async function finish(o: WorkersRunOptions, shares: ResultsFile[], runStart: number, progress: Progress): Promise<ResultsFile> {
   const { results } = mergeResults(shares.map((r, w) => ({ file: join(o.outDir, 'workers', String(w), 'results.json'), results: r })))
   results.meta.segment = o.meta.segment ?? null
   results.faults = o.faults(runStart)
+  const sides = await o.sides?.(runStart)
+  if (sides?.network) results.network = sides.network
+  if (sides?.gateway) results.gateway = sides.gateway
   const problems = checkBooks(results)
   if (!results.meta.interrupted && results.totals.planned !== o.plan.planned) problems.push(`planned ${results.totals.planned} != the plan's ${o.plan.planned}`)
   const series = new TimeseriesLog(join(o.outDir, 'timeseries.ndjson'))
