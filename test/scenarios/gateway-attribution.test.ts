@@ -7,10 +7,12 @@
 //   (b) black hole: Kannel's retransmissions are counted as duplicate submits at the network.
 //   (c) a run stopped while Kannel still queues messages: they are held_by_gateway, as many as
 //       Kannel's status page says it still queued.
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { formatConsoleSummary } from '../../reports/console.js'
+import { writeReport } from '../../reports/index.js'
+import { findChromium, visit } from '../reports/chromium.js'
 import { expectBooksBalance, expectAllOperatorsBalance, operator, runShort, scenario, sim, skipWithoutKannel } from './helpers.js'
 
 const skip = skipWithoutKannel('test/scenarios/gateway-attribution.test.ts')
@@ -66,6 +68,30 @@ describe.skipIf(skip)('attribution across the gateway, through Kannel', () => {
     expect(text).toMatch(/failed_in_gateway\s+[\d,]+\s+gateway/)
     // KANNEL_ACCEPTED is a success: no error-status table lists it.
     expect(text).not.toMatch(/error status[\s\S]*KANNEL_ACCEPTED/)
+
+    // The report's network and gateway sections, drawn in headless Chromium (screenshot in out/test-artifacts/).
+    const files = await writeReport(r, res.outDir)
+    const html = readFileSync(files.html, 'utf8')
+    expect(html).toContain('Who caused what')
+    expect(html).toContain("The network's side")
+    expect(html).toContain("The gateway's side")
+    const chromium = findChromium()
+    if (!chromium && !process.env.CI) return console.log('skipping the browser half: chromium not found')
+    expect(chromium, 'CI=true needs chromium installed').not.toBeNull()
+    const page = await visit(chromium!, files.html, `(() => {
+      const sum = (id, label) => Chart.getChart(id).data.datasets.filter((d) => d.label === label).flatMap((d) => d.data).reduce((n, p) => n + (p.y || 0), 0)
+      return { throttled: sum('chart-net-throttled', 'telco-c'), queue: Chart.getChart('chart-gw-queue').data.datasets.length,
+        errors: Chart.getChart('chart-errors').data.datasets.map((d) => d.label) }
+    })()`, { width: 1400, height: 900 })
+    mkdirSync('out/test-artifacts', { recursive: true })
+    writeFileSync('out/test-artifacts/report-gateway.png', page.screenshot)
+    expect(page.errors).toEqual([])
+    const drawn = page.value as { throttled: number; queue: number; errors: string[] }
+    // Per second over 1 s intervals: the bars add up to the count (the last partial interval aside).
+    expect(drawn.throttled).toBeGreaterThan(0)
+    expect(drawn.throttled).toBeLessThanOrEqual(throttled)
+    expect(drawn.queue).toBeGreaterThan(1)
+    expect(drawn.errors).toContain('telco-c at the network: ESME_RTHROTTLED (0x00000058)')
   }, 120_000)
 
   it('(b) black hole: Kannel\'s retransmissions are duplicate submits at the network', async () => {
