@@ -114,3 +114,25 @@ describe('binds over TLS', () => {
     expect(outs.every((o) => o.kind === 'accepted')).toBe(true)
   })
 })
+
+describe('gateway.tls in the scenario file', () => {
+  it('reports an unreadable ca_file, a file with no certificate, and ca_file with insecure, with their paths', async () => {
+    const { parseScenario } = await import('../../../loadgen/scenario/scenario.js')
+    const dir = mkdtempSync(join(tmpdir(), 'mtsim-ca-'))
+    writeFileSync(join(dir, 'empty.pem'), 'nothing here')
+    const network = { operators: [{ id: 'opa', mcc: '242', mnc: '01', prefixes: ['4790'], smpp: { port: 0, accounts: [{ system_id: 'gw', password: 'p' }] } }] }
+    const streams = [{ name: 's', executor: 'constant-arrival-rate', rate: 1, duration: '1s', traffic: { destinations: [{ operator: 'opa' }] } }]
+    const problems = (tls: unknown): string => {
+      try {
+        parseScenario({ network, gateway: { kind: 'smpp', port: 2775, system_id: 'gw', password: 'p', tls }, streams }, 's.yaml', dir)
+      } catch (err) {
+        return (err as MtsimError).format()
+      }
+      return ''
+    }
+    expect(problems({ ca_file: 'missing.pem' })).toMatch(/gateway\.tls\.ca_file: expected a readable PEM file of certificates, found .*missing\.pem \(ENOENT\)/)
+    expect(problems({ ca_file: 'empty.pem' })).toMatch(/gateway\.tls\.ca_file: expected a PEM file of certificates \(-----BEGIN CERTIFICATE-----\), found .*empty\.pem, which has none/)
+    expect(problems({ ca_file: 'empty.pem', insecure: true })).toContain('gateway.tls.insecure: expected either ca_file (verify against it) or insecure: true (no verification), not both')
+    expect(problems(true)).toBe('')
+  })
+})
