@@ -11,6 +11,7 @@ import { startControlApi } from '../simulator/control/control-api.js'
 import { startKannel, type KannelHandle } from '../gateways/kannel/index.js'
 import { kannelRetrySettings, kannelSample } from '../gateways/kannel/status-probe.js'
 import { NetworkWatch } from './network-watch.js'
+import { scrapeSample } from '../gateways/status-scrape.js'
 import { GatewayWatch } from './gateway-watch.js'
 import { runLoad, type RunMeta } from '../loadgen/engine/engine.js'
 import { buildPlan } from '../loadgen/plan/plan.js'
@@ -171,7 +172,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
           settings: kannelRetrySettings(k.config.text),
           linkOperators: Object.fromEntries(k.config.smscs.map((x) => [x.smscId, x.operator])),
         })
-      : undefined
+      : statusGateway(scenario)
     // The network's and the gateway's own figures, taken when the load has ended (Kannel still up).
     const sides = async () => ({ network: networkWatch.finish(), gateway: await gatewayWatch?.finish() })
     if (!transport) {
@@ -219,6 +220,13 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions =
     // Reverse order: Kannel before the network it is bound to.
     for (const stop of teardown.reverse()) await stop().catch((err) => log(`teardown: ${(err as Error).message}`))
   }
+}
+
+/** For an http or smpp target with `status:` in the scenario, its scraped status (gateways/status-scrape.ts). */
+function statusGateway(scenario: Scenario): GatewayWatch | undefined {
+  const g = scenario.gateway
+  const s = g.kind === 'http' || g.kind === 'smpp' ? g.status : undefined
+  return s ? new GatewayWatch({ source: s.format, url: s.url, sample: (t) => scrapeSample(s, t) }) : undefined
 }
 
 /** A run whose network runs elsewhere: no network, Kannel or control API here, just the load. */

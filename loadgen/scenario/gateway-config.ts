@@ -10,6 +10,7 @@ import { bug } from '../../lib/errors.js'
 import type { Report } from '../../config/load-config.js'
 import { parseDuration } from '../../lib/duration.js'
 import { compileTemplate, type Template } from './template.js'
+import type { StatusScrape } from '../../gateways/status-scrape.js'
 import type { GatewayFile, HttpGatewayFile, KannelGatewayFile } from './gateway-schema.js'
 
 export type BindMode = 'transceiver' | 'tx+rx'
@@ -66,6 +67,8 @@ export interface SmppEndpoint {
 
 export interface SmppGateway extends SmppEndpoint, LinkSettings {
   kind: 'smpp'
+  /** The gateway's own status URL, scraped through the run (gateways/status-scrape.ts). */
+  status?: StatusScrape
   /** Group messages with the same text into submit_multi PDUs (loadgen/transports/smpp-multi.ts). */
   submitMulti?: { maxDestinations: number; maxWaitMs: number }
 }
@@ -77,6 +80,8 @@ export interface CallbackField {
 
 export interface HttpGateway {
   kind: 'http'
+  /** The gateway's own status URL, scraped through the run (gateways/status-scrape.ts). */
+  status?: StatusScrape
   preset: 'kannel' | null
   url: string
   method: 'GET' | 'POST'
@@ -159,6 +164,10 @@ export function checkGateway(g: GatewayFile, operators: readonly string[], repor
   if (g.kind === 'http') checkHttp(g, report)
 }
 
+function statusOf(s: HttpGatewayFile['status']): { status?: StatusScrape } {
+  return s ? { status: { url: s.url, format: s.format, ...(s.queued ? { queued: s.queued } : {}), metrics: { ...(s.metrics ?? {}) } } } : {}
+}
+
 function throughputByOperator(t: KannelGatewayFile['throughput'], operators: readonly string[]): KannelGateway['throughput'] {
   if (t === undefined) return {}
   if (typeof t === 'object') return { ...t }
@@ -236,6 +245,7 @@ export function normalizeGateway(g: GatewayFile, operators: readonly string[], b
     case 'smpp':
       return {
         kind: 'smpp',
+        ...statusOf(g.status),
         host: g.host ?? '127.0.0.1',
         port: g.port,
         systemId: g.system_id,
@@ -275,6 +285,7 @@ function normalizeHttp(g: HttpGatewayFile): HttpGateway {
   const id = g.message_id
   return {
     kind: 'http',
+    ...statusOf(g.status),
     preset: kannel ? 'kannel' : null,
     url: g.url,
     method: g.method ?? 'GET',

@@ -17,6 +17,14 @@ const Mode = Type.Union([Type.Literal('transceiver'), Type.Literal('tx+rx')], {
 })
 const StringMap = (description: string) => Type.Record(Type.String(), Type.String(), { description })
 
+/** The gateway's own status page or metrics, scraped through the run (gateways/status-scrape.ts). */
+const GatewayStatus = Obj({
+  url: Type.String({ minLength: 1, description: 'the status or metrics URL (http://...)' }),
+  format: Type.Union([Type.Literal('prometheus'), Type.Literal('json')], { description: 'prometheus (text exposition) or json' }),
+  queued: Type.Optional(Type.String({ minLength: 1, description: 'the metric name (prometheus) or dotted JSON path of what the gateway still holds for sending' })),
+  metrics: Type.Optional(StringMap('further figures to keep: name -> metric name or JSON path')),
+}, { description: "the gateway's own status, polled each second" })
+
 /** How the load generator's binds verify an SMPP server's TLS certificate. */
 const ClientTls = Obj({
   ca_file: Type.Optional(Type.String({ minLength: 1, description: 'a PEM file of the certificates to trust (relative to the scenario file), instead of the system CAs' })),
@@ -39,6 +47,7 @@ export const DirectGatewaySchema = Obj({
 
 export const SmppGatewaySchema = Obj({
   kind: Type.Literal('smpp'),
+  status: Type.Optional(GatewayStatus),
   host: Type.Optional(Type.String({ minLength: 1, description: 'the SMPP server address (default 127.0.0.1)' })),
   port: Port('the SMPP server port, 1 to 65535'),
   system_id: Type.String({ minLength: 1, maxLength: 15, description: 'an SMPP system_id of 1 to 15 characters' }),
@@ -103,6 +112,7 @@ const Webhook = Obj({
 
 export const HttpGatewaySchema = Obj({
   kind: Type.Literal('http'),
+  status: Type.Optional(GatewayStatus),
   preset: Type.Optional(Type.Literal('kannel', { description: '"kannel" (Kannel sendsms and dlr-url)' })),
   url: Type.String({ pattern: '^https?://', description: 'an http:// URL like "http://127.0.0.1:13013/cgi-bin/sendsms"' }),
   method: Type.Optional(Type.Union([Type.Literal('GET'), Type.Literal('POST')], { description: 'GET or POST' })),
