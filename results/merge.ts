@@ -7,6 +7,7 @@ import { addEncoded, encodeHistogram } from '../lib/hdr.js'
 import type { ResultsFile, SendDelays, Totals, Histograms, LatencyPair, OperatorResults, StreamResults, TimePoint, FaultWindow } from './results-format.js'
 import { reevaluateThresholds } from './rethreshold.js'
 import { mergeFailover } from './failover.js'
+import { mergeNetworkSides } from './merge-sides.js'
 
 export interface NamedResults {
   file: string
@@ -62,6 +63,8 @@ export function mergeResults(parts: NamedResults[], opts: MergeOptions = {}): Me
     // Counts add up; the earliest switch-over and the longest drain of each outage are kept.
     merged.failover = mergeFailover(failovers)
   }
+  // The network's side adds up when every share ran the network in process (merge-sides.ts).
+  if (all.every((r) => r.network)) merged.network = mergeNetworkSides(all.map((r) => r.network!))
   // Reasons add up only when every share gave its own (files from before sendDelays have none).
   if (all.every((r) => r.sendDelays)) merged.sendDelays = mergeSendDelays(all.map((r) => r.sendDelays!))
   const thresholds = reevaluateThresholds(merged)

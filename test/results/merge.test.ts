@@ -69,6 +69,29 @@ describe('mergeResults', () => {
     })
   })
 
+  it('adds the network\'s side of every share (counts, bind events by time, series on t); leaves the gateway\'s out', () => {
+    const side = (k: number): NonNullable<ResultsFile['network']> => ({
+      operators: {
+        telia: {
+          submits: { first: 10 * k, repeated: k, untagged: 0 }, answers: { ESME_ROK: 10 * k, ESME_RTHROTTLED: k }, unanswered: k,
+          binds: { opened: 1, refused: 0, dropped: 1, events: [{ t: 100 * k, kind: 'opened' }] },
+          receipts: { sent: { DELIVRD: 9 * k }, acked: 9 * k, resent: 0, lost: 0, duplicated: 0, backlog: k },
+        },
+      },
+      timeseries: [0, 1000].map((t) => ({ t, operators: { telia: { first: 5 * k, repeated: 0, throttled: k, errors: 0, unanswered: 0, binds: 1, receipts: k, backlog: 0 } } })),
+    })
+    const parts = shares.slice(0, 2).map((s, i) => ({ ...s, network: side(i + 1), gateway: { source: 'kannel', url: 'x', failedPolls: 0, samples: [], end: null } }))
+    const m = mergeResults(named(parts), { partial: true }).results
+    const o = m.network!.operators.telia!
+    expect(o.submits).toEqual({ first: 30, repeated: 3, untagged: 0 })
+    expect(o.answers).toEqual({ ESME_ROK: 30, ESME_RTHROTTLED: 3 })
+    expect(o.binds.events.map((e) => e.t)).toEqual([100, 200])
+    expect(m.network!.timeseries).toEqual([0, 1000].map((t) => ({ t, operators: { telia: { first: 15, repeated: 0, throttled: 3, errors: 0, unanswered: 0, binds: 2, receipts: 3, backlog: 0 } } })))
+    expect(m.gateway).toBeUndefined()
+    // A share without the network's side: no merged side (it would cover part of the run).
+    expect(mergeResults(named([parts[0]!, shares[1]!]), { partial: true }).results.network).toBeUndefined()
+  })
+
   it('lists each fault window once', () => {
     const { results } = mergeResults(named(shares))
     expect(results.faults).toEqual(whole.faults)
