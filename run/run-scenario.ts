@@ -83,7 +83,10 @@ class ArrivalRelay implements SubmitObserver {
   target: SubmitObserver | undefined
   onMessage(operatorId: string, destination: string, text: string, nowUs: number, taken: boolean): void {
     this.target?.onMessage(operatorId, destination, text, nowUs, taken)
+  }  onRefused(operatorId: string, text: string, nowUs: number): void {
+    this.target?.onRefused?.(operatorId, text, nowUs)
   }
+
   onMo(operatorId: string, mo: MoEvent, atUs: number): void {
     this.target?.onMo?.(operatorId, mo, atUs)
   }

@@ -349,9 +349,9 @@ export class Operator implements OperatorHandle, BindOwner {
     if (bucket !== undefined && (cfg.throttle?.countSegments || seg === undefined || seg.seq === 1) && !bucket.take(1, now)) {
       return void this.respond(conn, pdu.sequence, cfg.throttle?.status ?? Status.ESME_RTHROTTLED, 0, now, segKey)
     }
-    if (cfg.senders && !cfg.senders.approved.has(pdu.sourceAddr)) return void this.respond(conn, pdu.sequence, cfg.senders.rejectStatus, 0, now, segKey)
+    if (cfg.senders && !cfg.senders.approved.has(pdu.sourceAddr)) return void this.refuse(conn, pdu.sequence, cfg.senders.rejectStatus, now, segKey, text)
     const served = this.prefixes.lookup(pdu.destinationAddr) !== undefined
-    if (!served && cfg.unknownDestination === 'reject') return void this.respond(conn, pdu.sequence, Status.ESME_RINVDSTADR, 0, now, segKey)
+    if (!served && cfg.unknownDestination === 'reject') return void this.refuse(conn, pdu.sequence, Status.ESME_RINVDSTADR, now, segKey, text)
     let status: number
     let outcome = 0
     if (part) {
@@ -365,7 +365,7 @@ export class Operator implements OperatorHandle, BindOwner {
       status = draws.failure(msgKey, cfg.failures.statuses)
       if (status === Status.ESME_ROK) outcome = this.receipts.pickOutcome(msgKey)
     }
-    if (status !== Status.ESME_ROK) return void this.respond(conn, pdu.sequence, status, 0, now, segKey)
+    if (status !== Status.ESME_ROK) return void this.refuse(conn, pdu.sequence, status, now, segKey, text)
     if (!served && whole) c.misrouted++
     // 32-bit ids (the receipt store keeps them in 4 bytes), wrapping after 4,294,967,294: unique
     // among far more messages than can be pending at once. 0xFFFFFFFF is the store's list end.
@@ -379,6 +379,15 @@ export class Operator implements OperatorHandle, BindOwner {
     if (whole && observer) observer.onMessage(cfg.id, pdu.destinationAddr, text, now * 1000, true)
     // After the arrival: a violation is reported for an MT the load generator already saw arrive.
     if (whole && this.mo) this.mo.mtAccepted(pdu.destinationAddr, pdu.sourceAddr, conn.account, text, msgKey, now)
+  }
+
+  /**
+   * An error answer. One a gateway does not retry (anything but a throttle or a full queue) is told
+   * to the observer: the gateway's failure receipt that follows is this operator's refusal.
+   */
+  private refuse(conn: BindConnection, sequence: number, status: number, now: number, segKey: number, text: string): void {
+    this.respond(conn, sequence, status, 0, now, segKey)
+    if (text && status !== Status.ESME_RTHROTTLED && status !== Status.ESME_RMSGQFUL) this.ctx.observer?.onRefused?.(this.config.id, text, now * 1000)
   }
 
   /** Subscribers stop writing (end of a run). */

@@ -177,7 +177,8 @@ export interface OperatorHandle {
  * Told about each message an operator accepted, so the load generator can measure gateway transit
  * and catch misrouted and duplicated messages, and about each one it swallowed (taken in, never
  * answered: black hole, no_response_rate), since a gateway's resend of those reaches the operator
- * twice. Copies answered with an error are not told: resending them is the gateway's job.
+ * twice. Copies answered with a temporary error (throttle, full queue) are not told: resending
+ * them is the gateway's job; a refusal for good is (onRefused).
  * Called on the hot path: keep it cheap.
  */
 export interface SubmitObserver {
@@ -186,6 +187,12 @@ export interface SubmitObserver {
    * accepted (ESME_ROK) rather than swallowed.
    */
   onMessage(operatorId: string, destination: string, text: string, nowUs: number, taken: boolean): void
+  /**
+   * The operator refused a copy for good (an error answer a gateway does not retry: not a
+   * throttle or a full queue). What the gateway then reports for the message is the operator's
+   * refusal passed on, not a failure of its own. In-process networks only (not through workers).
+   */
+  onRefused?(operatorId: string, text: string, nowUs: number): void
   /** A subscriber sent an MO at `atUs` (networks with `mo:` only). */
   onMo?(operatorId: string, mo: MoEvent, atUs: number): void
   /** An MT was accepted for a number that opted out `delayMs` before (beyond the grace period). */

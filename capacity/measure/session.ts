@@ -22,7 +22,10 @@ class Relay implements SubmitObserver {
   target: SubmitObserver | undefined
   onMessage(operatorId: string, destination: string, text: string, nowUs: number, taken: boolean): void {
     this.target?.onMessage(operatorId, destination, text, nowUs, taken)
+  }  onRefused(operatorId: string, text: string, nowUs: number): void {
+    this.target?.onRefused?.(operatorId, text, nowUs)
   }
+
 }
 
 /** Per operator, what a step used of its resources. */

@@ -24,13 +24,15 @@ const RECENT_MAX = 16_384
  * TAKEN: an operator accepted a copy; SWALLOWED: an operator took a copy in and never answered it;
  * ACCEPTED: the gateway accepted the submit; WAIT_ARRIVAL: asked for no receipt, kept open until it
  * reaches the network; UNSEEN_CLOSED: its books closed before the network took it (held or lost
- * in the gateway), so a late arrival does not count it as arrived as well.
+ * in the gateway), so a late arrival does not count it as arrived as well; REFUSED: an operator
+ * refused a copy for good (it arrived; the gateway's failure receipt is that refusal passed on).
  */
 const TAKEN = 1
 const SWALLOWED = 2
 const ACCEPTED = 4
 const WAIT_ARRIVAL = 8
 const UNSEEN_CLOSED = 16
+const REFUSED = 32
 
 /** Key under which a receipt carrying our seq (HTTP dlr-url) waits or is remembered. */
 const seqKey = (seq: number) => `#${seq}`
@@ -143,7 +145,7 @@ export class Correlator {
     this.waiting++
     const seen = s.arrived[i]
     s.arrived[i] = seen | ACCEPTED
-    if (seen & TAKEN) this.metrics.arrived(cell)
+    if (seen & (TAKEN | REFUSED)) this.metrics.arrived(cell)
     // Without a receipt to wait for, a message the network has not taken yet still waits for its
     // arrival (receipts.wait at most): otherwise it could not be told from one held by the gateway.
     const waitArrival = !expectReceipt && this.opts.networkSeen === true && (seen & TAKEN) === 0
@@ -263,7 +265,7 @@ export class Correlator {
     const opIndex = this.metrics.operatorOf(cell)
     if (this.metrics.operatorIds[opIndex] !== operatorId) this.metrics.misrouted(cell)
     this.opts.onArrival?.(opIndex, operatorId, nowUs / 1000, s.sentAt[i])
-    if (!(seen & ACCEPTED) || seen & UNSEEN_CLOSED) return
+    if (!(seen & ACCEPTED) || seen & (UNSEEN_CLOSED | REFUSED)) return
     this.metrics.arrived(cell)
     if (seen & WAIT_ARRIVAL && s.state[i] === SlotState.awaiting) {
       this.close(i)
@@ -271,10 +273,28 @@ export class Correlator {
     }
   }
 
+  /**
+   * An operator refused a copy of one of our messages for good (not a throttle): it reached the
+   * network (arrived, once), and a failure receipt for it is the operator's rejection passed on by
+   * the gateway, not the gateway's own. A copy taken later (a resend) is not a duplicate of it.
+   */
+  refused(_operatorId: string, text: string, _nowUs: number): void {
+    const tagged = this.opts.parseTag(text)
+    if (tagged === undefined) return
+    const k = this.bySeq?.get(tagged)
+    if (k === undefined) return
+    const s = this.store
+    const i = s.slot(k)
+    const seen = s.arrived[i]
+    if (seen & (TAKEN | REFUSED)) return
+    s.arrived[i] = seen | REFUSED
+    if (seen & ACCEPTED && !(seen & UNSEEN_CLOSED)) this.metrics.arrived(s.cell[i])
+  }
+
   /** Tracking the network, and no operator has taken message i: marked so a late arrival is not also counted arrived. */
   private unseen(i: number): boolean {
     const s = this.store
-    if (!this.opts.networkSeen || s.arrived[i] & TAKEN) return false
+    if (!this.opts.networkSeen || s.arrived[i] & (TAKEN | REFUSED)) return false
     s.arrived[i] |= UNSEEN_CLOSED
     return true
   }

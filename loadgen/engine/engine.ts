@@ -174,6 +174,7 @@ export async function runLoad(opts: RunOptions): Promise<ResultsFile> {
     onMessage: memberSeq
       ? (operatorId, destination, text, nowUs, taken) => correlator.arrival(operatorId, text, nowUs, taken, (seq) => memberSeq(seq, destination))
       : (operatorId, _destination, text, nowUs, taken) => correlator.arrival(operatorId, text, nowUs, taken),
+    onRefused: (operatorId, text, nowUs) => correlator.refused(operatorId, text, nowUs),
     onMo: mo && ((operatorId, m, atUs) => mo.moSent(operatorId, m, atUs)),
     onViolation: mo && ((operatorId, _destination, mtText, delayMs) => mo.violation(operatorId, mtText, delayMs)),
   })

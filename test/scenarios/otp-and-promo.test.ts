@@ -123,6 +123,9 @@ describe.skipIf(skipKannel)('scenarios/otp-and-promo.yaml through Kannel', () =>
     // The network's own counter: telco-c answered ESME_RINVSRCADR to every PROMO submit, OK to every BANK one.
     expect(sim(res, 'telco-c').statuses).toEqual({ ESME_RINVSRCADR: promoC.sent, ESME_ROK: otpC.sent })
     expect(promoC).toMatchObject({ accepted: promoC.sent, delivered: 0 })
+    // Kannel passed telco-c's refusals on as its own failure receipts (NACK/0x0000000a): they are
+    // the operator's, and the refused messages did reach it.
+    expect(promoC).toMatchObject({ rejected_by_operator: promoC.sent, failed_in_gateway: 0, lost_in_gateway: 0, arrived: promoC.sent })
     expect(otpC.accepted).toBe(otpC.sent)
     expect(otpC.delivered + otpC.missing).toBe(otpC.sent)
     expect(r.streams!.otp.totals.delivered + r.streams!.otp.totals.missing).toBe(200)
