@@ -34,6 +34,8 @@ export interface FullCycleResult {
 
 const WARMUP_MS = 2000
 const PROBE_START = 40_000
+/** How many times the probe falls below a start rate that was not sustained. */
+const FALL_STEPS = 8
 const PROBE_STEP = 1.25
 const PROBE_SECONDS = 3
 /** Bisection stops when the gap is this close (share of the sustained rate). */
@@ -67,7 +69,15 @@ export async function probeCeiling(o: FullCycleOptions): Promise<number> {
       break
     }
   }
-  if (good === 0) return Math.round(bad / 2)
+  // The start itself was not sustained: fall by the same step until a rate is (a bounded number
+  // of times), then bisect as above. Halving once and measuring there would report a ceiling up
+  // to half below the real one whenever the start rate was only just missed.
+  for (let i = 0; good === 0 && i < FALL_STEPS; i++) {
+    const r = Math.round(bad / PROBE_STEP)
+    if (await probe(r)) good = r
+    else bad = r
+  }
+  if (good === 0) return bad
   while (bad - good > good * PROBE_PRECISION) {
     const mid = Math.round((good + bad) / 2)
     if (await probe(mid)) good = mid
