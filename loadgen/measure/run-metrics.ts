@@ -245,6 +245,11 @@ export class Metrics {
       this.overall.totals.delivered++
       scope.totals.delivered++
     } else this.bump(cell, FINAL_KEYS[kind])
+    this.receiptLatency(scope, correctedUs, uncorrectedUs)
+  }
+
+  /** A message closed by its final receipt: the receipt latency and the interval's receipt count. */
+  private receiptLatency(scope: (typeof this.cells)[number], correctedUs: number, uncorrectedUs: number): void {
     this.iv.receipts++
     scope.interval.receipts++
     recordUs(scope.receipt.corrected, correctedUs)
@@ -263,12 +268,7 @@ export class Metrics {
   gatewayFinal(cell: number, correctedUs: number, uncorrectedUs: number): void {
     this.bump(cell, 'failed_in_gateway')
     this.bump(cell, 'lost_in_gateway')
-    this.iv.receipts++
-    const scope = this.cells[cell]
-    scope.interval.receipts++
-    recordUs(scope.receipt.corrected, correctedUs)
-    recordUs(scope.receipt.uncorrected, uncorrectedUs)
-    recordUs(this.ivReceipt, correctedUs)
+    this.receiptLatency(this.cells[cell], correctedUs, uncorrectedUs)
   }
 
   /** Accepted, never taken by the network, no final receipt when its books closed: still in the gateway. */
