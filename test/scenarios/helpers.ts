@@ -31,7 +31,10 @@ export function operator(s: Scenario, id: string): OperatorConfig {
   return op
 }
 
-export async function runShort(s: Scenario, opts: { durationCapMs?: number; rateScale?: number; signal?: AbortSignal } = {}): Promise<RunScenarioResult> {
+export async function runShort(
+  s: Scenario,
+  opts: { durationCapMs?: number; rateScale?: number; signal?: AbortSignal; controlPort?: number; log?: (line: string) => void } = {},
+): Promise<RunScenarioResult> {
   mkdirSync(join(process.cwd(), 'out'), { recursive: true })
   const outDir = mkdtempSync(join(process.cwd(), 'out', `scenario-${s.name}-`))
   return runScenario(s, { outDir, ...opts })
