@@ -9,6 +9,7 @@ import { RESULTS_SCHEMA, RESULTS_VERSION, type ResultsFile, type TimePoint } fro
 import { parseThresholds } from '../../../results/thresholds.js'
 import { addEncoded, decodeHistogram } from '../../../lib/hdr.js'
 import { constantPlan, messages, outDir, scenario } from './helpers.js'
+import { waitFor } from '../../support/wait.js'
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [])
 
@@ -32,10 +33,13 @@ describe('engine results', () => {
     const dir = outDir()
     const series = join(dir, 'timeseries.ndjson')
     const fake = new FakeTransport({ seed: 9, rejectRate: 0.1, receiptDelayMs: { min: 2, max: 10 } })
-    // Sampled mid-run (the plan lasts 2 s): whole seconds must already be on disk.
+    // Watched while the run goes (the plan lasts 2 s): a whole second is on disk before it ends.
     let midRun: string[] = []
-    setTimeout(() => (midRun = lines(series)), 1500)
+    let ended = false
+    const watch = waitFor(() => ended || (midRun = lines(series)).length >= 1, 60_000, 'a first time-series line')
     const returned = await runLoad({ scenario: scenario({ waitMs: 200 }), plan: constantPlan([{ rate: 500, count: 1000 }]), transport: fake, outDir: dir, traffic: messages() })
+    ended = true
+    await watch
     expect(midRun.length).toBeGreaterThanOrEqual(1)
     expect((JSON.parse(midRun[0]) as TimePoint).t).toBe(0)
 
@@ -76,7 +80,8 @@ describe('engine results', () => {
     const dir = outDir()
     const fake = new FakeTransport({ seed: 11, latencyMs: { min: 1, max: 4 }, receiptDelayMs: { min: 10_000, max: 20_000 } })
     const ac = new AbortController()
-    setTimeout(() => ac.abort(), 400)
+    // Stopped from outside once 200 sends went out (an event, so a slow machine only stops it later).
+    void waitFor(() => fake.counters.sent >= 200, 60_000, '200 sends').then(() => ac.abort())
     const r = await runLoad({ scenario: scenario({ waitMs: 60_000 }), plan: constantPlan([{ rate: 1000, count: 3000 }]), transport: fake, outDir: dir, traffic: messages(), signal: ac.signal, graceMs: 200 })
     const onDisk = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsFile
     expect(onDisk.meta.interrupted).toBe(true)

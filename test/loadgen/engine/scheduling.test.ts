@@ -5,14 +5,18 @@ import { runLoad } from '../../../loadgen/engine/engine.js'
 import { FakeTransport } from '../../support/fake-transport.js'
 import { decodeHistogram } from '../../../lib/hdr.js'
 import { constantPlan, messages, outDir, scenario } from './helpers.js'
+import { waitFor } from '../../support/wait.js'
 
 const p90ms = (b64: string) => decodeHistogram(b64).getValueAtPercentile(90) / 1000
 
 describe('engine scheduling', () => {
   it('a 500 ms stall shows in corrected submit latency, not in uncorrected', async () => {
     const fake = new FakeTransport({ seed: 3, window: 20, latencyMs: { min: 1, max: 3 }, receiptDelayMs: { min: 1, max: 5 } })
-    setTimeout(() => fake.stall(true), 400)
-    setTimeout(() => fake.stall(false), 900)
+    // The gateway stalls for 500 ms once 400 sends went out (an event: a slow start only moves it later).
+    void waitFor(() => fake.counters.sent >= 400, 60_000, '400 sends').then(() => {
+      fake.stall(true)
+      setTimeout(() => fake.stall(false), 500)
+    })
     const r = await runLoad({ scenario: scenario({ lateAfterMs: 20 }), plan: constantPlan([{ rate: 1000, count: 1400 }]), transport: fake, outDir: outDir(), traffic: messages() })
     expect(r.totals.sent).toBe(1400)
     expect(r.totals.dropped).toBe(0)
