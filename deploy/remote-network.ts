@@ -7,8 +7,10 @@
 // process (loadgen/workers/split.ts), share i of n binds with its own copy of the account
 // ("<system_id>~i"), which `mtsim simulate --shares n` adds to the network: every receipt returns
 // to the share that sent the message. An unsplit run binds with the original account.
+import { readFileSync } from 'node:fs'
 import { MtsimError } from '../lib/errors.js'
-import type { NetworkConfig } from '../simulator/network.js'
+import type { NetworkConfig, OperatorConfig } from '../simulator/network.js'
+import type { ClientTls } from '../loadgen/scenario/gateway-config.js'
 import type { Scenario } from '../loadgen/scenario/scenario.js'
 import type { OutboundMessage, ReceiptSink, SubmitOutcome, Transport } from '../loadgen/transports/transport.js'
 import { createTransport } from '../loadgen/transports/index.js'
@@ -54,8 +56,33 @@ export function remoteTransport(scenario: Scenario, o: RemoteOptions): Transport
   const operators = scenario.network.operators.map((op) => ({
     config: share === undefined ? op : workerOperator(op, g, share),
     port: op.port,
+    ...remoteTls(op, g.tls, refuse),
   }))
   return createTransport(scenario, { operators }, REMOTE_START_MS)
+}
+
+/**
+ * An operator with a TLS port is reached on it, as in a run that starts its own network (README
+ * "SMPP over TLS"). What to trust: the gateway's ca_file or insecure when given, else the
+ * certificate the network file names (the remote operator presents that very file). A certificate
+ * made at start on the other host cannot be known here: that is an error, never a silent fall
+ * back to the plain port. `tls: false` keeps to the plain ports.
+ */
+function remoteTls(
+  op: OperatorConfig,
+  tls: ClientTls | false | undefined,
+  refuse: (what: string) => MtsimError,
+): { tls: { port: number; cert: string } } | Record<string, never> {
+  if (!op.tls || tls === false) return {}
+  if (op.tls.port === 0) {
+    throw refuse(`operator ${op.id} listens for TLS on port 0 (any free port): a network reached from elsewhere needs a fixed smpp.tls.port in its file (or gateway tls: false for the plain port)`)
+  }
+  if (tls?.ca !== undefined || tls?.insecure) return { tls: { port: op.tls.port, cert: tls.ca ?? '' } }
+  if (op.tls.certFile) return { tls: { port: op.tls.port, cert: readFileSync(op.tls.certFile, 'utf8') } }
+  throw refuse(
+    `operator ${op.id} requires TLS with a certificate made when its network started, which this run cannot know: ` +
+      'give smpp.tls cert_file and key_file in the network file, or gateway tls: { ca_file: ... } (or { insecure: true }), or tls: false for the plain port',
+  )
 }
 
 /**

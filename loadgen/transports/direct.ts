@@ -41,7 +41,9 @@ export class DirectTransport implements Transport {
     const need: BindType[] = opts.mode === 'transceiver' ? ['transceiver'] : ['transmitter', 'receiver']
     for (const op of network.operators) {
       const binds = typeof opts.binds === 'number' ? opts.binds : (opts.binds[op.config.id] ?? opts.defaultBinds)
-      const tls = opts.tls !== false && op.tls ? { ...opts.tls, insecure: opts.tls?.insecure ?? false, ca: opts.tls?.ca ?? op.tls.cert } : undefined
+      // The operator's cert is '' when it cannot be known here (a remote network's made certificate, insecure: true).
+      const ca = opts.tls && opts.tls.ca !== undefined ? opts.tls.ca : op.tls?.cert || undefined
+      const tls = opts.tls !== false && op.tls ? { ...opts.tls, insecure: opts.tls?.insecure ?? false, ...(ca !== undefined ? { ca } : {}) } : undefined
       const pool = new BindPool({
         host: op.config.host === '0.0.0.0' ? '127.0.0.1' : op.config.host,
         port: tls ? op.tls!.port : op.port,
