@@ -77,7 +77,8 @@ function remoteTls(
   if (op.tls.port === 0) {
     throw refuse(`operator ${op.id} listens for TLS on port 0 (any free port): a network reached from elsewhere needs a fixed smpp.tls.port in its file (or gateway tls: false for the plain port)`)
   }
-  if (tls?.ca !== undefined || tls?.insecure) return { tls: { port: op.tls.port, cert: tls.ca ?? '' } }
+  // The gateway's ca (or no verification) is used over any cert given here: none needed.
+  if (tls?.ca !== undefined || tls?.insecure) return { tls: { port: op.tls.port, cert: '' } }
   if (op.tls.certFile) return { tls: { port: op.tls.port, cert: readFileSync(op.tls.certFile, 'utf8') } }
   throw refuse(
     `operator ${op.id} requires TLS with a certificate made when its network started, which this run cannot know: ` +

@@ -29,8 +29,8 @@ describe('mtsim run stopping early', () => {
     const controller = new AbortController()
     const s = rejecting()
     s.thresholds = s.thresholds.map((t) => ({ ...t, abortOnFail: false }))
-    // Stopped from outside a little after the first send (an event: a slow start only stops it later).
-    const onFirstSend = () => void setTimeout(() => controller.abort(), 300)
+    // Stopped from outside at the first send (an event: a slow start only stops it later).
+    const onFirstSend = () => controller.abort()
     const { results, exitCode } = await runScenario(s, { outDir: outDir('abort-signal'), signal: controller.signal, onFirstSend })
     expect(results.totals.sent).toBeGreaterThan(0)
     expect(results.meta.interrupted).toBe(true)

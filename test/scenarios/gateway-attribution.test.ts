@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { abortOnStats } from '../support/wait.js'
 import { formatConsoleSummary } from '../../reports/console.js'
 import { writeReport } from '../../reports/index.js'
 import { findChromium, visit } from '../reports/chromium.js'
@@ -20,17 +21,6 @@ const skip = skipWithoutKannel('test/scenarios/gateway-attribution.test.ts')
 /** Lines of the run's bearerbox.log containing `text`. */
 function logLines(outDir: string, text: string): number {
   return readFileSync(join(outDir, 'kannel', 'bearerbox.log'), 'utf8').split('\n').filter((l) => l.includes(text)).length
-}
-
-/** Aborts the run once telco-c has answered 20 submits with ESME_RTHROTTLED (bounded: 60 s). */
-async function stopOnceThrottled(controlUrl: string, controller: AbortController): Promise<void> {
-  const end = Date.now() + 60_000
-  while (Date.now() < end && !controller.signal.aborted) {
-    const stats = (await (await fetch(`${controlUrl}/operators/telco-c/stats`)).json()) as { statuses: Record<string, number> }
-    if ((stats.statuses['ESME_RTHROTTLED'] ?? 0) >= 20) break
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  controller.abort()
 }
 
 describe.skipIf(skip)('attribution across the gateway, through Kannel', () => {
@@ -130,10 +120,7 @@ describe.skipIf(skip)('attribution across the gateway, through Kannel', () => {
     // Stopped mid-campaign, once telco-c has throttled 20 submits (its campaign outgrows 1/s within
     // seconds and never falls back under it, so Kannel's queue is growing then): an event seen
     // through the simulator's control API, not a time, so a slow machine only stops it later.
-    const log = (line: string) => {
-      const m = /^control API: (\S+)/.exec(line)
-      if (m) void stopOnceThrottled(m[1]!, controller)
-    }
+    const log = abortOnStats<{ statuses: Record<string, number> }>('telco-c', (st) => (st.statuses['ESME_RTHROTTLED'] ?? 0) >= 20, controller)
     const res = await runShort(s, { durationCapMs: 30_000, signal: controller.signal, controlPort: 0, log })
     expect(controller.signal.aborted).toBe(true)
     const r = res.results

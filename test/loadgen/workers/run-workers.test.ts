@@ -4,6 +4,7 @@
 // histograms are the shares' added bucket by bucket; every accepted message's arrival reached
 // the worker that sent it; an interrupt still writes merged, balanced results.
 import { describe, it, expect } from 'vitest'
+import { abortOnStats } from '../../support/wait.js'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
@@ -31,17 +32,6 @@ function scenarioFile(dir: string, messages: number, seconds: number, binds: num
   }
   writeFileSync(file, stringify(value))
   return file
-}
-
-/** Aborts the run once the network has received a few messages (bounded: 60 s). */
-async function abortOnceSending(controlUrl: string, controller: AbortController): Promise<void> {
-  const end = Date.now() + 60_000
-  while (Date.now() < end && !controller.signal.aborted) {
-    const ops = (await (await fetch(`${controlUrl}/operators/alpha/stats`)).json()) as { submits: number }
-    if (ops.submits >= 10) break
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  controller.abort()
 }
 
 const share = (dir: string, w: number) => JSON.parse(readFileSync(join(dir, 'workers', String(w), 'results.json'), 'utf8')) as ResultsFile
@@ -87,10 +77,7 @@ describe('mtsim run --workers', () => {
     const controller = new AbortController()
     // Interrupt once messages are arriving at the simulator (workers take a while to start on a
     // busy machine, so no fixed delay): the control API shows the operators' own counts.
-    const log = (line: string) => {
-      const m = /^control API: (\S+)/.exec(line)
-      if (m) void abortOnceSending(m[1]!, controller)
-    }
+    const log = abortOnStats<{ submits: number }>('alpha', (s) => s.submits >= 10, controller)
     const { results, exitCode } = await runScenario(loadScenario(file), { outDir: dir, workers: 2, signal: controller.signal, controlPort: 0, log })
     expect(exitCode).toBe(105)
     expect(results.meta.interrupted).toBe(true)
